@@ -1,0 +1,194 @@
+/**
+ * `loop.config.yaml`: the seed's keys (version, providers, repositories, roles, defaults) plus the
+ * `loop:` block. Every object is strict so a typo is an error (the anchor's zod schema stripped
+ * them silently). Defaults are applied here, once, so the inferred output type is the resolved
+ * config every other module reads.
+ */
+import * as v from 'valibot';
+import { RoleNameSchema, RUN_ID_PATTERN } from './ids.js';
+
+const PositiveInt = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be a positive number'));
+const NonNegativeInt = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must be zero or more'));
+const PositiveNumber = v.pipe(v.number(), v.gtValue(0, 'must be a positive number'));
+const NonNegativeNumber = v.pipe(v.number(), v.minValue(0, 'must be zero or more'));
+const NonEmptyString = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
+
+export const PROVIDER_TYPES = ['claude', 'codex', 'gemini', 'command', 'custom', 'sim'] as const;
+export const ProviderTypeSchema = v.picklist(PROVIDER_TYPES);
+export type ProviderType = v.InferOutput<typeof ProviderTypeSchema>;
+
+export const AuthSchema = v.strictObject({
+  mode: v.optional(v.picklist(['auto', 'subscription', 'api-key', 'env']), 'auto'),
+  env: v.optional(v.string()),
+  configured: v.optional(v.boolean(), false),
+  notes: v.optional(v.string()),
+});
+
+/** What a `sim` agent does. `crash-on-start` makes its actor fail the start handshake. */
+export const SIM_BEHAVIOURS = [
+  'ok', 'fail', 'crash', 'crash-on-start', 'hang', 'garbage', 'no-changes', 'reject',
+] as const;
+export const SimBehaviourSchema = v.picklist(SIM_BEHAVIOURS);
+export type SimBehaviour = v.InferOutput<typeof SimBehaviourSchema>;
+
+export const SimSchema = v.strictObject({
+  /** Time each simulated call takes. */
+  latencyMs: v.optional(NonNegativeInt, 0),
+  /** Extra deterministic spread (hash of task and attempt), so sim runs have a makespan worth measuring. */
+  jitterMs: v.optional(NonNegativeInt, 0),
+  /** Dollars each simulated call reports. */
+  costUsd: v.optional(NonNegativeNumber, 0),
+  behaviour: v.optional(SimBehaviourSchema, 'ok'),
+  /** The first N attempts of every task behave as `behaviour`; later attempts succeed. 0 = always. */
+  failAttempts: v.optional(NonNegativeInt, 0),
+  /** Per-task overrides, e.g. `{t3: crash}`. */
+  tasks: v.optional(v.record(v.string(), SimBehaviourSchema), {}),
+  /** Tasks the sim planner creates per implementer role (the goal's parts are spread over them). */
+  tasksPerRole: v.optional(PositiveInt, 1),
+});
+export type SimConfig = v.InferOutput<typeof SimSchema>;
+
+export const PriceSchema = v.strictObject({
+  inputPerMTok: NonNegativeNumber,
+  outputPerMTok: NonNegativeNumber,
+  cachedInputPerMTok: v.optional(NonNegativeNumber),
+});
+export type Price = v.InferOutput<typeof PriceSchema>;
+
+export const ProviderSchema = v.strictObject({
+  type: ProviderTypeSchema,
+  /** Executable to run; defaults to the type name (claude, codex, gemini). */
+  command: v.optional(NonEmptyString),
+  /** Extra arguments appended to the generated argv. */
+  args: v.optional(v.array(v.string()), []),
+  model: v.optional(NonEmptyString),
+  /** claude `--effort`, codex `-c model_reasoning_effort=`; gemini has none. */
+  effort: v.optional(v.picklist(['minimal', 'low', 'medium', 'high', 'xhigh', 'max'])),
+  /** claude `--dangerously-skip-permissions` (and IS_SANDBOX=1 when running as root). */
+  dangerouslySkipPermissions: v.optional(v.boolean(), false),
+  /** codex `--dangerously-bypass-approvals-and-sandbox`, gemini `--approval-mode yolo`. */
+  yolo: v.optional(v.boolean(), false),
+  /** claude `--permission-mode` for implementers when not skipping permissions. */
+  permissionMode: v.optional(v.picklist(['acceptEdits', 'bypassPermissions', 'default', 'plan', 'auto', 'dontAsk'])),
+  auth: v.optional(AuthSchema),
+  env: v.optional(v.record(v.string(), v.string()), {}),
+  /** The seed's `loop start` prompt delivery; kept for compatibility. */
+  promptMode: v.optional(v.picklist(['interactive', 'stdin', 'argument']), 'interactive'),
+  /** Per-call deadline; defaults to `loop.taskTimeoutMinutes`. */
+  timeoutMinutes: v.optional(PositiveNumber),
+  /** Dollars reserved before a call until real calls of this provider have been priced. */
+  estimateUsd: v.optional(NonNegativeNumber),
+  /** Overrides the shipped price table (tokens → dollars) for codex, gemini and command. */
+  prices: v.optional(PriceSchema),
+  /** `command` type: argv template; `{prompt}`, `{promptFile}`, `{systemPromptFile}`, `{workdir}` are replaced. */
+  argv: v.optional(v.array(v.string())),
+  /** `command` type: stdout is JSON and this dotted path holds the final text (e.g. `result`). */
+  resultPath: v.optional(NonEmptyString),
+  /** `command` type: dotted path of a dollar figure in the JSON output. */
+  costPath: v.optional(NonEmptyString),
+  sim: v.optional(SimSchema),
+  /** A provider with `enabled: false` stays in the file but cannot be used by a role. */
+  enabled: v.optional(v.boolean(), true),
+});
+export type ProviderConfig = v.InferOutput<typeof ProviderSchema>;
+
+export const RepositorySchema = v.strictObject({
+  name: RoleNameSchema,
+  /** Absolute, `~/…`, or relative to the config file's folder. */
+  path: NonEmptyString,
+  /** The seed's hint of what the repository is (frontend, backend, …); informational. */
+  role: v.optional(v.string()),
+  /** Branch the team's work lands on; defaults to the checkout's current branch. */
+  defaultBranch: v.optional(NonEmptyString),
+  /** Branches loop never writes: the work stays on its branch and the landing command is printed. */
+  protectedBranches: v.optional(v.array(v.string()), []),
+  /** Run once in each new worktree slot (and again when the lockfile changes), e.g. `npm ci`. */
+  setup: v.optional(v.string()),
+  /** Overrides the learned test command for the gate. */
+  testCommand: v.optional(v.string()),
+  /** Untracked files copied into each new slot, such as `.env`. */
+  copyFiles: v.optional(v.array(v.string()), []),
+});
+export type RepositoryConfig = v.InferOutput<typeof RepositorySchema>;
+
+export const RoleSchema = v.strictObject({
+  name: RoleNameSchema,
+  title: v.optional(v.string()),
+  /** Key under `providers`. */
+  provider: NonEmptyString,
+  /** One of the 27 built-in disciplines (`loop roles`); the role inherits its expert prompt. */
+  sme: v.optional(v.string()),
+  repositories: v.optional(v.array(v.string()), []),
+  responsibilities: v.optional(v.array(v.string()), []),
+  guardrails: v.optional(v.array(v.string()), []),
+  /** How many of this role's tasks may run at once. */
+  concurrency: v.optional(PositiveInt, 1),
+  /** Seed compatibility (`loop start`). */
+  autoStart: v.optional(v.boolean(), true),
+});
+export type RoleConfig = v.InferOutput<typeof RoleSchema>;
+
+export const DefaultsSchema = v.strictObject({
+  /** Prefix of tmux session names. */
+  namespace: v.optional(v.pipe(v.string(), v.regex(RUN_ID_PATTERN, 'use letters, digits, "-" or "_" (tmux renames "." and ":")')), 'loop'),
+  dashboardPort: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1, 'must be a port number between 1 and 65535'), v.maxValue(65535, 'must be a port number between 1 and 65535')), 4318),
+  /** Seed key, accepted and ignored: prompts live in `.loop/runs/<run>/prompts/`. */
+  promptDir: v.optional(v.string()),
+  /** Seed key, accepted and ignored: runs live in `.loop/runs/`. */
+  runDir: v.optional(v.string()),
+});
+
+export const RestartIntensitySchema = v.strictObject({
+  /** Restarts tolerated inside the period before the role gives up (OTP intensity). */
+  intensity: v.optional(NonNegativeInt, 3),
+  periodSeconds: v.optional(PositiveNumber, 300),
+});
+
+export const BackoffSchema = v.strictObject({
+  minMs: v.optional(NonNegativeInt, 500),
+  maxMs: v.optional(PositiveInt, 30_000),
+  randomFactor: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.2),
+});
+
+export const LoopSchema = v.strictObject({
+  /** Role whose provider turns the goal into tasks. */
+  planner: v.optional(v.string()),
+  /** Role whose provider reviews every diff (the critic). */
+  reviewer: v.optional(v.string()),
+  /** Tasks running at once across the team. */
+  maxParallel: v.optional(PositiveInt, 2),
+  /** Repair attempts after the first one (a task gets at most 1 + maxRepairs attempts). */
+  maxRepairs: v.optional(NonNegativeInt, 2),
+  /** Re-dispatches after failures (crashed or hung agents, rate limits), separate from repairs. */
+  maxRetries: v.optional(NonNegativeInt, 2),
+  /** Spend cap in dollars; omit for no cap. */
+  budgetUsd: v.optional(PositiveNumber),
+  taskTimeoutMinutes: v.optional(PositiveNumber, 30),
+  testTimeoutMinutes: v.optional(PositiveNumber, 15),
+  restartIntensity: v.optional(RestartIntensitySchema, {}),
+  backoff: v.optional(BackoffSchema, {}),
+  /** Extra files (globs) the agents must not change, on top of tests, CI and runner configs. */
+  protectedPaths: v.optional(v.array(v.string()), []),
+  /** Overrides the learned test command for every repository. */
+  testCommand: v.optional(v.string()),
+  /** Overrides the learned setup command for every repository. */
+  setup: v.optional(v.string()),
+});
+export type LoopSettings = v.InferOutput<typeof LoopSchema>;
+
+export const ConfigSchema = v.strictObject({
+  version: v.literal(1, 'version must be 1'),
+  /** Project name shown in the dashboard and tmux; defaults to the config folder's name. */
+  project: v.optional(v.pipe(v.string(), v.regex(RUN_ID_PATTERN, 'use letters, digits, "-" or "_"'))),
+  /** Project brief sent to every role. */
+  brief: v.optional(v.string(), 'brief.md'),
+  /** Output of `loop learn`, sent to every role. */
+  intelligence: v.optional(v.string(), 'PROJECT-INTELLIGENCE.md'),
+  defaults: v.optional(DefaultsSchema, {}),
+  providers: v.record(v.string(), ProviderSchema),
+  repositories: v.optional(v.array(RepositorySchema), []),
+  roles: v.pipe(v.array(RoleSchema), v.minLength(1, 'define at least one role')),
+  loop: v.optional(LoopSchema, {}),
+});
+export type LoopConfig = v.InferOutput<typeof ConfigSchema>;
+export type LoopConfigInput = v.InferInput<typeof ConfigSchema>;

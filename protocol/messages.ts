@@ -1,0 +1,209 @@
+/**
+ * Supervisor ↔ actor frames over fork IPC (`serialization: 'json'`). The envelope carries the
+ * brand/version, a unique id, the id it answers (`re`), sender and receiver; the body is a
+ * discriminated union, one schema per message. Requests are imperative and kebab-case; board
+ * events (board-events.ts) are past tense.
+ */
+import * as v from 'valibot';
+import { ActorIdSchema, MessageIdSchema, TaskIdSchema } from './ids.js';
+import { BoardEventDraftSchema } from './board-events.js';
+import { ProviderSchema } from './config.js';
+
+/** Brand and version in one field: a frame without it is not ours, or comes from another build. */
+export const PROTOCOL = 'loop/1';
+
+export const envelope = <const TBody extends v.GenericSchema>(body: TBody) =>
+  v.strictObject({
+    proto: v.literal(PROTOCOL),
+    id: MessageIdSchema,
+    re: v.optional(MessageIdSchema),
+    from: ActorIdSchema,
+    to: ActorIdSchema,
+    body,
+  });
+
+export const ErrorInfoSchema = v.object({
+  name: v.string(),
+  message: v.string(),
+  stack: v.optional(v.string()),
+});
+export type ErrorInfo = v.InferOutput<typeof ErrorInfoSchema>;
+
+/** A provider as the actors see it: its key in `providers` and its resolved config. */
+export const ProviderSpecSchema = v.strictObject({ key: v.string(), config: ProviderSchema });
+export type ProviderSpec = v.InferOutput<typeof ProviderSpecSchema>;
+
+const Ms = v.pipe(v.number(), v.integer(), v.minValue(1));
+const Attempt = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+// ---- supervisor → actor ---------------------------------------------------------------------
+
+/** First frame to every actor; answered by `ready` or `init-failed` before the start deadline. */
+export const InitSchema = v.strictObject({
+  type: v.literal('init'),
+  actorId: ActorIdSchema,
+  /** Validated by the actor against its own input schema. */
+  input: v.unknown(),
+});
+
+/** Board actor: validate, assign seq, append with fdatasync, reply with the stored event. */
+export const AppendSchema = v.strictObject({
+  type: v.literal('append'),
+  event: BoardEventDraftSchema,
+  /** Idempotency key: a retried append after a board restart is not written twice. */
+  key: v.string(),
+});
+
+export const PlanRoleSchema = v.strictObject({
+  name: v.string(),
+  title: v.string(),
+  sme: v.optional(v.string()),
+  responsibilities: v.array(v.string()),
+});
+export type PlanRole = v.InferOutput<typeof PlanRoleSchema>;
+
+/** Planner actor: turn the goal into a validated plan. */
+export const PlanRequestSchema = v.strictObject({
+  type: v.literal('plan'),
+  goal: v.string(),
+  /** Roles that may receive tasks. */
+  roles: v.array(PlanRoleSchema),
+  plannerRole: v.string(),
+  provider: ProviderSpecSchema,
+  workdir: v.string(),
+  systemPromptFile: v.string(),
+  logFile: v.string(),
+  deadlineMs: Ms,
+});
+
+/** SME actor: run one attempt of one task with the role's provider. */
+export const RunAttemptSchema = v.strictObject({
+  type: v.literal('run-attempt'),
+  runId: v.string(),
+  taskId: TaskIdSchema,
+  attempt: Attempt,
+  role: v.string(),
+  taskTitle: v.string(),
+  /** Globs from the plan; the sim agent writes into the first literal path. */
+  taskFiles: v.optional(v.array(v.string())),
+  provider: ProviderSpecSchema,
+  /** The worktree slot; null in dry-run, where no files are touched. */
+  workdir: v.nullable(v.string()),
+  prompt: v.string(),
+  promptFile: v.string(),
+  systemPromptFile: v.string(),
+  logFile: v.string(),
+  deadlineMs: Ms,
+});
+
+/** Critic actor: review a change read-only and return a verdict. */
+export const ReviewRequestSchema = v.strictObject({
+  type: v.literal('review'),
+  runId: v.string(),
+  taskId: TaskIdSchema,
+  attempt: Attempt,
+  critic: v.string(),
+  provider: ProviderSpecSchema,
+  /** Detached copy of the change; null in dry-run. */
+  workdir: v.nullable(v.string()),
+  prompt: v.string(),
+  promptFile: v.string(),
+  systemPromptFile: v.string(),
+  logFile: v.string(),
+  deadlineMs: Ms,
+});
+
+export const ProtectedSpecSchema = v.strictObject({
+  /** Globs of existing test files (from `loop learn`): may not be modified or deleted; new ones are allowed. */
+  testGlobs: v.array(v.string()),
+  /** Globs that may not be added, modified or deleted (CI, runner configs, loop config, brief, extras). */
+  lockedGlobs: v.array(v.string()),
+});
+export type ProtectedSpec = v.InferOutput<typeof ProtectedSpecSchema>;
+
+/** Gate actor: capture the attempt's work, check protected files, run the tests, apply the regression rule. */
+export const VerifyRequestSchema = v.strictObject({
+  type: v.literal('verify'),
+  runId: v.string(),
+  taskId: TaskIdSchema,
+  attempt: Attempt,
+  repoPath: v.nullable(v.string()),
+  /** Slot holding the attempt; null in dry-run. */
+  workdir: v.nullable(v.string()),
+  baseSha: v.nullable(v.string()),
+  /** Slot the gate may use to run the baseline suite of the base commit. */
+  baselineWorkdir: v.nullable(v.string()),
+  testCommand: v.nullable(v.string()),
+  testTimeoutMs: Ms,
+  protected: ProtectedSpecSchema,
+  logFile: v.string(),
+  commitMessage: v.string(),
+});
+
+/** Gate actor: merge an accepted change onto the integration head, re-test, advance only if green. */
+export const MergeRequestSchema = v.strictObject({
+  type: v.literal('merge'),
+  runId: v.string(),
+  taskId: TaskIdSchema,
+  attempt: Attempt,
+  repoPath: v.nullable(v.string()),
+  scratchWorkdir: v.nullable(v.string()),
+  /** Full ref name of the integration branch, e.g. `refs/heads/loop/<run>/integration`. */
+  integrationRef: v.nullable(v.string()),
+  taskCommit: v.nullable(v.string()),
+  testCommand: v.nullable(v.string()),
+  testTimeoutMs: Ms,
+  logFile: v.string(),
+  message: v.string(),
+});
+
+/** Ask the actor to abort the request `target`; it answers that request with `interrupted`. */
+export const CancelSchema = v.strictObject({ type: v.literal('cancel'), target: MessageIdSchema, reason: v.string() });
+/** Orderly stop: the actor finishes cleanup and exits 0; the supervisor SIGKILLs its group after the grace period. */
+export const ShutdownSchema = v.strictObject({ type: v.literal('shutdown'), reason: v.string() });
+/** Supervisor liveness probe; answered with `reply ok`. Used by tests and the benchmark. */
+export const PingSchema = v.strictObject({ type: v.literal('ping'), payload: v.optional(v.string()) });
+
+export const ToActorBodySchema = v.variant('type', [
+  InitSchema, AppendSchema, PlanRequestSchema, RunAttemptSchema, ReviewRequestSchema,
+  VerifyRequestSchema, MergeRequestSchema, CancelSchema, ShutdownSchema, PingSchema,
+]);
+export const ToActorSchema = envelope(ToActorBodySchema);
+export type ToActorBody = v.InferOutput<typeof ToActorBodySchema>;
+export type ToActor = v.InferOutput<typeof ToActorSchema>;
+export type RequestBody = Exclude<ToActorBody, { type: 'init' | 'cancel' | 'shutdown' }>;
+export type RequestOf<T extends RequestBody['type']> = Extract<RequestBody, { type: T }>;
+
+// ---- actor → supervisor ---------------------------------------------------------------------
+
+/** Like Effect's Exit: expected failures are data (`fail`); cancellations are `interrupted`; defects are crashes, never replies. */
+export const ResultSchema = v.variant('tag', [
+  v.strictObject({ tag: v.literal('ok'), value: v.unknown() }),
+  v.strictObject({ tag: v.literal('fail'), code: v.string(), message: v.string(), data: v.optional(v.unknown()) }),
+  v.strictObject({ tag: v.literal('interrupted'), reason: v.string() }),
+]);
+export type Result = v.InferOutput<typeof ResultSchema>;
+
+export const ReadySchema = v.strictObject({ type: v.literal('ready'), pid: v.number() });
+export const InitFailedSchema = v.strictObject({ type: v.literal('init-failed'), error: ErrorInfoSchema });
+/**
+ * Cast, correlated with `re`. `agent-started`/`agent-exited` carry the pid of an agent process
+ * group so the supervisor can kill it if the actor dies without doing so itself.
+ */
+export const ProgressSchema = v.strictObject({
+  type: v.literal('progress'),
+  note: v.string(),
+  pid: v.optional(v.number()),
+  data: v.optional(v.unknown()),
+});
+export const EmitSchema = v.strictObject({ type: v.literal('emit'), event: BoardEventDraftSchema });
+export const ReplySchema = v.strictObject({ type: v.literal('reply'), result: ResultSchema });
+/** Last frame before a non-zero exit, sent from the runtime's top-level catch. */
+export const CrashSchema = v.strictObject({ type: v.literal('crash'), error: ErrorInfoSchema });
+
+export const FromActorBodySchema = v.variant('type', [
+  ReadySchema, InitFailedSchema, ProgressSchema, EmitSchema, ReplySchema, CrashSchema,
+]);
+export const FromActorSchema = envelope(FromActorBodySchema);
+export type FromActorBody = v.InferOutput<typeof FromActorBodySchema>;
+export type FromActor = v.InferOutput<typeof FromActorSchema>;

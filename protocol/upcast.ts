@@ -1,0 +1,35 @@
+/**
+ * Turns a raw board line into a current-version event before `foldBoard` sees it. Old versions get
+ * an upcaster here when a schema changes; an unknown `type` or `v` is an error that the caller
+ * reports with file and line, never a silent skip.
+ */
+import * as v from 'valibot';
+import { BOARD_EVENT_VERSION, BoardEventReadSchema, type BoardEvent } from './board-events.js';
+
+export type UpcastResult = { ok: true; event: BoardEvent } | { ok: false; message: string };
+
+/** Upcasters from version N to N+1, keyed by N. Empty while every event is at version 1. */
+const UPCASTERS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export function upcastEvent(raw: unknown): UpcastResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, message: 'not a JSON object' };
+  }
+  let record = raw as Record<string, unknown>;
+  let version = record['v'];
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    return { ok: false, message: 'missing or invalid "v" (schema version)' };
+  }
+  if (version > BOARD_EVENT_VERSION) {
+    return { ok: false, message: `event version ${version} is newer than this build understands (${BOARD_EVENT_VERSION}); upgrade loop` };
+  }
+  while (version < BOARD_EVENT_VERSION) {
+    const up = UPCASTERS[version];
+    if (!up) return { ok: false, message: `no upcaster from event version ${version}` };
+    record = up(record);
+    version += 1;
+  }
+  const parsed = v.safeParse(BoardEventReadSchema, record);
+  if (!parsed.success) return { ok: false, message: v.summarize(parsed.issues).replace(/\n/g, '; ') };
+  return { ok: true, event: parsed.output as BoardEvent };
+}

@@ -1,0 +1,17 @@
+/** Every command class, one file per verb. */
+import { InitCommand } from './init.js';
+import { ValidateCommand } from './validate.js';
+import { LearnCommand } from './learn.js';
+import { RolesCommand } from './roles.js';
+import { AuthStatusCommand } from './auth-status.js';
+import { AuthConfigureCommand } from './auth-configure.js';
+import { DoctorCommand } from './doctor.js';
+import { RunCommand } from './run.js';
+import { ResumeCommand } from './resume.js';
+import { RunsCommand } from './runs.js';
+import { CleanCommand } from './clean.js';
+
+export const commands = [
+  InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand,
+];

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/** The `loop` executable: parses argv with clipanion and runs one command class per verb. */
+import { Builtins, Cli } from 'clipanion';
+import { commands } from './commands/index.js';
+import { reportError } from './base.js';
+import { packageVersion } from '../util/package-root.js';
+import { EXIT } from '../util/exit-codes.js';
+
+export function buildCli(): Cli {
+  const colors = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+  const cli = new Cli({
+    binaryLabel: 'loop',
+    binaryName: 'loop',
+    binaryVersion: packageVersion(),
+    enableCapture: false,
+    enableColors: colors,
+  });
+  for (const command of commands) cli.register(command);
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = buildCli();
+  const args = argv.length === 0 ? ['--help'] : argv;
+  let command;
+  try {
+    command = cli.process(args);
+  } catch (error) {
+    process.stderr.write(`loop: ${describeSyntaxError(error, args)}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await cli.run(command, Cli.defaultContext);
+  } catch (error) {
+    return reportError(error, process.stderr);
+  }
+}
+
+/** clipanion's syntax errors span several lines; one line with the usage to try is enough. */
+function describeSyntaxError(error: unknown, args: string[]): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  const usages = lines.filter((line) => line.startsWith('$ ')).map((line) => line.slice(2));
+  if (lines[0]!.startsWith('Command not found')) {
+    const hint = usages.length > 0 ? `; did you mean "${usages[0]}"?` : '';
+    return `unknown command "${args.join(' ')}"${hint} (run "loop --help" to list the commands)`;
+  }
+  const usage = usages[0] ? ` (usage: ${usages[0]}; "loop <command> --help" has examples)` : '';
+  return `${lines[0]!.replace(/\.$/, '')}${usage}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error, process.stderr);
+  },
+);

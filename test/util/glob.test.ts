@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { matchesGlob, isLiteralPath } from '../../src/util/glob.js';
+
+const cases: Array<[string, string, boolean]> = [
+  ['math.test.js', '*.test.js', true],
+  ['test/deep/math.test.js', '*.test.js', true],
+  ['test/math.js', 'test/**', true],
+  ['src/test/math.js', 'test/**', false],
+  ['src/test/math.js', '**/test/**', true],
+  ['test/math.js', '**/test/**', true],
+  ['.github/workflows/ci.yml', '.github/workflows/*.{yml,yaml}', true],
+  ['.github/workflows/ci.yaml', '.github/workflows/*.{yml,yaml}', true],
+  ['jest.config.ts', 'jest.config.*', true],
+  ['pkg/jest.config.ts', 'jest.config.*', true],
+  ['a/b/c_test.go', '*_test.go', true],
+  ['tests/x.py', 'tests/', true],
+  ['test_x.py', 'test_[a-z]*.py', true],
+  ['src/app.js', '*.test.js', false],
+];
+
+for (const [path, pattern, expected] of cases) {
+  test(`"${path}" ${expected ? 'matches' : 'does not match'} "${pattern}"`, () => {
+    assert.equal(matchesGlob(path, pattern), expected);
+  });
+}
+
+test('a glob with wildcards is not a literal path', () => {
+  assert.equal(isLiteralPath('src/math.js'), true);
+  assert.equal(isLiteralPath('src/*.js'), false);
+  assert.equal(isLiteralPath('src/'), false);
+});
