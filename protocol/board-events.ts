@@ -144,7 +144,7 @@ const GatePassed = defineEvent('gate.passed', {
   commit: v.optional(Text),
   changedFiles: v.optional(v.array(Text)),
 });
-const GateFailed = defineEvent('gate.failed', { ...TaskRef, attempt: Attempt, failure: FailureSchema });
+const GateFailed = defineEvent('gate.failed', { ...TaskRef, attempt: Attempt, failure: FailureSchema, commit: v.optional(Text) });
 const ReviewStarted = defineEvent('review.started', { ...TaskRef, attempt: Attempt, critic: Text, provider: Text });
 const ReviewAccepted = defineEvent('review.accepted', {
   ...TaskRef,

@@ -6,3 +6,4 @@ export * from './board-events.js';
 export * from './upcast.js';
 export * from './messages.js';
 export * from './results.js';
+export * from './run-json.js';

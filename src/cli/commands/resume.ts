@@ -1,12 +1,58 @@
-/** PLACEHOLDER: replaced by the real implementation; must not survive into a landed commit. */
-import { Command } from 'clipanion';
+/** `loop resume <run>`: continue a run whose supervisor died or that was stopped. */
+import { existsSync } from 'node:fs';
+import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
+import { loadConfig } from '../../config/load.js';
+import { checkRunId } from '../../config/run-id.js';
+import { readBoard, formatBoardProblem } from '../../board/store.js';
 import { UserError } from '../../util/errors.js';
+import { runPaths } from '../../util/paths.js';
+import { isAlive, readRunJson } from '../../run/run-json.js';
+import { preflight } from '../../run/prepare.js';
+import { runSession } from '../../run/session.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export class ResumeCommand extends LoopCommand {
-  static override paths = [[`resume`]];
-  static override usage = Command.Usage({ description: 'not implemented yet' });
+  static override paths = [['resume']];
+  static override usage = Command.Usage({
+    description: 'continue a run after its supervisor was killed or stopped',
+    details: `
+      Folds the run's board, kills agents the dead supervisor left behind, records tasks whose change already reached the integration branch as merged, marks the other in-flight attempts interrupted and dispatches them again (once each), then finishes the run. Tasks are never duplicated: the plan is not asked for again.
+
+      A run that is still running, or that already merged every task, is not resumed.
+    `,
+    examples: [
+      ['Resume a run', '$0 resume run-20261125-140512'],
+      ['List runs to find the id', '$0 runs'],
+    ],
+  });
+
+  runId = Option.String({ required: true, name: 'run' });
+  config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
+  json = Option.Boolean('--json', false, { description: 'print the final summary as JSON' });
+
   async run(): Promise<number> {
-    throw new UserError('not implemented yet');
+    const problem = checkRunId(this.runId);
+    if (problem) throw new UserError(`run id "${this.runId}": ${problem}`);
+    const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
+    const paths = runPaths(loaded.dir, this.runId);
+    if (!existsSync(paths.events)) throw new UserError(`no run "${this.runId}" in ${paths.dir}; \`loop runs\` lists the runs`);
+    const run = readRunJson(paths.runJson);
+    if (run && run.status === 'running' && run.pid !== process.pid && isAlive(run.pid)) {
+      throw new UserError(`run ${this.runId} is still running (supervisor pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
+    }
+    const read = readBoard(paths.events);
+    for (const p of read.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
+    const started = read.events.find((e) => e.type === 'run.started');
+    if (!started || started.type !== 'run.started') throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
+    const finished = [...read.events].reverse().find((e) => e.type === 'run.finished' || e.type === 'run.resumed');
+    if (finished?.type === 'run.finished' && finished.status === 'merged') {
+      this.context.stdout.write(`run ${this.runId} already finished: ${finished.reason}\n`);
+      return 0;
+    }
+    preflight(loaded, started.mode, true);
+    for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
+    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

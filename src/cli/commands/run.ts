@@ -1,12 +1,46 @@
-/** PLACEHOLDER: replaced by the real implementation; must not survive into a landed commit. */
-import { Command } from 'clipanion';
+/** `loop run "<goal>"`: plan the goal and drive the team; dry-run (sim agents, no spend) unless --execute. */
+import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
+import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../util/errors.js';
+import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
+import { runSession } from '../../run/session.js';
 
 export class RunCommand extends LoopCommand {
-  static override paths = [[`run`]];
-  static override usage = Command.Usage({ description: 'not implemented yet' });
+  static override paths = [['run']];
+  static override usage = Command.Usage({
+    description: 'turn a goal into merged, verified commits with the configured team',
+    details: `
+      Plans the goal into tasks (or takes them from --plan), runs each task's agent in its own git worktree, verifies the change with the project's tests and an independent critic, and merges green work through a merge queue. One line is printed per state change, then a summary table.
+
+      Without --execute this is a dry-run: every agent is the built-in \`sim\` agent, no provider CLI is started, nothing is spent and no file is touched; the plan and the exact command line each real provider would get are printed.
+
+      Exit codes: 0 every task merged · 1 the run ended with escalated tasks · 2 usage or config error · 3 budget exhausted · 4 stopped (Ctrl-C) · 5 internal error.
+    `,
+    examples: [
+      ['Dry-run a goal with the sim agents', '$0 run "add rate limiting to the /login endpoint"'],
+      ['Run the real agents', '$0 run "add subtract(a,b) and multiply(a,b) to math.js, each with a test" --execute'],
+      ['Skip the planner and name the run', '$0 run "todo app" --plan plan.yaml --run todo-1 --execute'],
+    ],
+  });
+
+  goal = Option.String({ required: true, name: 'goal' });
+  executeAgents = Option.Boolean('--execute', false, { description: 'launch the real agent CLIs (default: dry-run with sim agents)' });
+  runId = Option.String('--run', { description: 'run id (letters, digits, "-", "_"); default run-<timestamp>' });
+  plan = Option.String('--plan', { description: 'YAML or JSON plan file: {tasks: [{id, title, role, dependsOn, acceptance, files}]}' });
+  config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
+  json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
+
   async run(): Promise<number> {
-    throw new UserError('not implemented yet');
+    const goal = this.goal.trim();
+    if (goal.length === 0) throw new UserError('the goal is empty; say what the team should do, e.g. loop run "add a /health endpoint"');
+    const cwd = process.cwd();
+    const loaded = await loadConfig({ cwd, ...(this.config ? { configFile: this.config } : {}) });
+    const mode = this.executeAgents ? 'execute' : 'dry-run';
+    const plan = readPlanFile(loaded, this.plan, cwd);
+    preflight(loaded, mode, plan !== null);
+    const runId = chooseRunId(loaded, this.runId);
+    const paths = makeRunFolders(loaded, runId);
+    return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

@@ -1,0 +1,19 @@
+/** `.loop/runs/<run>/run.json`: the run's identity and outcome, rewritten atomically at start and end. */
+import * as v from 'valibot';
+import { RUN_STATUSES } from './board-events.js';
+
+export const RunJsonSchema = v.object({
+  runId: v.string(),
+  goal: v.string(),
+  mode: v.picklist(['dry-run', 'execute']),
+  configFile: v.string(),
+  configHash: v.string(),
+  status: v.picklist(['running', ...RUN_STATUSES]),
+  /** The supervisor's pid while the run is alive; a dead pid with status running means it crashed. */
+  pid: v.number(),
+  startedAt: v.number(),
+  endedAt: v.optional(v.number()),
+  exitCode: v.optional(v.number()),
+  reason: v.optional(v.string()),
+});
+export type RunJson = v.InferOutput<typeof RunJsonSchema>;

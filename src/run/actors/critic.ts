@@ -1,0 +1,57 @@
+/** Critic actor process: reviews with a real provider read-only, or with the sim critic. */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCriticActor } from '../../../actors/critic.js';
+import { callProvider, SessionCosts } from '../../providers/call.js';
+import { parseVerdict } from '../../providers/verdict.js';
+import { effectiveSim, latencyFor } from '../../providers/sim/behaviour.js';
+import { simVerdictText } from '../../providers/sim/critic.js';
+import { git, gitRaw } from '../../git/git.js';
+import { parsePorcelainZ } from '../../git/repo.js';
+import { agentEnv } from './agent-env.js';
+import { delay, simAnswer } from './sim-calls.js';
+
+const costs = new SessionCosts();
+const rounds = new Map<string, number>();
+
+export default createCriticActor({
+  async ask(request, prompt, ctx) {
+    const key = `${request.taskId}#${request.attempt}`;
+    const round = (rounds.get(key) ?? 0) + 1;
+    rounds.set(key, round);
+    const provider = request.provider;
+    if (provider.config.type === 'sim') {
+      const sim = effectiveSim(provider.config.sim, provider.key, process.env);
+      await delay(latencyFor(sim, `review:${key}`), ctx.signal);
+      return simAnswer(sim, simVerdictText(sim, request.taskId, request.attempt, []));
+    }
+    if (request.workdir === null) throw new Error(`a real critic (${provider.key}) was asked to review without a worktree`);
+    const promptFile = round === 1 ? request.promptFile : `${request.promptFile.replace(/\.md$/, '')}.reask.md`;
+    if (round > 1) writeFileSync(promptFile, prompt);
+    return callProvider({
+      provider,
+      purpose: 'review',
+      prompt,
+      promptFile,
+      systemPromptFile: request.systemPromptFile,
+      workdir: request.workdir,
+      env: agentEnv(request.runId, request.taskId, request.critic),
+      deadlineMs: request.deadlineMs,
+      logFile: request.logFile,
+      signal: ctx.signal,
+      onStart: (pid) => ctx.adoptGroup(pid),
+      onExit: (pid) => ctx.releaseGroup(pid),
+      costs,
+    });
+  },
+  parse: parseVerdict,
+  async discardEdits(workdir) {
+    if (workdir === null) return [];
+    const changed = parsePorcelainZ(await gitRaw(workdir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+    if (changed.length === 0) return [];
+    // The critic's copy is a detached slot of loop's own, never the user's checkout.
+    await git(workdir, ['checkout', '-q', '-f', '--detach', 'HEAD']);
+    for (const entry of changed) if (entry.code === '??') rmSync(join(workdir, entry.path), { force: true, recursive: true });
+    return changed.map((entry) => entry.path);
+  },
+});

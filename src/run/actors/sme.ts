@@ -1,0 +1,63 @@
+/**
+ * SME actor process: runs an attempt with the role's provider — a real agent CLI through its
+ * adapter, or the in-process `sim` agent (whose `hang` still starts a real process group).
+ */
+import { tmpdir } from 'node:os';
+import { createSmeActor } from '../../../actors/sme.js';
+import type { RequestContext } from '../../../actors/runtime.js';
+import type { RequestOf } from '../../../protocol/index.js';
+import { callProvider, SessionCosts } from '../../providers/call.js';
+import { runAgent } from '../../providers/run-agent.js';
+import { runSimAgent } from '../../providers/sim/agent.js';
+import { effectiveSim } from '../../providers/sim/behaviour.js';
+import { agentEnv } from './agent-env.js';
+
+const costs = new SessionCosts();
+
+export default createSmeActor({
+  async runAttempt(request, ctx) {
+    const env = agentEnv(request.runId, request.taskId, request.role);
+    if (request.provider.config.type === 'sim') {
+      return runSimAgent({
+        sim: effectiveSim(request.provider.config.sim, request.provider.key, process.env),
+        taskId: request.taskId,
+        attempt: request.attempt,
+        title: request.taskTitle,
+        files: request.taskFiles,
+        workdir: request.workdir,
+        signal: ctx.signal,
+        hang: () => hangLikeAnAgent(request, ctx, env),
+      });
+    }
+    if (request.workdir === null) throw new Error(`a real provider (${request.provider.key}) was asked to run without a worktree`);
+    return callProvider({
+      provider: request.provider,
+      purpose: 'implement',
+      prompt: request.prompt,
+      promptFile: request.promptFile,
+      systemPromptFile: request.systemPromptFile,
+      workdir: request.workdir,
+      env,
+      deadlineMs: request.deadlineMs,
+      logFile: request.logFile,
+      signal: ctx.signal,
+      onStart: (pid) => ctx.adoptGroup(pid),
+      onExit: (pid) => ctx.releaseGroup(pid),
+      costs,
+    });
+  },
+});
+
+/** A process group that never finishes, with a backgrounded grandchild, as a stuck agent CLI would be. */
+async function hangLikeAnAgent(request: RequestOf<'run-attempt'>, ctx: RequestContext, env: NodeJS.ProcessEnv) {
+  const argv = ['sh', '-c', 'sleep 3600 & sleep 3600'];
+  const raw = await runAgent({
+    invocation: { command: argv[0]!, args: argv.slice(1), env: env as Record<string, string>, cwd: request.workdir ?? tmpdir(), stdin: null },
+    deadlineMs: request.deadlineMs,
+    logFile: request.logFile,
+    signal: ctx.signal,
+    onStart: (pid) => ctx.adoptGroup(pid),
+    onExit: (pid) => ctx.releaseGroup(pid),
+  });
+  return { timedOut: raw.timedOut, durationMs: raw.durationMs, argv };
+}

@@ -1,0 +1,76 @@
+/**
+ * The conductor's handle on the board: appends go to the board actor (the single writer); each
+ * stored event it acknowledges is folded into the live RunView in seq order and handed to the
+ * listeners (printer, scheduler). Nothing in the conductor changes the view any other way.
+ */
+import { nanoid } from 'nanoid';
+import * as v from 'valibot';
+import { BoardEventSchema, type BoardEvent, type BoardEventDraft } from '../../protocol/index.js';
+import type { RequestBody, Result } from '../../protocol/index.js';
+import { applyEvent, foldBoard } from '../board/fold.js';
+import type { RunView } from '../board/view.js';
+
+/** The part of the supervisor the board client needs. */
+export interface BoardTransport {
+  call(id: string, body: RequestBody, options?: { timeoutMs?: number }): Promise<Result>;
+  whenRunning(id: string): Promise<void>;
+}
+
+export type BoardListener = (event: BoardEvent, view: RunView) => void;
+
+const APPEND_TIMEOUT_MS = 30_000;
+const APPEND_ATTEMPTS = 3;
+
+export class BoardClient {
+  readonly view: RunView;
+  readonly #transport: BoardTransport;
+  readonly #listeners = new Set<BoardListener>();
+  /** Acknowledged events waiting for an earlier seq (replies can only reorder if the board restarted). */
+  readonly #pending = new Map<number, BoardEvent>();
+
+  constructor(transport: BoardTransport, existing: readonly BoardEvent[]) {
+    this.#transport = transport;
+    this.view = foldBoard(existing);
+  }
+
+  on(listener: BoardListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async append(draft: BoardEventDraft): Promise<BoardEvent> {
+    const key = nanoid();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+      try {
+        await this.#transport.whenRunning('board');
+        const result = await this.#transport.call('board', { type: 'append', event: draft, key }, { timeoutMs: APPEND_TIMEOUT_MS });
+        if (result.tag !== 'ok') throw new Error(`the board refused ${draft.type}: ${result.tag === 'fail' ? result.message : result.reason}`);
+        const parsed = v.safeParse(BoardEventSchema, result.value);
+        if (!parsed.success) throw new Error(`the board answered ${draft.type} with an invalid event: ${v.summarize(parsed.issues)}`);
+        this.#accept(parsed.output);
+        return parsed.output;
+      } catch (error) {
+        lastError = error;
+        // The board actor restarted under us: wait for it and append again (same key).
+        if (!isRestartable(error)) throw error;
+      }
+    }
+    throw lastError;
+  }
+
+  #accept(event: BoardEvent): void {
+    if (event.seq <= this.view.lastSeq) return; // already folded (a duplicate answer)
+    this.#pending.set(event.seq, event);
+    for (let next = this.#pending.get(this.view.lastSeq + 1); next; next = this.#pending.get(this.view.lastSeq + 1)) {
+      this.#pending.delete(next.seq);
+      applyEvent(this.view, next);
+      for (const listener of this.#listeners) listener(next, this.view);
+    }
+  }
+}
+
+function isRestartable(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return name === 'ActorExitedError' || name === 'CallTimeoutError';
+}

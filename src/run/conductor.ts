@@ -1,0 +1,156 @@
+/**
+ * The conductor drives a run from the board, event by event, with no poll sleeps: after every
+ * acknowledged board event it promotes tasks whose dependencies merged, escalates tasks that can
+ * no longer run, dispatches ready tasks while slots, role capacity and budget allow, and settles
+ * when nothing can move any more.
+ */
+import type { BoardEventDraft } from '../../protocol/index.js';
+import { IN_FLIGHT, TERMINAL } from '../board/transitions.js';
+import { attemptBudgetKey, runAttempt } from './attempt.js';
+import { defaultEstimateUsd } from './review.js';
+import { nextWakeMs, pickDispatch, tasksBlockedByUpstream, tasksToPromote, type DispatchLimits } from './scheduler.js';
+import { providerForRun } from './team.js';
+import { roleOf, type RunRuntime } from './runtime.js';
+
+export class Conductor {
+  readonly #rt: RunRuntime;
+  /** Attempt flows underway, by task id. */
+  readonly #active = new Map<string, Promise<void>>();
+  /** Task ids with a promotion or escalation append in flight (so it is not sent twice). */
+  readonly #pending = new Set<string>();
+  #pendingOps = 0;
+  #budgetAnnounced = false;
+  #wake: NodeJS.Timeout | null = null;
+  #settled = false;
+  #bug: unknown = null;
+  #resolve!: () => void;
+  readonly #done = new Promise<void>((resolve) => (this.#resolve = resolve));
+
+  readonly #abort: (reason: string) => void;
+
+  /** `abort` stops the run's flows (the runtime's stop signal) when a flow hits a bug. */
+  constructor(rt: RunRuntime, abort: (reason: string) => void) {
+    this.#rt = rt;
+    this.#abort = abort;
+  }
+
+  /** Runs until no task can move. Rejects with the first bug a flow threw. */
+  async drive(): Promise<void> {
+    const off = this.#rt.board.on(() => this.#tick());
+    const onStop = (): void => this.#tick();
+    this.#rt.stop.addEventListener('abort', onStop);
+    try {
+      this.#tick();
+      await this.#done;
+    } finally {
+      off();
+      this.#rt.stop.removeEventListener('abort', onStop);
+      if (this.#wake) clearTimeout(this.#wake);
+    }
+    if (this.#bug) throw this.#bug;
+  }
+
+  /** Escalates the open tasks of a role whose actor gave up (its running flows escalate themselves). */
+  roleGaveUp(role: string, reason: string): void {
+    this.#rt.blockedRoles.set(role, reason);
+    this.#tick();
+  }
+
+  #tick(): void {
+    if (this.#settled) return;
+    const rt = this.#rt;
+    const view = rt.board.view;
+    for (const id of tasksToPromote(view)) this.#once(id, { type: 'task.ready', taskId: id });
+    for (const { taskId, reason } of tasksBlockedByUpstream(view)) this.#once(taskId, { type: 'task.escalated', taskId, reason });
+    for (const id of view.order) {
+      const task = view.tasks[id]!;
+      const blocked = rt.blockedRoles.get(task.role);
+      if (blocked && !this.#active.has(id) && !TERMINAL.has(task.status) && !IN_FLIGHT.has(task.status)) {
+        this.#once(id, { type: 'task.escalated', taskId: id, reason: `role ${task.role} gave up: ${blocked}` });
+      }
+    }
+    if (!rt.stop.aborted && !rt.budget.refused && !this.#bug) this.#dispatch();
+    if (rt.budget.refused && !this.#budgetAnnounced) {
+      this.#budgetAnnounced = true;
+      const unstarted = view.order.filter((id) => ['planned', 'ready'].includes(view.tasks[id]!.status) && !this.#active.has(id));
+      const budgetUsd = rt.budget.budgetUsd ?? 0;
+      this.#op(rt.board.append({ type: 'budget.exhausted', spentUsd: rt.budget.spentUsd, reservedUsd: rt.budget.reservedUsd, budgetUsd, unstarted }));
+    }
+    this.#scheduleWake();
+    if (this.#active.size === 0 && this.#pendingOps === 0 && !this.#canMove()) {
+      this.#settled = true;
+      this.#resolve();
+    }
+  }
+
+  #dispatch(): void {
+    const rt = this.#rt;
+    const limits: DispatchLimits = {
+      maxParallel: rt.config.loop.maxParallel,
+      roleConcurrency: Object.fromEntries(rt.config.roles.map((r) => [r.name, r.concurrency])),
+      blockedRoles: new Set(rt.blockedRoles.keys()),
+      active: new Set(this.#active.keys()),
+      notBefore: rt.notBefore,
+      nowMs: rt.now(),
+    };
+    for (const id of pickDispatch(rt.board.view, limits)) {
+      const task = rt.board.view.tasks[id]!;
+      const provider = providerForRun(rt.config, roleOf(rt, task.role), rt.mode);
+      const callId = `${id}#${task.attempt + 1}:attempt`;
+      if (!rt.budget.tryReserve(callId, attemptBudgetKey(provider.key), defaultEstimateUsd(provider))) break;
+      rt.notBefore.delete(id);
+      const flow = runAttempt(rt, id, rt.stop, callId)
+        .catch((error: unknown) => this.#fail(error))
+        .finally(() => {
+          this.#active.delete(id);
+          this.#tick();
+        });
+      this.#active.set(id, flow);
+    }
+  }
+
+  /** True when some task could still be promoted, escalated or dispatched. */
+  #canMove(): boolean {
+    const rt = this.#rt;
+    const view = rt.board.view;
+    if (this.#bug) return false;
+    if (tasksToPromote(view).length > 0 || tasksBlockedByUpstream(view).length > 0) return true;
+    if (rt.stop.aborted || rt.budget.refused) return false;
+    const waiting = nextWakeMs(view, rt.notBefore, rt.now()) !== null;
+    const ready = view.order.some((id) => view.tasks[id]!.status === 'ready' && !rt.blockedRoles.has(view.tasks[id]!.role));
+    return waiting || ready;
+  }
+
+  #scheduleWake(): void {
+    const rt = this.#rt;
+    if (this.#wake || rt.stop.aborted) return;
+    const at = nextWakeMs(rt.board.view, rt.notBefore, rt.now());
+    if (at === null) return;
+    this.#wake = setTimeout(() => {
+      this.#wake = null;
+      this.#tick();
+    }, Math.max(0, at - rt.now()));
+  }
+
+  #once(taskId: string, draft: BoardEventDraft): void {
+    if (this.#pending.has(taskId)) return;
+    this.#pending.add(taskId);
+    this.#op(this.#rt.board.append(draft).finally(() => this.#pending.delete(taskId)));
+  }
+
+  #op(promise: Promise<unknown>): void {
+    this.#pendingOps += 1;
+    promise
+      .catch((error: unknown) => this.#fail(error))
+      .finally(() => {
+        this.#pendingOps -= 1;
+        this.#tick();
+      });
+  }
+
+  #fail(error: unknown): void {
+    if (this.#bug) return;
+    this.#bug = error;
+    this.#abort(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The composition root of a run (new or resumed): starts the supervision tree, bridges it to the
+ * board, opens the repositories, writes the prompts, plans, drives the conductor, lands and
+ * cleans up, and reports. Ctrl-C (or SIGTERM) stops cleanly: agents are cancelled and killed,
+ * in-flight tasks are marked interrupted, exit 4; a second Ctrl-C stops the actors at once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { BoardEvent, Plan } from '../../protocol/index.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import type { SupervisorEvent } from '../../supervisor/supervisor.js';
+import { BudgetTracker } from '../budget/tracker.js';
+import type { LoadedConfig } from '../config/load.js';
+import { isAncestor, resolveSha } from '../git/repo.js';
+import { loopHome, type RunPaths } from '../util/paths.js';
+import { effectiveSim } from '../providers/sim/behaviour.js';
+import { argvPreview } from './argv-preview.js';
+import { BoardClient } from './board-client.js';
+import { Conductor } from './conductor.js';
+import { landAndClean } from './finish.js';
+import { runOutcome, type RunOutcome } from './outcome.js';
+import { obtainPlan } from './planning.js';
+import { readRunJson, writeRunJson } from './run-json.js';
+import { formatEvent } from './printer.js';
+import { writeSystemPrompts } from './prepare.js';
+import { killRunAgents } from './stale-agents.js';
+import { summaryJson, summaryText } from './summary.js';
+import { providerForRun, taskRoles } from './team.js';
+import { runTree } from './tree.js';
+import { workspaceOf, type RunRuntime } from './runtime.js';
+import { openWorkspace, type RepoWorkspace } from './workspace.js';
+import { plannerRole } from '../config/team.js';
+
+export interface SessionOptions {
+  loaded: LoadedConfig;
+  runId: string;
+  paths: RunPaths;
+  mode: 'dry-run' | 'execute';
+  goal: string;
+  plan: Plan | null;
+  /** Events already on the board (resume). */
+  existing: BoardEvent[];
+  json: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export async function runSession(o: SessionOptions): Promise<number> {
+  const started = Date.now();
+  const resume = o.existing.length > 0;
+  const stop = new AbortController();
+  const say = (line: string): void => void (o.json ? o.stderr : o.stdout).write(`${line}\n`);
+  const config = o.loaded.config;
+  const roles = taskRoles(config).map((role) => {
+    const provider = providerForRun(config, role, o.mode);
+    const sim = provider.config.type === 'sim' ? effectiveSim(provider.config.sim, provider.key, process.env) : null;
+    return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
+  });
+  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
+  const board = new BoardClient(supervisor, o.existing);
+  board.on((event, view) => {
+    const line = formatEvent(event, view);
+    if (line) say(line);
+  });
+
+  let conductor: Conductor | null = null;
+  const lastCrash = new Map<string, string>();
+  supervisor.on((event) => bridge(event, board, lastCrash, (role, reason) => conductor?.roleGaveUp(role, reason), (error) => say(`loop: could not record ${event.type}: ${error}`)));
+
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      say(`\n${signal}: stopping — cancelling agents and marking in-flight tasks interrupted (press Ctrl-C again to stop at once)`);
+      stop.abort(signal);
+    } else {
+      say(`${signal} again: stopping every actor now`);
+      void supervisor.stop('forced');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let outcome: RunOutcome | null = null;
+  let bug: string | null = null;
+  const workspaces = new Map<string, RepoWorkspace>();
+  try {
+    writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
+    if (resume) {
+      const killed = killRunAgents(o.runId);
+      if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
+    }
+    if (o.mode === 'execute') {
+      for (const repo of o.loaded.repositories) {
+        say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
+        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), onLog: say }));
+      }
+    }
+    const systemPrompts = writeSystemPrompts({
+      loaded: o.loaded, runId: o.runId, paths: o.paths,
+      intelligenceFor: (role) => {
+        const repo = role.repositories[0] ?? o.loaded.repositories[0]?.name;
+        return (repo === undefined ? undefined : workspaces.get(repo)?.intelligenceText) ?? readIntelligence(o.loaded);
+      },
+    });
+    await supervisor.start();
+    const view = board.view;
+    const rt: RunRuntime = {
+      loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
+      budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
+      notBefore: new Map(), blockedRoles: new Map(), stop: stop.signal, systemPrompts,
+      now: Date.now, random: Math.random, warned: new Set(),
+    };
+    conductor = new Conductor(rt, (reason) => stop.abort(reason));
+    if (!resume) {
+      await board.append({
+        type: 'run.started', runId: o.runId, goal: o.goal, mode: o.mode, configHash: o.loaded.hash, configFile: o.loaded.file,
+        pid: process.pid, roles: config.roles.map((r) => r.name), budgetUsd: config.loop.budgetUsd ?? null, maxParallel: config.loop.maxParallel,
+      });
+      say(`run ${o.runId} · ${config.project ?? basename(o.loaded.dir)} · ${o.mode}${o.mode === 'dry-run' ? ' (sim agents, no spend; add --execute to run the real providers)' : ''}`);
+    } else {
+      await recoverInFlight(rt);
+    }
+    if (board.view.order.length === 0) {
+      const planned = await obtainPlan(rt, o.plan, stop.signal);
+      if (planned && o.mode === 'dry-run') printArgvPreview(rt, say);
+    }
+    if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
+  } catch (error) {
+    bug = error instanceof Error ? error.message : String(error);
+    if (process.env['LOOP_DEBUG'] && error instanceof Error) say(error.stack ?? '');
+    stop.abort('internal error');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  try {
+    outcome = runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
+    if (workspaces.size > 0 && bug === null) {
+      await landAndClean({ runId: o.runId, view: board.view, outcome, workspaces: workspaces.values(), append: (d) => board.append(d), log: say });
+    }
+    await board.append({ type: 'run.finished', status: outcome.status, exitCode: outcome.exitCode, reason: outcome.reason }).catch(() => undefined);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    outcome = { status: 'failed', exitCode: 5, reason: `internal error while finishing: ${message}` };
+  } finally {
+    await supervisor.stop('run finished');
+  }
+  writeRunJson(o.paths.runJson, {
+    runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: outcome.status,
+    pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
+  });
+  if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
+  else o.stdout.write(summaryText(board.view, outcome, Date.now() - started));
+  return outcome.exitCode;
+}
+
+/** Turns supervision facts into board events; a role that gave up is handed to the conductor. */
+function bridge(event: SupervisorEvent, board: BoardClient, lastCrash: Map<string, string>, gaveUp: (role: string, reason: string) => void, warn: (error: unknown) => void): void {
+  const append = (draft: Parameters<BoardClient['append']>[0]): void => void board.append(draft).catch(warn);
+  switch (event.type) {
+    case 'child-started':
+      append({ type: 'actor.started', actor: event.id, pid: event.pid, restarts: event.restarts });
+      return;
+    case 'child-exited':
+      if (['shutdown', 'normal'].includes(event.reason)) return;
+      lastCrash.set(event.id, event.reason);
+      append({ type: 'actor.crashed', actor: event.id, reason: event.reason, exitCode: event.code, signal: event.signal });
+      return;
+    case 'child-restarting':
+      append({ type: 'actor.restarted', actor: event.id, restarts: event.restarts, delayMs: Math.round(event.delayMs) });
+      return;
+    case 'report': {
+      append({ type: 'supervisor.report', supervisor: event.supervisor, context: event.context, reason: event.reason, offender: event.offender });
+      if (event.context !== 'reached_max_restart_intensity') return;
+      const role = event.supervisor.startsWith('role/') ? event.supervisor.slice(5) : event.offender.startsWith('sme/') ? event.offender.slice(4) : null;
+      if (role) gaveUp(role, `its actor crashed too often (${lastCrash.get(`sme/${role}`) ?? event.reason})`);
+      return;
+    }
+    case 'frame':
+      if (event.body.type === 'emit') append(event.body.event);
+      return;
+    case 'protocol-error':
+      append({ type: 'protocol.rejected', from: event.id, summary: event.summary });
+      return;
+  }
+}
+
+/**
+ * After the previous supervisor died: a task whose change already reached the integration branch
+ * is recorded as merged; every other in-flight task is marked interrupted and made ready again,
+ * once. Tasks interrupted by an earlier Ctrl-C are made ready too.
+ */
+async function recoverInFlight(rt: RunRuntime): Promise<void> {
+  const view = rt.board.view;
+  const interrupted: string[] = [];
+  for (const id of view.order) {
+    const task = view.tasks[id]!;
+    if (['running', 'implemented', 'reviewing', 'gating'].includes(task.status)) {
+      const ws = rt.mode === 'execute' ? workspaceOf(rt, rt.config.roles.find((r) => r.name === task.role)!, task.repo) : null;
+      if (task.status === 'gating' && ws && task.commit && (await isAncestor(ws.repo.path, task.commit, await resolveSha(ws.repo.path, ws.integration.ref)))) {
+        await rt.board.append({ type: 'task.merged', taskId: id, attempt: task.attempt, branch: ws.integration.ref.replace(/^refs\/heads\//, '') });
+        continue;
+      }
+      await rt.board.append({ type: 'task.interrupted', taskId: id, reason: 'the supervisor stopped during this attempt; dispatching it again' });
+      interrupted.push(id);
+    } else if (task.status === 'interrupted') {
+      interrupted.push(id);
+    }
+  }
+  await rt.board.append({ type: 'run.resumed', pid: process.pid, interrupted });
+  for (const id of interrupted) await rt.board.append({ type: 'task.ready', taskId: id });
+}
+
+function printArgvPreview(rt: RunRuntime, say: (line: string) => void): void {
+  const firstTask = new Map<string, string>();
+  for (const id of rt.board.view.order) {
+    const role = rt.board.view.tasks[id]!.role;
+    if (!firstTask.has(role)) firstTask.set(role, id);
+  }
+  say('command lines the real providers would get (this dry-run uses the built-in sim agent instead):');
+  for (const [roleName, taskId] of firstTask) {
+    const role = rt.config.roles.find((r) => r.name === roleName)!;
+    const line = argvPreview({
+      role, config: rt.config, purpose: 'implement', cwd: rt.loaded.dir,
+      promptFile: join(rt.paths.prompts, `${taskId}.1.md`), systemPromptFile: rt.systemPrompts.get(roleName)!,
+    });
+    say(`  ${roleName}: ${line}`);
+  }
+  const planner = plannerRole(rt.config);
+  if (planner) {
+    say(`  ${planner.name} (planner): ${argvPreview({ role: planner, config: rt.config, purpose: 'plan', cwd: rt.loaded.dir, promptFile: join(rt.paths.prompts, 'plan.1.md'), systemPromptFile: rt.systemPrompts.get(`${planner.name}.planner`)! })}`);
+  }
+}
+
+/** PROJECT-INTELLIGENCE.md beside the config, when `loop learn` has written it. */
+function readIntelligence(loaded: LoadedConfig): string | null {
+  const file = join(loaded.dir, loaded.config.intelligence);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}

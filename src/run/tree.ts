@@ -1,0 +1,76 @@
+/**
+ * The supervision tree of one run (style-and-supervision.md §2.6):
+ *
+ *   loop            rest_for_one  2 restarts / 60 s
+ *   ├─ board        permanent worker   single writer of the board
+ *   └─ work         permanent supervisor, one_for_one, 10 / 600 s
+ *      ├─ planner   transient worker
+ *      ├─ role/<r>  transient supervisor, one_for_one, loop.restartIntensity, start failures retried
+ *      │  └─ sme/<r> permanent worker, backoff from loop.backoff
+ *      ├─ critic    permanent worker
+ *      └─ gate      permanent worker
+ *
+ * `board` starts first: everything after it holds a projection of the board. A role whose actor
+ * keeps crashing exhausts its own intensity; being transient, its supervisor is not restarted and
+ * the conductor escalates that role's tasks.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoopConfig } from '../../protocol/index.js';
+import type { SupervisorSpec, WorkerSpec } from '../../supervisor/child-spec.js';
+import type { RunPaths } from '../util/paths.js';
+
+export const actorModule = (name: string): string => fileURLToPath(new URL(`./actors/${name}.js`, import.meta.url));
+
+export interface TreeRole {
+  name: string;
+  /** The role's sim provider is configured to crash while starting (to exercise escalation). */
+  crashOnStart: boolean;
+}
+
+export function runTree(options: { config: LoopConfig; runId: string; paths: RunPaths; roles: readonly TreeRole[] }): SupervisorSpec {
+  const { config, runId, paths } = options;
+  const log = (id: string): string => join(paths.logs, 'actors', `${id.replace(/\//g, '-')}.log`);
+  const backoff = { minMs: config.loop.backoff.minMs, maxMs: config.loop.backoff.maxMs, randomFactor: config.loop.backoff.randomFactor, resetAfterMs: 60_000 };
+  const worker = (id: string, module: string, input: unknown, extra: Partial<WorkerSpec> = {}): WorkerSpec => ({
+    type: 'worker',
+    id,
+    module: actorModule(module),
+    input,
+    logFile: log(id),
+    ...extra,
+  });
+  const roleSupervisors: SupervisorSpec[] = options.roles.map((role) => ({
+    type: 'supervisor',
+    id: `role/${role.name}`,
+    strategy: 'one_for_one',
+    restart: 'transient',
+    intensity: config.loop.restartIntensity.intensity,
+    periodMs: config.loop.restartIntensity.periodSeconds * 1000,
+    startFailure: 'retry',
+    children: [worker(`sme/${role.name}`, 'sme', { role: role.name, crashOnStart: role.crashOnStart }, { restart: 'permanent', backoff })],
+  }));
+  return {
+    type: 'supervisor',
+    id: 'loop',
+    strategy: 'rest_for_one',
+    intensity: 2,
+    periodMs: 60_000,
+    children: [
+      worker('board', 'board', { eventsFile: paths.events, costsFile: paths.costs }, { shutdownMs: 10_000 }),
+      {
+        type: 'supervisor',
+        id: 'work',
+        strategy: 'one_for_one',
+        intensity: 10,
+        periodMs: 600_000,
+        children: [
+          worker('planner', 'planner', { runId }, { restart: 'transient' }),
+          ...roleSupervisors,
+          worker('critic', 'critic', { runId }, { backoff }),
+          worker('gate', 'gate', { runId }, { backoff }),
+        ],
+      },
+    ],
+  };
+}

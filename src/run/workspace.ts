@@ -1,0 +1,74 @@
+/**
+ * One repository as a run sees it in execute mode: its integration branch, its pool of worktree
+ * slots, the test and setup commands learned from it, and the files agents may not touch.
+ * Everything git-mutating goes through src/git, which serializes per repository.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
+import type { ResolvedRepository } from '../config/load.js';
+import { ensureIntegrationBranch } from '../git/integration.js';
+import { buildProtectedSpec } from '../git/protected-files.js';
+import { SlotPool, type Slot } from '../git/slots.js';
+import { learnProject } from '../learn/learn.js';
+import { renderIntelligence } from '../learn/render.js';
+import type { ProjectIntelligence } from '../learn/types.js';
+
+export interface RepoWorkspace {
+  repo: ResolvedRepository;
+  integration: { ref: string; branch: string; baseSha: string };
+  pool: SlotPool;
+  testCommand: string | null;
+  setupCommand: string | null;
+  protected: ProtectedSpec;
+  intelligence: ProjectIntelligence;
+  /** Rendered PROJECT-INTELLIGENCE.md text (the user's own file when it exists). */
+  intelligenceText: string;
+  /** Held for the whole run: the merge queue's scratch slot and the baseline slot. */
+  scratch: Slot;
+  baseline: Slot;
+}
+
+export interface OpenWorkspaceOptions {
+  repo: ResolvedRepository;
+  config: LoopConfig;
+  configFile: string;
+  configDir: string;
+  runId: string;
+  home: string;
+  onLog: (line: string) => void;
+}
+
+export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorkspace> {
+  const intelligence = await learnProject(o.repo.path);
+  const testCommand = o.repo.testCommand ?? o.config.loop.testCommand ?? intelligence.commands.test?.command ?? null;
+  const setupCommand = o.repo.setup ?? o.config.loop.setup ?? intelligence.commands.install?.command ?? null;
+  const integration = await ensureIntegrationBranch(o.repo.path, o.runId, o.repo.defaultBranch ? { branch: o.repo.defaultBranch } : {});
+  const pool = new SlotPool({ repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog });
+  const inRepo = (file: string): string | null => {
+    const rel = relative(o.repo.path, isAbsolute(file) ? file : join(o.configDir, file));
+    return rel.startsWith('..') || isAbsolute(rel) ? null : rel;
+  };
+  const extraLocked = [...o.config.loop.protectedPaths];
+  // When the suite is driven by make, the Makefile is part of the grader.
+  if (testCommand && /^\s*make\b/.test(testCommand)) extraLocked.push('/Makefile', '/makefile', '/GNUmakefile');
+  const spec = buildProtectedSpec({
+    testGlobs: intelligence.testPatterns,
+    extraLocked: [...extraLocked, ...intelligence.runnerConfigs.map((f) => `/${f}`)],
+    configFile: inRepo(o.configFile),
+    briefFile: inRepo(o.config.brief),
+  });
+  const userFile = join(o.repo.path, o.config.intelligence);
+  const intelligenceText = existsSync(userFile) ? readFileSync(userFile, 'utf8') : renderIntelligence(intelligence);
+  // Both run setup once here; later the gate re-points them with a plain checkout, and ignored
+  // files such as node_modules survive that.
+  const scratch = await pool.acquire('scratch');
+  const baseline = await pool.acquire('scratch');
+  await Promise.all([
+    pool.pointAt(scratch, { sha: integration.headSha, branch: null }),
+    pool.pointAt(baseline, { sha: integration.headSha, branch: null }),
+  ]);
+  return { repo: o.repo, integration, pool, testCommand, setupCommand, protected: spec, intelligence, intelligenceText, scratch, baseline };
+}
+
+export const taskBranch = (runId: string, taskId: string): string => `loop/${runId}/${taskId}`;
