@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { BoardEvent, Plan } from '../../protocol/index.js';
+import type { BoardEvent, BoardEventDraft, Plan } from '../../protocol/index.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import type { SupervisorEvent } from '../../supervisor/supervisor.js';
 import { BudgetTracker } from '../budget/tracker.js';
@@ -65,7 +65,14 @@ export async function runSession(o: SessionOptions): Promise<number> {
 
   let conductor: Conductor | null = null;
   const lastCrash = new Map<string, string>();
-  supervisor.on((event) => bridge(event, board, lastCrash, (role, reason) => conductor?.roleGaveUp(role, reason), (error) => say(`loop: could not record ${event.type}: ${error}`)));
+  /** Supervision facts still being written; the run does not finish before they are on the board. */
+  const recording = new Set<Promise<unknown>>();
+  const record = (promise: Promise<unknown>, what: string): void => {
+    const tracked = promise.catch((error: unknown) => say(`loop: could not record ${what}: ${error instanceof Error ? error.message : String(error)}`));
+    recording.add(tracked);
+    void tracked.finally(() => recording.delete(tracked));
+  };
+  supervisor.on((event) => bridge(event, (draft) => record(board.append(draft), draft.type), lastCrash, (role, reason) => conductor?.roleGaveUp(role, reason)));
 
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -103,6 +110,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
         return (repo === undefined ? undefined : workspaces.get(repo)?.intelligenceText) ?? readIntelligence(o.loaded);
       },
     });
+    if (!resume) say(`run ${o.runId} · ${config.project ?? basename(o.loaded.dir)} · ${o.mode}${o.mode === 'dry-run' ? ' (sim agents, no spend; add --execute to run the real providers)' : ''}`);
+    else say(`resuming run ${o.runId} · ${o.mode}`);
     await supervisor.start();
     const view = board.view;
     const rt: RunRuntime = {
@@ -117,7 +126,6 @@ export async function runSession(o: SessionOptions): Promise<number> {
         type: 'run.started', runId: o.runId, goal: o.goal, mode: o.mode, configHash: o.loaded.hash, configFile: o.loaded.file,
         pid: process.pid, roles: config.roles.map((r) => r.name), budgetUsd: config.loop.budgetUsd ?? null, maxParallel: config.loop.maxParallel,
       });
-      say(`run ${o.runId} · ${config.project ?? basename(o.loaded.dir)} · ${o.mode}${o.mode === 'dry-run' ? ' (sim agents, no spend; add --execute to run the real providers)' : ''}`);
     } else {
       await recoverInFlight(rt);
     }
@@ -126,6 +134,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       if (planned && o.mode === 'dry-run') printArgvPreview(rt, say);
     }
     if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
+    await Promise.all([...recording]);
   } catch (error) {
     bug = error instanceof Error ? error.message : String(error);
     if (process.env['LOOP_DEBUG'] && error instanceof Error) say(error.stack ?? '');
@@ -157,8 +166,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
 }
 
 /** Turns supervision facts into board events; a role that gave up is handed to the conductor. */
-function bridge(event: SupervisorEvent, board: BoardClient, lastCrash: Map<string, string>, gaveUp: (role: string, reason: string) => void, warn: (error: unknown) => void): void {
-  const append = (draft: Parameters<BoardClient['append']>[0]): void => void board.append(draft).catch(warn);
+function bridge(event: SupervisorEvent, append: (draft: BoardEventDraft) => void, lastCrash: Map<string, string>, gaveUp: (role: string, reason: string) => void): void {
   switch (event.type) {
     case 'child-started':
       append({ type: 'actor.started', actor: event.id, pid: event.pid, restarts: event.restarts });

@@ -38,6 +38,8 @@ export function runTree(options: { config: LoopConfig; runId: string; paths: Run
     module: actorModule(module),
     input,
     logFile: log(id),
+    // Lets `loop resume` and tests find every process of this run, even after the supervisor died.
+    env: { LOOP_RUN_ID: runId },
     ...extra,
   });
   const roleSupervisors: SupervisorSpec[] = options.roles.map((role) => ({

@@ -1,0 +1,217 @@
+/**
+ * `loop run` end to end on sim agents, with real processes: the CLI, its supervisor, one actor
+ * process per role, kill -9 from outside, resume. No mocks of fork or IPC.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
+import { boardEvents, processesOfRun, runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
+import { simTeamConfig, type SimTeamOptions } from '../helpers/sim-config.js';
+
+function project(t: Parameters<typeof tempDir>[0], options: SimTeamOptions): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = tempDir(t, 'loop-sim-run-');
+  writeFileSync(join(dir, 'loop.config.yaml'), simTeamConfig(options));
+  writeFileSync(join(dir, 'brief.md'), '# Brief\nA test project.\n');
+  return { dir, env: { LOOP_HOME: join(dir, '.home') } };
+}
+
+const ofType = (events: ReturnType<typeof boardEvents>, type: string) => events.filter((e) => e.type === type);
+const seqOf = (events: ReturnType<typeof boardEvents>, type: string, taskId: string) =>
+  events.find((e) => e.type === type && e['taskId'] === taskId)?.seq ?? Number.POSITIVE_INFINITY;
+
+async function noProcessesLeft(runId: string): Promise<void> {
+  await waitFor(`every process of run ${runId} to exit`, () => processesOfRun(runId).length === 0, 15_000);
+}
+
+test('a run of 12 sim tasks over 4 roles with dependencies merges every task and exits 0', async (t) => {
+  const { dir, env } = project(t, { roles: ['architect', 'backend', 'frontend', 'devops'], tasksPerRole: 3, sim: { latencyMs: 10, jitterMs: 30 }, loop: { maxParallel: 4 } });
+  const result = await runLoop(['run', 'build the todo app: api, ui and deploy', '--run', 'twelve'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'twelve');
+  const created = ofType(events, 'task.created');
+  assert.equal(created.length, 12);
+  assert.equal(new Set(created.map((e) => e['role'])).size, 4);
+  assert.equal(ofType(events, 'task.merged').length, 12);
+  for (const task of created) {
+    for (const dep of task['dependsOn'] as string[]) {
+      assert.ok(seqOf(events, 'task.dispatched', task['taskId'] as string) > seqOf(events, 'task.merged', dep), `${task['taskId']} started before ${dep} merged`);
+    }
+  }
+  assert.match(result.stdout, /12\/12 merged/);
+  await noProcessesLeft('twelve');
+});
+
+test('kill -9 of an SME actor during an attempt restarts it and retries the task, and the run still finishes', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 1500 } });
+  const run = startLoop(['run', 'two things', '--run', 'killsme'], { cwd: dir, env, t });
+  const started = await waitFor('t1 to start', () => ofType(boardEvents(dir, 'killsme'), 'attempt.started').find((e) => e['taskId'] === 't1'));
+  const actor = ofType(boardEvents(dir, 'killsme'), 'actor.started').filter((e) => e['actor'] === 'sme/backend' && e.seq < started.seq).pop();
+  assert.ok(actor, 'the SME actor reported its pid');
+  process.kill(actor['pid'] as number, 'SIGKILL');
+  const result = await run.done;
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'killsme');
+  assert.ok(ofType(events, 'actor.crashed').some((e) => e['actor'] === 'sme/backend'));
+  assert.ok(ofType(events, 'actor.started').filter((e) => e['actor'] === 'sme/backend').length >= 2, 'the actor was restarted');
+  assert.ok(ofType(events, 'retry.scheduled').some((e) => e['taskId'] === 't1'), 't1 was retried');
+  assert.equal(ofType(events, 'repair.scheduled').length, 0, 'a crash is a retry, not a repair');
+  assert.equal(ofType(events, 'task.merged').length, 2);
+  await noProcessesLeft('killsme');
+});
+
+test('an actor that crashes on every start exhausts its restart intensity and its role\'s tasks are escalated with that reason', async (t) => {
+  const { dir, env } = project(t, {
+    roles: ['backend', 'frontend'],
+    providers: { 'sim-broken': { type: 'sim', sim: { behaviour: 'crash-on-start' } } },
+    roleProvider: { backend: 'sim-broken' },
+    loop: { restartIntensity: { intensity: 2, periodSeconds: 60 }, backoff: { minMs: 10, maxMs: 40 } },
+  });
+  const result = await runLoop(['run', 'api and ui', '--run', 'crashy'], { cwd: dir, env, t });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'crashy');
+  const report = ofType(events, 'supervisor.report').find((e) => e['context'] === 'reached_max_restart_intensity');
+  assert.ok(report, 'the role supervisor reported giving up');
+  const backendTasks = ofType(events, 'task.created').filter((e) => e['role'] === 'backend').map((e) => e['taskId']);
+  const escalated = ofType(events, 'task.escalated');
+  for (const id of backendTasks) {
+    const reason = String(escalated.find((e) => e['taskId'] === id)?.['reason'] ?? '');
+    assert.match(reason, /backend/);
+    assert.match(reason, /crash/i);
+  }
+  assert.ok(ofType(events, 'task.merged').some((e) => !backendTasks.includes(e['taskId'])), 'the healthy role still delivered');
+  assert.match(result.stdout, /escalated/);
+  await noProcessesLeft('crashy');
+});
+
+test('an agent that hangs past its deadline is killed with its process group and the task is retried', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], sim: { tasks: { t1: 'hang' }, failAttempts: 1 }, loop: { taskTimeoutMinutes: 0.02 } });
+  const run = startLoop(['run', 'one thing', '--run', 'hangs'], { cwd: dir, env, t });
+  // While it hangs, the agent's group (a shell with a backgrounded sleep) is alive.
+  await waitFor('the hanging agent group', () => processesOfRun('hangs').length >= 2 && ofType(boardEvents(dir, 'hangs'), 'attempt.started').length > 0);
+  const result = await run.done;
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'hangs');
+  const finished = ofType(events, 'attempt.finished').find((e) => e['taskId'] === 't1' && e['attempt'] === 1);
+  assert.ok(finished && ['timed-out', 'crashed'].includes(String(finished['outcome'])), 'the first attempt ended as a failure');
+  assert.match(String(finished!['summary']), /timed out/);
+  assert.ok(ofType(events, 'retry.scheduled').some((e) => e['taskId'] === 't1'));
+  assert.equal(ofType(events, 'task.merged').length, 1);
+  await noProcessesLeft('hangs');
+});
+
+test('kill -9 of the supervisor mid-run, then loop resume, completes the run with each task merged exactly once', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend', 'frontend'], tasksPerRole: 2, sim: { latencyMs: 700 } });
+  const run = startLoop(['run', 'four things', '--run', 'phoenix'], { cwd: dir, env, t });
+  await waitFor('one merge and more work in flight', () => {
+    const events = boardEvents(dir, 'phoenix');
+    const merged = ofType(events, 'task.merged').length;
+    return merged >= 1 && merged < 4 && ofType(events, 'attempt.started').length > merged;
+  });
+  run.child.kill('SIGKILL');
+  await run.done;
+  // The actors notice their parent is gone and exit on their own, taking their agents with them.
+  await noProcessesLeft('phoenix');
+  // A crash can tear the last line; the rest of the board must still load.
+  appendFileSync(join(dir, '.loop/runs/phoenix/board/events.jsonl'), '{"v":1,"seq":99999,"ts":1,"type":"task.me');
+  const listed = await runLoop(['runs'], { cwd: dir, env, t });
+  assert.match(listed.stdout, /phoenix\s+crashed/);
+  const resumed = await runLoop(['resume', 'phoenix'], { cwd: dir, env, t });
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  assert.match(resumed.stderr, /events\.jsonl:\d+: torn last line/);
+  const events = boardEvents(dir, 'phoenix');
+  assert.equal(ofType(events, 'task.created').length, 4, 'no task was planned twice');
+  assert.equal(ofType(events, 'run.resumed').length, 1);
+  for (const id of ['t1', 't2', 't3', 't4']) {
+    assert.equal(ofType(events, 'task.merged').filter((e) => e['taskId'] === id).length, 1, `${id} merged exactly once`);
+  }
+  await noProcessesLeft('phoenix');
+});
+
+test('Ctrl-C stops the run cleanly: agents are stopped, in-flight tasks interrupted, exit 4', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 5000 } });
+  const run = startLoop(['run', 'slow things', '--run', 'stopped'], { cwd: dir, env, t });
+  await waitFor('t1 to start', () => ofType(boardEvents(dir, 'stopped'), 'attempt.started').length > 0);
+  run.child.kill('SIGINT');
+  const result = await run.done;
+  assert.equal(result.code, 4, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'stopped');
+  assert.ok(ofType(events, 'task.interrupted').some((e) => e['taskId'] === 't1'));
+  assert.equal(ofType(events, 'run.finished')[0]?.['status'], 'interrupted');
+  await noProcessesLeft('stopped');
+});
+
+test('the budget stops dispatch before spend passes it, lists the unstarted tasks, and exits 3', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 4, sim: { costUsd: 0.4 }, loop: { budgetUsd: 1, maxParallel: 1 } });
+  const result = await runLoop(['run', 'four paid things', '--run', 'broke', '--json'], { cwd: dir, env, t });
+  assert.equal(result.code, 3, result.stdout + result.stderr);
+  const summary = JSON.parse(result.stdout) as { status: string; spend: { totalUsd: number } };
+  assert.equal(summary.status, 'budget-exhausted');
+  assert.ok(summary.spend.totalUsd <= 1 + 1e-9, `spent ${summary.spend.totalUsd}`);
+  const exhausted = ofType(boardEvents(dir, 'broke'), 'budget.exhausted')[0];
+  assert.ok(exhausted);
+  assert.deepEqual(exhausted['unstarted'], ['t3', 't4']);
+});
+
+test('--plan FILE skips the planner and keeps the ids it gives', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend', 'frontend'] });
+  writeFileSync(join(dir, 'plan.yaml'), [
+    'tasks:',
+    '  - id: api',
+    '    title: Build the API',
+    '    role: backend',
+    '    acceptance: [GET /todos returns a list]',
+    '  - id: ui',
+    '    title: Build the UI',
+    '    role: frontend',
+    '    dependsOn: [api]',
+    '',
+  ].join('\n'));
+  const result = await runLoop(['run', 'todo app', '--plan', 'plan.yaml', '--run', 'planned'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'planned');
+  assert.deepEqual(ofType(events, 'task.created').map((e) => e['taskId']), ['api', 'ui']);
+  assert.equal(ofType(events, 'plan.accepted')[0]?.['source'], 'file');
+  assert.ok(seqOf(events, 'task.dispatched', 'ui') > seqOf(events, 'task.merged', 'api'));
+});
+
+test('a plan file with an unknown role and a cycle is refused with one line per problem, exit 2, before anything runs', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'] });
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: [
+    { id: 'a', title: 'A', role: 'backend', dependsOn: ['b'] },
+    { id: 'b', title: 'B', role: 'desginer', dependsOn: ['a'] },
+  ] }));
+  const result = await runLoop(['run', 'x', '--plan', 'plan.json', '--run', 'badplan'], { cwd: dir, env, t });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /role "desginer" cannot take tasks/);
+  assert.match(result.stderr, /cycle/);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  assert.deepEqual(boardEvents(dir, 'badplan'), []);
+});
+
+test('run ids that tmux or git cannot take are refused with one line, exit 2', async (t) => {
+  const { dir, env } = project(t, {});
+  for (const bad of ['v1.2', 'a:b', 'has space']) {
+    const result = await runLoop(['run', 'x', '--run', bad], { cwd: dir, env, t });
+    assert.equal(result.code, 2, bad);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
+});
+
+test('dry-run never starts a provider CLI and prints the command line each real provider would get', async (t) => {
+  const { dir, env } = project(t, {
+    roles: ['backend'],
+    providers: { claude: { type: 'claude', model: 'sonnet' } },
+    roleProvider: { backend: 'claude' },
+  });
+  const bin = tempDir(t, 'loop-fake-bin-');
+  const marker = join(bin, 'claude-was-called');
+  writeFileSync(join(bin, 'claude'), `#!/bin/sh\ntouch ${marker}\necho '{}'\n`, { mode: 0o755 });
+  const result = await runLoop(['run', 'one thing', '--run', 'dry'], { cwd: dir, env: { ...env, PATH: `${bin}:${process.env['PATH']}` }, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /backend: claude -p "\$\(cat .*prompts\/t1\.1\.md\)"/);
+  assert.match(result.stdout, /--model sonnet/);
+  const { existsSync } = await import('node:fs');
+  assert.equal(existsSync(marker), false, 'the claude CLI was never started');
+});
