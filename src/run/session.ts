@@ -30,6 +30,7 @@ import { runTree } from './tree.js';
 import { workspaceOf, type RunRuntime } from './runtime.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { plannerRole } from '../config/team.js';
+import { excludeStateDir } from '../config/git-exclude.js';
 
 export interface SessionOptions {
   loaded: LoadedConfig;
@@ -98,6 +99,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
     }
     if (o.mode === 'execute') {
+      // `.loop/` must never show up as untracked work in the user's checkout (or get committed).
+      await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
         workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), onLog: say }));

@@ -10,8 +10,9 @@ import { RunCommand } from './run.js';
 import { ResumeCommand } from './resume.js';
 import { RunsCommand } from './runs.js';
 import { CleanCommand } from './clean.js';
+import { DemoCommand } from './demo.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand,
 ];
