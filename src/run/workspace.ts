@@ -42,7 +42,7 @@ export interface OpenWorkspaceOptions {
 export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorkspace> {
   const intelligence = await learnProject(o.repo.path);
   const testCommand = o.repo.testCommand ?? o.config.loop.testCommand ?? intelligence.commands.test?.command ?? null;
-  const setupCommand = o.repo.setup ?? o.config.loop.setup ?? intelligence.commands.install?.command ?? null;
+  const setupCommand = o.repo.setup ?? o.config.loop.setup ?? slotSetup(o.repo.path, intelligence.commands.install?.command ?? null);
   const integration = await ensureIntegrationBranch(o.repo.path, o.runId, o.repo.defaultBranch ? { branch: o.repo.defaultBranch } : {});
   const pool = new SlotPool({ repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog });
   const inRepo = (file: string): string | null => {
@@ -69,6 +69,27 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
     pool.pointAt(baseline, { sha: integration.headSha, branch: null }),
   ]);
   return { repo: o.repo, integration, pool, testCommand, setupCommand, protected: spec, intelligence, intelligenceText, scratch, baseline };
+}
+
+/**
+ * The learned install command, made safe to run in a slot: skipped when package.json declares no
+ * dependencies, and without writing a lockfile the project does not have (it would be captured
+ * as the agent's work and merged).
+ */
+export function slotSetup(repo: string, install: string | null): string | null {
+  if (install === null || !/^npm (install|ci)\b/.test(install)) return install;
+  const manifest = join(repo, 'package.json');
+  if (!existsSync(manifest)) return install;
+  let pkg: { dependencies?: object; devDependencies?: object; optionalDependencies?: object };
+  try {
+    pkg = JSON.parse(readFileSync(manifest, 'utf8')) as typeof pkg;
+  } catch {
+    return install;
+  }
+  const count = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].reduce((n, deps) => n + Object.keys(deps ?? {}).length, 0);
+  if (count === 0) return null;
+  if (/^npm install\b/.test(install) && !existsSync(join(repo, 'package-lock.json'))) return `${install} --no-package-lock --no-audit --no-fund`;
+  return install;
 }
 
 export const taskBranch = (runId: string, taskId: string): string => `loop/${runId}/${taskId}`;

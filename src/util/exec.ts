@@ -22,12 +22,24 @@ export interface ExecOptions {
   input?: string;
 }
 
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 export function exec(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so a timeout kills grandchildren too (a wrapper script's child
+      // holding stdout would otherwise keep this call waiting).
+      detached: options.timeoutMs !== undefined,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -35,7 +47,7 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
     const timer = options.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          child.kill('SIGKILL');
+          killGroup(child.pid);
         }, options.timeoutMs)
       : undefined;
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
