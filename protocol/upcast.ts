@@ -8,6 +8,12 @@ import { BOARD_EVENT_VERSION, BoardEventReadSchema, type BoardEvent } from './bo
 
 export type UpcastResult = { ok: true; event: BoardEvent } | { ok: false; message: string };
 
+/**
+ * The tolerant reader per event type. Dispatching on `type` with a map is O(1); `v.variant` tries
+ * its 32 options in turn, which made replaying a 100k-event board several times slower.
+ */
+const READ_BY_TYPE = new Map(BoardEventReadSchema.options.map((schema) => [schema.entries.type.literal as string, schema] as const));
+
 /** Upcasters from version N to N+1, keyed by N. Empty while every event is at version 1. */
 const UPCASTERS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
 
@@ -29,7 +35,9 @@ export function upcastEvent(raw: unknown): UpcastResult {
     record = up(record);
     version += 1;
   }
-  const parsed = v.safeParse(BoardEventReadSchema, record);
+  const schema = typeof record['type'] === 'string' ? READ_BY_TYPE.get(record['type']) : undefined;
+  if (!schema) return { ok: false, message: `unknown event type ${JSON.stringify(record['type'])}` };
+  const parsed = v.safeParse(schema, record);
   if (!parsed.success) return { ok: false, message: v.summarize(parsed.issues).replace(/\n/g, '; ') };
   return { ok: true, event: parsed.output as BoardEvent };
 }
