@@ -69,7 +69,7 @@ export const ProviderSchema = v.strictObject({
   /** codex `--dangerously-bypass-approvals-and-sandbox`, gemini `--approval-mode yolo`. */
   yolo: v.optional(v.boolean(), false),
   /** claude `--permission-mode` for implementers when not skipping permissions. */
-  permissionMode: v.optional(v.picklist(['acceptEdits', 'bypassPermissions', 'default', 'plan', 'auto', 'dontAsk'])),
+  permissionMode: v.optional(v.picklist(['acceptEdits', 'bypassPermissions', 'default', 'manual', 'plan', 'auto', 'dontAsk'])),
   auth: v.optional(AuthSchema),
   env: v.optional(v.record(v.string(), v.string()), {}),
   /** The seed's `loop start` prompt delivery; kept for compatibility. */
