@@ -17,6 +17,7 @@ import { reviewPrompt } from './prompts.js';
 import { chooseCritic, providerForRun } from './team.js';
 import { minutes, type RunRuntime } from './runtime.js';
 import type { RepoWorkspace } from './workspace.js';
+import { sleep } from '../util/sleep.js';
 
 const MAX_DIFF_CHARS = 60_000;
 const CALL_GRACE_MS = 60_000;
@@ -114,15 +115,4 @@ async function recordReviewCosts(rt: RunRuntime, taskId: string, role: string, p
   for (const call of calls) {
     await rt.board.append({ type: 'cost.recorded', role, taskId, phase: 'review', provider, usd: call.usd, tokens: call.tokens, ...(call.model ? { model: call.model } : {}) });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

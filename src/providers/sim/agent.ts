@@ -9,6 +9,7 @@ import { dirname, extname, join } from 'node:path';
 import type { AgentResult, SimConfig } from '../../../protocol/index.js';
 import { isLiteralPath } from '../../util/glob.js';
 import { behaviourFor, latencyFor } from './behaviour.js';
+import { sleep } from '../../util/sleep.js';
 
 export class SimCrash extends Error {
   override name = 'SimCrash';
@@ -47,7 +48,8 @@ export async function runSimAgent(a: SimAttempt): Promise<AgentResult> {
       argv: hung.argv,
     };
   }
-  await delay(latencyFor(a.sim, `${a.taskId}#${a.attempt}`), a.signal);
+  await sleep(latencyFor(a.sim, `${a.taskId}#${a.attempt}`), a.signal);
+  if (a.signal.aborted) throw a.signal.reason;
   const durationMs = Date.now() - started;
   switch (behaviour) {
     case 'crash':
@@ -89,19 +91,4 @@ function writeSimChange(workdir: string, a: SimAttempt): string {
   mkdirSync(join(workdir, 'loop-sim'), { recursive: true });
   writeFileSync(join(workdir, rel), `# ${a.title}\n\nSimulated change for task ${a.taskId}, attempt ${a.attempt}.\n`);
   return rel;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -9,7 +9,8 @@ import { simVerdictText } from '../../providers/sim/critic.js';
 import { git, gitRaw } from '../../git/git.js';
 import { parsePorcelainZ } from '../../git/repo.js';
 import { agentEnv } from './agent-env.js';
-import { delay, simAnswer } from './sim-calls.js';
+import { simAnswer, writeSimTranscript } from './sim-calls.js';
+import { sleep } from '../../util/sleep.js';
 
 const costs = new SessionCosts();
 const rounds = new Map<string, number>();
@@ -22,8 +23,10 @@ export default createCriticActor({
     const provider = request.provider;
     if (provider.config.type === 'sim') {
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
-      await delay(latencyFor(sim, `review:${key}`), ctx.signal);
-      return simAnswer(sim, simVerdictText(sim, request.taskId, request.attempt, []));
+      await sleep(latencyFor(sim, `review:${key}`), ctx.signal);
+      const answer = simAnswer(sim, simVerdictText(sim, request.taskId, request.attempt, []));
+      writeSimTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`, answer);
+      return answer;
     }
     if (request.workdir === null) throw new Error(`a real critic (${provider.key}) was asked to review without a worktree`);
     const promptFile = round === 1 ? request.promptFile : `${request.promptFile.replace(/\.md$/, '')}.reask.md`;

@@ -7,7 +7,8 @@ import { effectiveSim, behaviourFor, latencyFor } from '../../providers/sim/beha
 import { simPlan } from '../../providers/sim/planner.js';
 import { planPrompt } from '../prompts.js';
 import { parsePlanText } from '../plan-parse.js';
-import { delay, simAnswer } from './sim-calls.js';
+import { simAnswer } from './sim-calls.js';
+import { sleep } from '../../util/sleep.js';
 
 /** Calls per goal, so the sim planner's `failAttempts` applies to the first answers only. */
 const rounds = new Map<string, number>();
@@ -19,7 +20,7 @@ export default createPlannerActor({
     const provider = request.provider;
     if (provider.config.type === 'sim') {
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
-      await delay(latencyFor(sim, `plan#${round}`), ctx.signal);
+      await sleep(latencyFor(sim, `plan#${round}`), ctx.signal);
       const behaviour = behaviourFor(sim, null, round);
       if (behaviour === 'garbage') return simAnswer(sim, 'Sure! Here is my plan: first we think, then we code.');
       if (behaviour === 'fail') return simAnswer(sim, 'sim planner: simulated provider failure', false);

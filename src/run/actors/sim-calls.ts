@@ -1,4 +1,6 @@
 /** Answers of the `sim` provider to planner and critic calls, shaped like a real agent's result. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AgentResult, SimConfig } from '../../../protocol/index.js';
 
 export function simAnswer(sim: SimConfig, text: string, ok = true): AgentResult {
@@ -17,13 +19,15 @@ export function simAnswer(sim: SimConfig, text: string, ok = true): AgentResult 
   };
 }
 
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+/** The sim agent's transcript, so `logs/<task>.<attempt>.log` exists for every attempt, sim or real. */
+export function writeSimTranscript(logFile: string, title: string, result: AgentResult): void {
+  const lines = [
+    `# sim agent · ${title}`,
+    `# ${new Date().toISOString()}`,
+    result.text,
+    `# ${result.ok ? 'ok' : `failed (${result.errorKind ?? 'error'})`} in ${result.durationMs} ms, $${result.usd.toFixed(4)}`,
+    '',
+  ];
+  mkdirSync(dirname(logFile), { recursive: true });
+  appendFileSync(logFile, lines.join('\n'));
 }

@@ -11,6 +11,7 @@ import { runAgent } from '../../providers/run-agent.js';
 import { runSimAgent } from '../../providers/sim/agent.js';
 import { effectiveSim } from '../../providers/sim/behaviour.js';
 import { agentEnv } from './agent-env.js';
+import { writeSimTranscript } from './sim-calls.js';
 
 const costs = new SessionCosts();
 
@@ -18,7 +19,7 @@ export default createSmeActor({
   async runAttempt(request, ctx) {
     const env = agentEnv(request.runId, request.taskId, request.role);
     if (request.provider.config.type === 'sim') {
-      return runSimAgent({
+      const result = await runSimAgent({
         sim: effectiveSim(request.provider.config.sim, request.provider.key, process.env),
         taskId: request.taskId,
         attempt: request.attempt,
@@ -28,6 +29,8 @@ export default createSmeActor({
         signal: ctx.signal,
         hang: () => hangLikeAnAgent(request, ctx, env),
       });
+      writeSimTranscript(request.logFile, `${request.taskId} attempt ${request.attempt}: ${request.taskTitle}`, result);
+      return result;
     }
     if (request.workdir === null) throw new Error(`a real provider (${request.provider.key}) was asked to run without a worktree`);
     return callProvider({
