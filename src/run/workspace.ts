@@ -8,7 +8,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
 import type { ResolvedRepository } from '../config/load.js';
 import { ensureIntegrationBranch } from '../git/integration.js';
-import { buildProtectedSpec } from '../git/protected-files.js';
+import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../git/protected-files.js';
 import { SlotPool, type Slot } from '../git/slots.js';
 import { learnProject } from '../learn/learn.js';
 import { renderIntelligence } from '../learn/render.js';
@@ -52,12 +52,14 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   const extraLocked = [...o.config.loop.protectedPaths];
   // When the suite is driven by make, the Makefile is part of the grader.
   if (testCommand && /^\s*make\b/.test(testCommand)) extraLocked.push('/Makefile', '/makefile', '/GNUmakefile');
-  const spec = buildProtectedSpec({
+  const built = buildProtectedSpec({
     testGlobs: intelligence.testPatterns,
     extraLocked: [...extraLocked, ...intelligence.runnerConfigs.map((f) => `/${f}`)],
     configFile: inRepo(o.configFile),
     briefFile: inRepo(o.config.brief),
   });
+  // A project with no test command yet has no grader to protect: its first runner config is work.
+  const spec = testCommand === null ? { ...built, lockedGlobs: built.lockedGlobs.filter((g) => !RUNNER_CONFIG_GLOBS.includes(g)) } : built;
   const userFile = join(o.repo.path, o.config.intelligence);
   const intelligenceText = existsSync(userFile) ? readFileSync(userFile, 'utf8') : renderIntelligence(intelligence);
   // Both run setup once here; later the gate re-points them with a plain checkout, and ignored

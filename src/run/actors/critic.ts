@@ -1,13 +1,14 @@
 /** Critic actor process: reviews with a real provider read-only, or with the sim critic. */
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCriticActor } from '../../../actors/critic.js';
 import { callProvider, SessionCosts } from '../../providers/call.js';
 import { parseVerdict } from '../../providers/verdict.js';
 import { effectiveSim, latencyFor } from '../../providers/sim/behaviour.js';
 import { simVerdictText } from '../../providers/sim/critic.js';
-import { git, gitRaw } from '../../git/git.js';
-import { parsePorcelainZ } from '../../git/repo.js';
+import { git } from '../../git/git.js';
+import { detachOwnSlot } from '../../git/slot-reset.js';
+import { loopHome } from '../../util/paths.js';
 import { agentEnv } from './agent-env.js';
 import { simAnswer, writeSimTranscript } from './sim-calls.js';
 import { sleep } from '../../util/sleep.js';
@@ -50,11 +51,7 @@ export default createCriticActor({
   parse: parseVerdict,
   async discardEdits(workdir) {
     if (workdir === null) return [];
-    const changed = parsePorcelainZ(await gitRaw(workdir, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
-    if (changed.length === 0) return [];
     // The critic's copy is a detached slot of loop's own, never the user's checkout.
-    await git(workdir, ['checkout', '-q', '-f', '--detach', 'HEAD']);
-    for (const entry of changed) if (entry.code === '??') rmSync(join(workdir, entry.path), { force: true, recursive: true });
-    return changed.map((entry) => entry.path);
+    return detachOwnSlot(workdir, await git(workdir, ['rev-parse', 'HEAD']), join(loopHome(), 'worktrees'));
   },
 });

@@ -1,0 +1,98 @@
+/**
+ * Archive refs: `refs/loop/archive/<runId>/<name>`. Before loop deletes a branch or a worktree that
+ * holds work found nowhere else, the work is pinned here, so `git branch <name> <archive ref>`
+ * brings it back. Outside `refs/heads/`, these refs do not clutter `git branch`.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry, splitNul } from './git.js';
+import { serialize } from './repo-queue.js';
+
+export const ARCHIVE_PREFIX = 'refs/loop/archive';
+const ZERO_SHA = '0000000000000000000000000000000000000000';
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export const archiveRefName = (runId: string, name: string): string => `${ARCHIVE_PREFIX}/${runId}/${name}`;
+
+/**
+ * Pins `sha` at `refs/loop/archive/<runId>/<name>` (or `<name>-2`, `-3`, … when that name already
+ * holds something else). Returns the ref; if an archive ref of that family already holds `sha`,
+ * returns it without writing.
+ */
+export async function archiveCommit(repo: string, runId: string, name: string, sha: string): Promise<string> {
+  return serialize(repo, async () => {
+    for (let n = 1; n < 1000; n++) {
+      const ref = archiveRefName(runId, n === 1 ? name : `${name}-${n}`);
+      const existing = await gitTry(repo, ['rev-parse', '-q', '--verify', ref]);
+      if (existing.ok) {
+        if (existing.stdout.trim() === sha) return ref;
+        continue;
+      }
+      const created = await gitTry(repo, ['update-ref', '-m', 'loop: archive', ref, sha, ZERO_SHA], { env: LOOP_COMMIT_ENV });
+      if (created.ok) return ref;
+    }
+    throw new Error(`could not create an archive ref for ${name} in ${repo}`);
+  });
+}
+
+/**
+ * A commit holding everything uncommitted in the worktree at `path` (tracked changes and
+ * untracked, non-ignored files) on top of its HEAD, or null when there is nothing uncommitted.
+ * Uses a temporary index, so the worktree's own index and files are left exactly as they were.
+ */
+export async function snapshotUncommitted(path: string, message: string, exclude: readonly string[] = []): Promise<string | null> {
+  const gitDir = await git(path, ['rev-parse', '--absolute-git-dir']);
+  const head = await gitTry(path, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
+  const index = join(gitDir, `loop-snapshot-${process.pid}-${randomBytes(4).toString('hex')}.index`);
+  const env = { GIT_INDEX_FILE: index };
+  try {
+    if (head.ok) await git(path, ['read-tree', 'HEAD'], { env });
+    await stageAllExcept(path, head.ok ? 'HEAD' : EMPTY_TREE, exclude, env);
+    const tree = await git(path, ['write-tree'], { env });
+    if (head.ok && tree === (await git(path, ['rev-parse', 'HEAD^{tree}']))) return null;
+    const parent = head.ok ? ['-p', head.stdout.trim()] : [];
+    return await git(path, [...LOOP_COMMIT_CONFIG, 'commit-tree', tree, ...parent, '-m', message], { env: LOOP_COMMIT_ENV });
+  } finally {
+    rmSync(index, { force: true });
+    rmSync(`${index}.lock`, { force: true });
+  }
+}
+
+/**
+ * `git add -A`, then puts back in the index (as they are in `base`) loop's state and the files
+ * loop copied in: copied files such as `.env` hold secrets and must never land in a commit.
+ * (Exclude pathspecs cannot do this: naming an ignored path in `git add` makes it exit 1.)
+ * Returns the paths that were put back.
+ */
+export async function stageAllExcept(cwd: string, base: string, exclude: readonly string[], env?: NodeJS.ProcessEnv): Promise<string[]> {
+  const options = env ? { env } : {};
+  await git(cwd, ['add', '-A'], options);
+  const pathspec = [':(top).loop', ...exclude.map((path) => `:(top,literal)${path}`)];
+  const unwanted = splitNul(await gitRaw(cwd, ['diff', '--cached', '--name-only', '--no-renames', '-z', base, '--', ...pathspec], options));
+  if (unwanted.length > 0) {
+    await git(cwd, ['restore', '--staged', `--source=${base}`, '--', ...unwanted.map((path) => `:(top,literal)${path}`)], options);
+  }
+  return unwanted;
+}
+
+/** True when some ref (branch, tag, archive, …) contains `sha`, so dropping a worktree's HEAD loses nothing. */
+export async function isReachableFromRefs(repo: string, sha: string): Promise<boolean> {
+  const result = await gitTry(repo, ['for-each-ref', '--count=1', '--contains', sha, '--format=%(refname)']);
+  return result.ok && result.stdout.trim().length > 0;
+}
+
+/**
+ * Pins whatever the worktree at `path` holds that no ref does: uncommitted changes (as a snapshot
+ * commit on top of HEAD) or a HEAD commit no ref contains. Returns the archive ref, or null when
+ * the worktree holds nothing that would be lost.
+ */
+export async function archiveWorktree(repo: string, path: string, runId: string, name: string, exclude: readonly string[] = []): Promise<string | null> {
+  const snapshot = await snapshotUncommitted(path, `loop: uncommitted work left in ${name}`, exclude);
+  if (snapshot) return archiveCommit(repo, runId, `${name}-uncommitted`, snapshot);
+  const head = await gitTry(path, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
+  if (!head.ok) return null;
+  const sha = head.stdout.trim();
+  if (await isReachableFromRefs(repo, sha)) return null;
+  return archiveCommit(repo, runId, `${name}-head`, sha);
+}

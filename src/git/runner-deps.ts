@@ -1,0 +1,211 @@
+/**
+ * Test-runner entries of manifests and lockfiles, so the tamper guard can tell "bumped lodash"
+ * (fine) from "downgraded jest" or "added a pytest plugin" (a route to a green suite that tests
+ * nothing). Each reader maps an entry key to its content; two maps are compared key by key.
+ * Pure functions over file contents.
+ */
+import { parse as parseYaml } from 'yaml';
+
+const RUNNER_EXACT = new Set([
+  'jest', 'jest-cli', 'ts-jest', 'babel-jest', 'jest-circus', 'jest-jasmine2', 'vitest', 'mocha', 'ava', 'tap', 'node-tap',
+  'tape', 'jasmine', 'jasmine-core', 'karma', '@playwright/test', 'playwright', 'cypress', 'uvu', 'node:test',
+  // python (names normalized: lower case, "_" → "-")
+  'pytest', 'nose', 'nose2', 'tox', 'nox', 'unittest2',
+  // ruby, php
+  'rspec', 'rspec-core', 'minitest', 'phpunit/phpunit',
+]);
+const RUNNER_PREFIXES = ['@jest/', 'jest-environment-', 'jest-runner', '@vitest/', '@ava/', 'karma-', 'mocha-', 'pytest-', 'rspec-'];
+
+export function isTestRunner(name: string): boolean {
+  const normalized = name.trim().toLowerCase().replace(/_/g, '-');
+  return RUNNER_EXACT.has(normalized) || RUNNER_PREFIXES.some((prefix) => normalized.startsWith(prefix));
+}
+
+type Reader = (content: string) => Map<string, string>;
+
+const LINE_FILES = /^(requirements.*\.(txt|in)|constraints.*\.txt|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|Gemfile|bun\.lock|environment\.ya?ml)$/;
+const BLOCK_FILES = /^(yarn\.lock|poetry\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|Cargo\.lock)$/;
+
+/** The reader for a file name, or null when the file holds no dependency declarations loop knows. */
+export function runnerReader(fileName: string): Reader | null {
+  if (fileName === 'package.json' || fileName === 'composer.json') return readPackageJson;
+  if (fileName === 'package-lock.json' || fileName === 'npm-shrinkwrap.json') return readNpmLock;
+  if (fileName === 'Pipfile.lock') return readPipfileLock;
+  if (fileName === 'composer.lock') return readComposerLock;
+  if (fileName === 'pnpm-lock.yaml') return readPnpmLock;
+  if (BLOCK_FILES.test(fileName)) return readBlocks;
+  if (LINE_FILES.test(fileName)) return readLines;
+  return null;
+}
+
+/** Keys whose entry was added, removed or changed. */
+export function changedEntries(before: Map<string, string>, after: Map<string, string>): { key: string; before?: string; after?: string }[] {
+  const changes: { key: string; before?: string; after?: string }[] = [];
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(key);
+    const b = after.get(key);
+    if (a === b) continue;
+    changes.push({ key, ...(a === undefined ? {} : { before: a }), ...(b === undefined ? {} : { after: b }) });
+  }
+  return changes.sort((x, y) => x.key.localeCompare(y.key));
+}
+
+const DEPENDENCY_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'require', 'require-dev'];
+
+function readPackageJson(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const json = parseJsonObject(content);
+  for (const section of DEPENDENCY_SECTIONS) collectNamed(found, section, json[section]);
+  // overrides can pin a runner anywhere in the tree
+  collectDeep(found, 'overrides', json['overrides']);
+  collectDeep(found, 'resolutions', json['resolutions']);
+  const pnpm = json['pnpm'];
+  if (isObject(pnpm)) collectDeep(found, 'pnpm.overrides', pnpm['overrides']);
+  return found;
+}
+
+function readNpmLock(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const json = parseJsonObject(content);
+  const packages = json['packages'];
+  if (isObject(packages)) {
+    for (const [path, entry] of Object.entries(packages)) {
+      const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      if (path.includes('node_modules/') && isTestRunner(name)) found.set(`packages["${path}"]`, describe(entry));
+      // the root entry repeats package.json's declarations
+      if (path === '' && isObject(entry)) for (const section of DEPENDENCY_SECTIONS) collectNamed(found, `root.${section}`, entry[section]);
+    }
+  }
+  const walkV1 = (prefix: string, deps: unknown) => {
+    if (!isObject(deps)) return;
+    for (const [name, entry] of Object.entries(deps)) {
+      if (isTestRunner(name)) found.set(`${prefix}${name}`, describe(entry));
+      if (isObject(entry)) walkV1(`${prefix}${name} > `, entry['dependencies']);
+    }
+  };
+  walkV1('dependencies.', json['dependencies']);
+  return found;
+}
+
+function readPipfileLock(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const json = parseJsonObject(content);
+  for (const section of ['default', 'develop']) collectNamed(found, section, json[section]);
+  return found;
+}
+
+function readComposerLock(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const json = parseJsonObject(content);
+  for (const section of ['packages', 'packages-dev']) {
+    const list = json[section];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (isObject(entry) && typeof entry['name'] === 'string' && isTestRunner(entry['name'])) {
+        found.set(`${section}.${entry['name']}`, String(entry['version'] ?? ''));
+      }
+    }
+  }
+  return found;
+}
+
+function readPnpmLock(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let doc: unknown;
+  try {
+    doc = parseYaml(content, { uniqueKeys: false });
+  } catch {
+    return readLines(content);
+  }
+  const walk = (path: string, node: unknown, depth: number) => {
+    if (!isObject(node) || depth > 6) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (isTestRunner(pnpmPackageName(key))) found.set(`${path}${key}`, describe(value));
+      else walk(`${path}${key}.`, value, depth + 1);
+    }
+  };
+  walk('', doc, 0);
+  return found;
+}
+
+/** `/jest@29.7.0`, `jest@29.7.0(@types/node@20)`, `/@jest/core/29.7.0` → the package name. */
+function pnpmPackageName(key: string): string {
+  const bare = key.replace(/^\//, '').replace(/\(.*$/, '');
+  const at = bare.indexOf('@', 1);
+  if (at > 0) return bare.slice(0, at);
+  const parts = bare.split('/');
+  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** Blank-line separated blocks (yarn.lock, poetry.lock, Cargo.lock, …): a block names a package in its header or a `name =` line. */
+function readBlocks(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const block of content.split(/\n\s*\n/)) {
+    const lines = block.split('\n').filter((line) => line.trim().length > 0 && !line.trimStart().startsWith('#'));
+    if (lines.length === 0) continue;
+    const names = blockNames(lines);
+    if (!names.some(isTestRunner)) continue;
+    found.set(lines[0]!.trim(), lines.map((line) => line.trim()).join('\n'));
+  }
+  return found;
+}
+
+function blockNames(lines: string[]): string[] {
+  const tomlName = lines.map((line) => /^name\s*=\s*"([^"]+)"/.exec(line.trim())?.[1]).find((name) => name !== undefined);
+  if (tomlName) return [tomlName];
+  // yarn: `"jest@^29.0.0", jest@^29.7.0:` or `"@jest/core@npm:^29":`
+  return lines[0]!
+    .replace(/:$/, '')
+    .split(',')
+    .map((spec) => spec.trim().replace(/^"|"$/g, ''))
+    .map((spec) => spec.slice(0, spec.indexOf('@', 1) > 0 ? spec.indexOf('@', 1) : spec.length));
+}
+
+/** Any line whose first word (quotes and list markers stripped) is a runner: requirements, pyproject, Pipfile, Gemfile, bun.lock. */
+function readLines(content: string): Map<string, string> {
+  // a line's content is its key: any edit reads as one removal and one addition, and an
+  // unrelated insertion above it changes nothing
+  const found = new Map<string, string>();
+  for (const raw of content.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    const word = /^[-*\s]*(?:gem\s+)?["']?(@?[A-Za-z0-9_.\-/]+)/.exec(line)?.[1];
+    if (word !== undefined && isTestRunner(word.replace(/\[.*$/, ''))) found.set(line, line);
+  }
+  return found;
+}
+
+function collectNamed(found: Map<string, string>, prefix: string, section: unknown): void {
+  if (Array.isArray(section)) {
+    for (const name of section) if (typeof name === 'string' && isTestRunner(name)) found.set(`${prefix}.${name}`, 'bundled');
+    return;
+  }
+  if (!isObject(section)) return;
+  for (const [name, value] of Object.entries(section)) if (isTestRunner(name)) found.set(`${prefix}.${name}`, describe(value));
+}
+
+function collectDeep(found: Map<string, string>, prefix: string, node: unknown): void {
+  if (!isObject(node)) return;
+  for (const [name, value] of Object.entries(node)) {
+    if (isTestRunner(name.replace(/@[^@/]*$/, '') || name)) found.set(`${prefix}.${name}`, describe(value));
+    else collectDeep(found, `${prefix}.${name}`, value);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  // version and source only: flags such as `dev` or `peer` move when unrelated packages change
+  if (isObject(value) && typeof value['version'] === 'string') {
+    return [value['version'], value['resolved'], value['integrity']].filter((part) => typeof part === 'string').join(' ');
+  }
+  return JSON.stringify(value);
+}
+
+export function parseJsonObject(content: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(content);
+  if (!isObject(value)) throw new Error('not a JSON object');
+  return value;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

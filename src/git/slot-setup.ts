@@ -1,0 +1,82 @@
+/**
+ * What a slot needs besides the checkout: the repository's setup command (e.g. `npm ci`), run in a
+ * new slot and again only when the lockfile changes (ignored files such as node_modules survive
+ * re-pointing, so setup is paid once per slot), and untracked files such as `.env` copied in.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { git, gitTry, splitNul } from './git.js';
+import { runShell } from './shell.js';
+import { slotSetupLogPath } from './slot-paths.js';
+
+/** The setup command failed or timed out; the slot stays usable and setup is tried again next time. */
+export class SetupError extends Error {
+  override name = 'SetupError';
+  constructor(
+    message: string,
+    readonly log: string,
+    readonly exitCode: number | null,
+    readonly timedOut: boolean,
+    readonly logFile: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Files whose content decides whether setup must run again; manifests count only when no lockfile exists. */
+const LOCKFILES = [
+  'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock',
+  'poetry.lock', 'uv.lock', 'Pipfile.lock', 'pdm.lock', 'Cargo.lock', 'go.sum', 'Gemfile.lock', 'composer.lock',
+];
+const MANIFESTS = ['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'go.mod', 'Cargo.toml', 'Gemfile', 'composer.json'];
+export const DEFAULT_SETUP_TIMEOUT_MS = 15 * 60_000;
+
+/** Changes when the command or the lockfiles at `sha` change (blob ids from `ls-tree`: no file is read). */
+export async function setupStamp(slotPath: string, sha: string, command: string): Promise<string> {
+  const tree = async (names: string[]) => (await gitTry(slotPath, ['ls-tree', sha, '--', ...names])).stdout.trim();
+  const locks = await tree(LOCKFILES);
+  const basis = locks.length > 0 ? locks : await tree(MANIFESTS);
+  return createHash('sha256').update(`${command}\0${basis}`).digest('hex').slice(0, 20);
+}
+
+/** Runs the setup command in the slot; throws SetupError when it fails. Returns the tail of its output. */
+export async function runSetup(slotPath: string, command: string, timeoutMs = DEFAULT_SETUP_TIMEOUT_MS): Promise<string> {
+  const logFile = slotSetupLogPath(slotPath);
+  rmSync(logFile, { force: true });
+  const result = await runShell({ cwd: slotPath, command, timeoutMs, logFile });
+  const log = result.output.length <= 4000 ? result.output : `[…]\n${result.output.slice(-4000)}`;
+  if (result.exitCode !== 0) {
+    const how = result.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : (result.spawnError ?? `exited with ${result.exitCode ?? result.signal}`);
+    throw new SetupError(`setup "${command}" ${how} in ${slotPath} (log: ${logFile})`, log, result.exitCode, result.timedOut, logFile);
+  }
+  return log;
+}
+
+/**
+ * Copies `files` from the user's checkout into the slot, except those the commit at `sha` tracks
+ * (the checkout provides them, and a copy would make the slot dirty). Returns what was copied.
+ */
+export async function copyIntoSlot(options: { from: string; slotPath: string; sha: string; files: readonly string[]; log: (line: string) => void }): Promise<string[]> {
+  const files = options.files.filter(isSafeRelative);
+  for (const file of options.files) if (!isSafeRelative(file)) options.log(`copyFiles entry "${file}" must be a path inside the repository; skipped`);
+  if (files.length === 0) return [];
+  const tracked = new Set(splitNul(await git(options.slotPath, ['ls-tree', '-z', '--name-only', options.sha, '--', ...files])));
+  const copied: string[] = [];
+  for (const file of files) {
+    if (tracked.has(file)) continue;
+    const source = join(options.from, file);
+    if (!existsSync(source)) {
+      options.log(`copyFiles entry "${file}" does not exist in ${options.from}; skipped`);
+      continue;
+    }
+    cpSync(source, join(options.slotPath, file), { recursive: true, force: true });
+    copied.push(file);
+  }
+  return copied;
+}
+
+function isSafeRelative(file: string): boolean {
+  const normalized = file.replace(/\\/g, '/');
+  return normalized.length > 0 && !normalized.startsWith('/') && !normalized.split('/').includes('..');
+}

@@ -1,0 +1,253 @@
+/**
+ * Reusable worktree slots. One linked worktree per concurrent task (plus critic and scratch
+ * slots), created once with `git worktree add` and re-pointed per task with `checkout -f -B`:
+ * 2-110x cheaper than add/remove per task and immune to the ext4 inode-recency slowdown
+ * (research/machine-limits.md §1, §4). Slots live under `$LOOP_HOME`, never inside the repository.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../util/errors.js';
+import { LOOP_COMMIT_ENV, git, gitTry } from './git.js';
+import { listWorktrees, repoInfo } from './repo.js';
+import { serialize } from './repo-queue.js';
+import { archiveWorktree } from './archive.js';
+import { NO_HOOKS, resetSlot } from './slot-reset.js';
+import { poolRoot, readMeta, real, slotMetaPath, slotSetupLogPath, writeMeta } from './slot-paths.js';
+import { copyIntoSlot, runSetup, setupStamp } from './slot-setup.js';
+
+export interface Slot {
+  /** e.g. 'slot-1', 'critic-1', 'scratch'. */
+  id: string;
+  kind: 'task' | 'critic' | 'scratch';
+  path: string;
+  /** Created by this acquire. */
+  fresh: boolean;
+}
+
+export interface SlotPoolOptions {
+  repo: string;
+  runId: string;
+  /** `$LOOP_HOME`. */
+  home: string;
+  setupCommand: string | null;
+  copyFiles: string[];
+  setupTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}
+
+export { SetupError } from './slot-setup.js';
+
+interface Entry {
+  slot: Slot;
+  busy: boolean;
+  /** Set until the worktree exists. */
+  ready: Promise<void> | null;
+}
+
+export class SlotPool {
+  private readonly entries: Entry[] = [];
+  private readonly log: (line: string) => void;
+  private toplevel: string | null = null;
+
+  constructor(private readonly options: SlotPoolOptions) {
+    this.log = options.onLog ?? (() => {});
+  }
+
+  /** `<home>/worktrees/<repo>-<hash>/<runId>`, after the first acquire. */
+  async dir(): Promise<string> {
+    return join(poolRoot(await this.repoToplevel(), this.options.home), this.options.runId);
+  }
+
+  async acquire(kind: Slot['kind']): Promise<Slot> {
+    const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
+    if (free) {
+      free.busy = true;
+      if (free.ready) await free.ready;
+      return { ...free.slot, fresh: false };
+    }
+    const id = this.nextId(kind);
+    const entry: Entry = { slot: { id, kind, path: '', fresh: true }, busy: true, ready: null };
+    this.entries.push(entry);
+    entry.ready = this.create(entry).finally(() => {
+      entry.ready = null;
+    });
+    try {
+      await entry.ready;
+    } catch (error) {
+      this.entries.splice(this.entries.indexOf(entry), 1);
+      throw error;
+    }
+    return { ...entry.slot };
+  }
+
+  release(slot: Slot): void {
+    const entry = this.entries.find((candidate) => candidate.slot.id === slot.id);
+    if (entry) entry.busy = false;
+  }
+
+  /** Every slot this pool holds (busy or free). */
+  slots(): Slot[] {
+    return this.entries.filter((entry) => entry.slot.path !== '').map((entry) => ({ ...entry.slot, fresh: false }));
+  }
+
+  async pointAt(slot: Slot, target: { sha: string; branch: string | null }): Promise<{ setupRan: boolean; setupLog?: string }> {
+    const dir = await this.dir();
+    const meta = readMeta(slot.path);
+    await resetSlot(slot.path, {
+      repo: this.options.repo,
+      poolDir: dir,
+      runId: this.options.runId,
+      slotId: slot.id,
+      archiveDirty: slot.kind !== 'scratch',
+      sha: target.sha,
+      branch: target.branch,
+      copied: meta.copied ?? [],
+      log: this.log,
+    });
+    meta.copied = await copyIntoSlot({
+      from: await this.repoToplevel(),
+      slotPath: slot.path,
+      sha: target.sha,
+      files: this.options.copyFiles,
+      log: (line) => this.log(`${slot.id}: ${line}`),
+    });
+    writeMeta(slot.path, meta);
+
+    const command = this.options.setupCommand;
+    if (!command) return { setupRan: false };
+    const stamp = await setupStamp(slot.path, target.sha, command);
+    if (meta.setupStamp === stamp) return { setupRan: false };
+    this.log(`${slot.id}: running setup "${command}" (${meta.setupStamp === undefined ? 'new slot' : 'lockfile changed'})`);
+    const setupLog = await runSetup(slot.path, command, this.options.setupTimeoutMs);
+    meta.setupStamp = stamp;
+    writeMeta(slot.path, meta);
+    return { setupRan: true, setupLog };
+  }
+
+  async dispose(): Promise<{ removed: string[]; archived: string[] }> {
+    const removed: string[] = [];
+    const archived: string[] = [];
+    await Promise.allSettled(this.entries.map((entry) => entry.ready));
+    const dir = await this.dir();
+    const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
+    const paths = new Set(this.entries.map((entry) => entry.slot.path).filter((path) => path !== ''));
+    for (const name of listDirs(dir)) paths.add(join(dir, name));
+    for (const path of paths) {
+      const id = path.slice(dir.length + 1);
+      if (registered.has(real(path)) && existsSync(path)) {
+        let ref: string | null;
+        try {
+          ref = await archiveWorktree(this.options.repo, path, this.options.runId, id, readMeta(path).copied ?? []);
+        } catch (error) {
+          this.log(`${id}: could not archive its uncommitted work (${error instanceof Error ? error.message : String(error)}); left in place at ${path}`);
+          continue;
+        }
+        if (ref) {
+          archived.push(ref);
+          this.log(`${id}: uncommitted work pinned at ${ref}`);
+        }
+      } else if (existsSync(path)) {
+        this.log(`${path} is not a registered worktree of ${this.options.repo}; left in place`);
+        continue;
+      }
+      const removal = await serialize(this.options.repo, () => gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', path]));
+      if (!removal.ok && existsSync(path)) {
+        // its work is archived above, so the folder can go; prune below drops git's record of it
+        this.log(`git worktree remove failed for ${path} (${removal.stderr.trim()}); deleting the folder`);
+        rmSync(path, { recursive: true, force: true });
+      }
+      rmSync(slotMetaPath(path), { force: true });
+      rmSync(slotSetupLogPath(path), { force: true });
+      removed.push(path);
+    }
+    await serialize(this.options.repo, () => git(this.options.repo, ['worktree', 'prune']));
+    this.entries.length = 0;
+    removeIfEmpty(dir);
+    removeIfEmpty(dirname(dir));
+    return { removed, archived };
+  }
+
+  private nextId(kind: Slot['kind']): string {
+    const taken = new Set(this.entries.map((entry) => entry.slot.id));
+    const prefix = kind === 'task' ? 'slot' : kind;
+    for (let n = 1; ; n++) {
+      const id = kind === 'scratch' && n === 1 ? 'scratch' : `${prefix}-${n}`;
+      if (!taken.has(id)) return id;
+    }
+  }
+
+  private async create(entry: Entry): Promise<void> {
+    const dir = await this.dir();
+    const top = real(await this.repoToplevel());
+    if (real(dir).startsWith(`${top}/`)) {
+      // a slot inside the checkout would show up in the user's `git status` and in every capture
+      throw new UserError(`$LOOP_HOME (${this.options.home}) is inside the repository ${top}; point it at a folder outside the repository`);
+    }
+    mkdirSync(dir, { recursive: true });
+    await serialize(this.options.repo, async () => {
+      const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
+      for (;;) {
+        const path = join(dir, entry.slot.id);
+        if (registered.has(real(path)) && existsSync(join(path, '.git'))) {
+          // left by a crashed run with the same id (resume): adopt it
+          entry.slot = { ...entry.slot, path, fresh: false };
+          this.log(`${entry.slot.id}: reusing the existing worktree ${path}`);
+          return;
+        }
+        if (!existsSync(path)) {
+          const head = (await this.repoHead()) ?? '';
+          rmSync(slotMetaPath(path), { force: true });
+          await git(this.options.repo, [...NO_HOOKS, 'worktree', 'add', '--detach', path, head], { env: LOOP_COMMIT_ENV });
+          entry.slot = { ...entry.slot, path, fresh: true };
+          this.log(`${entry.slot.id}: created worktree ${path}`);
+          return;
+        }
+        // a stray folder of that name that git does not know: leave it alone, take the next id
+        this.log(`${path} exists but is not a worktree of this repository; skipping that name`);
+        entry.slot = { ...entry.slot, id: bumpId(entry.slot.id, new Set(this.entries.map((e) => e.slot.id))) };
+      }
+    });
+  }
+
+  private async repoToplevel(): Promise<string> {
+    if (this.toplevel === null) this.toplevel = (await repoInfo(this.options.repo)).toplevel;
+    return this.toplevel;
+  }
+
+  private async repoHead(): Promise<string> {
+    const info = await repoInfo(this.options.repo);
+    if (info.head === null) throw new UserError(`${info.toplevel} has no commits yet; make a first commit before running loop`);
+    return info.head;
+  }
+
+}
+
+function bumpId(id: string, taken: Set<string>): string {
+  const match = /^(.*?)(?:-(\d+))?$/.exec(id)!;
+  for (let n = Number(match[2] ?? 1) + 1; ; n++) {
+    const candidate = `${match[1]}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+export function listDirs(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => {
+      try {
+        return statSync(join(dir, name)).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty or already gone
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The project's test command, run the way the gate needs it: own process group, stdin closed,
+ * the whole group killed at the deadline, full output in the log file, and evidence (failing tests
+ * with their assertion messages) that can go word for word into a repair prompt.
+ */
+import { existsSync } from 'node:fs';
+import { buildEvidence, extractFailures, lastLines } from './evidence/index.js';
+import { commandEnv, runShell } from './shell.js';
+
+export interface TestRun {
+  status: 'passed' | 'failed' | 'timed-out' | 'error';
+  exitCode: number | null;
+  durationMs: number;
+  /** Failing test names. */
+  failures: string[];
+  /** Failing tests with their assertion messages, then the last lines of output; a few KB at most. */
+  evidence: string;
+  outputTail: string;
+}
+
+export interface RunTestsOptions {
+  cwd: string;
+  command: string;
+  timeoutMs: number;
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/** Exit codes of `sh` for a command that is missing or not executable: the suite never ran. */
+const NOT_RUN_CODES = new Set([126, 127]);
+
+export async function runTests(options: RunTestsOptions): Promise<TestRun> {
+  if (!existsSync(options.cwd)) {
+    const evidence = `The test command could not run: the folder ${options.cwd} does not exist.`;
+    return { status: 'error', exitCode: null, durationMs: 0, failures: [], evidence, outputTail: '' };
+  }
+  const result = await runShell({
+    cwd: options.cwd,
+    command: options.command,
+    timeoutMs: options.timeoutMs,
+    logFile: options.logFile,
+    env: commandEnv(options.env),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const status: TestRun['status'] = result.timedOut
+    ? 'timed-out'
+    : result.spawnError !== null || result.aborted || (result.exitCode !== null && NOT_RUN_CODES.has(result.exitCode))
+      ? 'error'
+      : result.exitCode === 0
+        ? 'passed'
+        : 'failed';
+  const failures = status === 'passed' ? [] : extractFailures(result.output);
+  const headline = describe(status, options, result);
+  return {
+    status,
+    exitCode: result.exitCode,
+    durationMs: result.durationMs,
+    failures: failures.map((failure) => failure.name),
+    evidence: status === 'passed' ? '' : buildEvidence(result.output, failures, { headline, cwd: options.cwd }),
+    outputTail: lastLines(result.output, 40, 4000),
+  };
+}
+
+function describe(status: TestRun['status'], options: RunTestsOptions, result: Awaited<ReturnType<typeof runShell>>): string {
+  const command = `\`${options.command}\``;
+  if (status === 'timed-out') {
+    return `The test command ${command} did not finish within ${formatMs(options.timeoutMs)} and was killed with its whole process group (a hanging test, an open handle or a server left listening).`;
+  }
+  if (result.spawnError !== null) return `The test command ${command} could not start: ${result.spawnError}.`;
+  if (result.aborted) return `The test command ${command} was cancelled.`;
+  if (result.exitCode !== null && NOT_RUN_CODES.has(result.exitCode)) {
+    return `The test command ${command} could not run (exit ${result.exitCode}: command not found or not executable).`;
+  }
+  if (result.signal) return `The test command ${command} was killed by ${result.signal}.`;
+  return `The test command ${command} failed (exit ${result.exitCode}).`;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 6000) / 10} min`;
+}

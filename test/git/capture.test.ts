@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, git, writeFiles } from './support.js';
+import { captureWork } from '../../src/git/capture.js';
+import { diffForReview } from '../../src/git/diff.js';
+
+async function taskSlot(t: Parameters<typeof fixture>[0], files?: Record<string, string>, poolOptions = {}) {
+  const f = fixture(t, files);
+  const pool = f.pool(poolOptions);
+  const slot = await pool.acquire('task');
+  const base = git(f.repo, ['rev-parse', 'HEAD']);
+  await pool.pointAt(slot, { sha: base, branch: 'loop/run1/t1' });
+  return { ...f, slot, base };
+}
+
+test('captureWork counts what the agent committed and what it left uncommitted', async (t) => {
+  const { slot, base } = await taskSlot(t);
+  writeFiles(slot.path, { 'src/committed.js': 'export const a = 1;\n' });
+  git(slot.path, ['add', '-A']);
+  git(slot.path, ['commit', '-q', '-m', 'agent commit']);
+  writeFiles(slot.path, { 'src/uncommitted.js': 'export const b = 2;\n', 'src/math.js': 'export const add = (a, b) => b + a;\n' });
+
+  const work = await captureWork(slot.path, { baseSha: base, message: 'loop: t1 attempt 1' });
+  assert.ok(work.commit);
+  assert.deepEqual(work.changedFiles.sort(), ['src/committed.js', 'src/math.js', 'src/uncommitted.js']);
+  assert.equal(git(slot.path, ['status', '--porcelain']), '');
+  assert.equal(git(slot.path, ['log', '-1', '--format=%an <%ae>|%s', work.commit]), 'loop <loop@localhost>|loop: t1 attempt 1');
+  assert.equal(git(slot.path, ['rev-parse', 'loop/run1/t1']), work.commit, 'the branch holds the capture');
+});
+
+test('captureWork returns commit null when nothing changed against the base', async (t) => {
+  const { slot, base } = await taskSlot(t);
+  assert.deepEqual(await captureWork(slot.path, { baseSha: base, message: 'm' }), { commit: null, changedFiles: [], refused: [] });
+  // an agent commit that is undone by an uncommitted edit nets to nothing
+  writeFiles(slot.path, { 'README.md': 'changed\n' });
+  git(slot.path, ['commit', '-q', '-am', 'change']);
+  writeFiles(slot.path, { 'README.md': '# demo\n' });
+  assert.equal((await captureWork(slot.path, { baseSha: base, message: 'm' })).commit, null);
+});
+
+test('captureWork commits even with a blocking user hook, signing required and no git identity configured', async (t) => {
+  const { slot, base, repo } = await taskSlot(t);
+  writeFileSync(join(repo, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+  writeFileSync(join(repo, '.git', 'hooks', 'commit-msg'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+  git(repo, ['config', 'commit.gpgSign', 'true']);
+  // no global or system config: no user.name anywhere
+  const saved = { global: process.env['GIT_CONFIG_GLOBAL'], nosystem: process.env['GIT_CONFIG_NOSYSTEM'] };
+  process.env['GIT_CONFIG_GLOBAL'] = '/dev/null';
+  process.env['GIT_CONFIG_NOSYSTEM'] = '1';
+  t.after(() => {
+    for (const [name, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.nosystem]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  writeFiles(slot.path, { 'x.js': 'x\n' });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  assert.ok(work.commit);
+  assert.equal(git(repo, ['log', '-1', '--format=%cn <%ce>', work.commit]), 'loop <loop@localhost>');
+});
+
+test('captureWork never commits .loop/ and reports what it refused', async (t) => {
+  const { slot, base } = await taskSlot(t);
+  writeFiles(slot.path, { '.loop/runs/r/board/events.jsonl': '{}\n', 'feature.js': 'ok\n' });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  assert.deepEqual(work.changedFiles, ['feature.js']);
+  assert.deepEqual(work.refused, ['.loop/runs/r/board/events.jsonl']);
+  assert.equal(git(slot.path, ['ls-tree', '-r', '--name-only', work.commit!]).includes('.loop'), false);
+});
+
+test('captureWork removes .loop/ even from a commit the agent made itself', async (t) => {
+  const { slot, base } = await taskSlot(t);
+  writeFiles(slot.path, { '.loop/state.json': '{}\n', 'feature.js': 'ok\n' });
+  git(slot.path, ['add', '-A', '-f']);
+  git(slot.path, ['commit', '-q', '-m', 'agent committed state']);
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  assert.deepEqual(work.changedFiles, ['feature.js']);
+  assert.deepEqual(work.refused, ['.loop/state.json']);
+});
+
+test('a copied .env that the repository does not ignore is never captured', async (t) => {
+  const f = fixture(t);
+  writeFileSync(join(f.repo, '.env'), 'SECRET=hunter2\n');
+  const pool = f.pool({ copyFiles: ['.env'] });
+  const slot = await pool.acquire('task');
+  const base = git(f.repo, ['rev-parse', 'HEAD']);
+  await pool.pointAt(slot, { sha: base, branch: 'loop/run1/t1' });
+  writeFiles(slot.path, { 'feature.js': 'ok\n' });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  assert.deepEqual(work.changedFiles, ['feature.js']);
+  // nor archived when the slot is disposed with other uncommitted work in it
+  writeFiles(slot.path, { 'later.js': 'later\n' });
+  const disposed = await pool.dispose();
+  assert.equal(disposed.archived.length, 1);
+  const archivedFiles = git(f.repo, ['ls-tree', '-r', '--name-only', disposed.archived[0]!]).split('\n');
+  assert.ok(archivedFiles.includes('later.js'));
+  assert.equal(archivedFiles.includes('.env'), false);
+});
+
+test('diffForReview shows added files in full and says how much it cut', async (t) => {
+  const { slot, base } = await taskSlot(t);
+  writeFiles(slot.path, { 'src/new-file.js': 'export const brandNew = "visible to the critic";\n', 'big.txt': 'line\n'.repeat(5000) });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  const small = await diffForReview(slot.path, base, work.commit!, { maxChars: 100_000 });
+  assert.match(small, /\+export const brandNew = "visible to the critic";/);
+  assert.match(small, /src\/new-file\.js \|\s+1 \+/);
+  const cut = await diffForReview(slot.path, base, work.commit!, { maxChars: 2000 });
+  assert.ok(cut.length <= 2000 + 200, `${cut.length}`);
+  assert.match(cut, /diff truncated: (at least )?\d+ more characters/);
+  assert.match(cut, /src\/new-file\.js/, 'the stat header still names every file');
+});

@@ -1,0 +1,163 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { commitFiles, fixture, git, read, worktreeCount, writeFiles } from './support.js';
+import { SetupError } from '../../src/git/slots.js';
+import { poolRoot } from '../../src/git/slot-paths.js';
+
+test('a slot is created under $LOOP_HOME, outside the repository, and reused after release', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  const slot = await pool.acquire('task');
+  assert.equal(slot.id, 'slot-1');
+  assert.equal(slot.fresh, true);
+  assert.ok(slot.path.startsWith(poolRoot(f.repo, f.home)), slot.path);
+  assert.ok(relative(f.repo, slot.path).startsWith('..'), 'slot must not be inside the repository');
+  assert.equal(worktreeCount(f.repo), 2);
+
+  const second = await pool.acquire('task');
+  assert.equal(second.id, 'slot-2');
+  pool.release(slot);
+  const again = await pool.acquire('task');
+  assert.equal(again.id, 'slot-1');
+  assert.equal(again.fresh, false);
+  assert.equal(again.path, slot.path);
+  assert.equal(worktreeCount(f.repo), 3, 'reuse adds no worktree');
+
+  const critic = await pool.acquire('critic');
+  const scratch = await pool.acquire('scratch');
+  assert.deepEqual([critic.id, scratch.id], ['critic-1', 'scratch']);
+});
+
+test('re-pointing a slot at a newer SHA shows work merged upstream since the slot was created', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  const slot = await pool.acquire('task');
+  const first = git(f.repo, ['rev-parse', 'HEAD']);
+  await pool.pointAt(slot, { sha: first, branch: 'loop/run1/t1' });
+  assert.equal(existsSync(join(slot.path, 'src/feature.js')), false);
+
+  const upstream = commitFiles(f.repo, { 'src/feature.js': 'export const feature = 1;\n' }, 'upstream work');
+  await pool.pointAt(slot, { sha: upstream, branch: 'loop/run1/t2' });
+  assert.equal(read(slot.path, 'src/feature.js'), 'export const feature = 1;\n');
+  assert.equal(git(slot.path, ['rev-parse', 'HEAD']), upstream);
+  assert.equal(git(slot.path, ['symbolic-ref', '--short', 'HEAD']), 'loop/run1/t2');
+  assert.equal(git(slot.path, ['status', '--porcelain']), '');
+
+  await pool.pointAt(slot, { sha: first, branch: null });
+  assert.equal(git(slot.path, ['rev-parse', 'HEAD']), first);
+  assert.throws(() => git(slot.path, ['symbolic-ref', '-q', 'HEAD']), 'detached when branch is null');
+});
+
+test('pointAt refuses a ref name: only SHAs, so a ref moving mid-checkout cannot mix two commits', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  const slot = await pool.acquire('task');
+  await assert.rejects(pool.pointAt(slot, { sha: 'main', branch: null }), /needs a commit SHA/);
+});
+
+test('re-pointing pins uncommitted work on an archive ref, removes untracked files and keeps ignored ones', async (t) => {
+  const f = fixture(t, { '.gitignore': 'node_modules/\n', 'a.txt': 'a\n' });
+  const pool = f.pool();
+  const slot = await pool.acquire('task');
+  const head = git(f.repo, ['rev-parse', 'HEAD']);
+  await pool.pointAt(slot, { sha: head, branch: 'loop/run1/t1' });
+  writeFiles(slot.path, { 'a.txt': 'edited\n', 'stray.txt': 'not captured\n', 'node_modules/dep/index.js': 'dep\n' });
+
+  await pool.pointAt(slot, { sha: head, branch: 'loop/run1/t2' });
+  assert.equal(read(slot.path, 'a.txt'), 'a\n');
+  assert.equal(existsSync(join(slot.path, 'stray.txt')), false, 'untracked leftovers would leak into the next capture');
+  assert.equal(read(slot.path, 'node_modules/dep/index.js'), 'dep\n', 'ignored files survive re-pointing');
+  const archive = git(f.repo, ['for-each-ref', '--format=%(refname)', 'refs/loop/archive/run1/']);
+  assert.equal(archive, 'refs/loop/archive/run1/slot-1-discarded');
+  assert.equal(git(f.repo, ['show', `${archive}:a.txt`]), 'edited');
+  assert.equal(git(f.repo, ['show', `${archive}:stray.txt`]), 'not captured');
+});
+
+test('setup runs once per new slot and again only when the lockfile changes; copyFiles are copied', async (t) => {
+  const f = fixture(t, { 'package-lock.json': '{"v":1}\n', 'package.json': '{"name":"x"}\n', '.gitignore': 'setup-count\n.env\n' });
+  writeFileSync(join(f.repo, '.env'), 'SECRET=1\n');
+  const pool = f.pool({ setupCommand: 'echo run >> setup-count', copyFiles: ['.env', 'missing.txt'] });
+  const slot = await pool.acquire('task');
+  const v1 = git(f.repo, ['rev-parse', 'HEAD']);
+
+  assert.equal((await pool.pointAt(slot, { sha: v1, branch: 'loop/run1/t1' })).setupRan, true);
+  assert.equal(read(slot.path, 'setup-count'), 'run\n');
+  assert.equal(read(slot.path, '.env'), 'SECRET=1\n');
+
+  const v2 = commitFiles(f.repo, { 'src/other.js': 'x\n', 'package.json': '{"name":"x","version":"2"}\n' }, 'no lockfile change');
+  assert.equal((await pool.pointAt(slot, { sha: v2, branch: 'loop/run1/t2' })).setupRan, false);
+  assert.equal(read(slot.path, 'setup-count'), 'run\n');
+
+  const v3 = commitFiles(f.repo, { 'package-lock.json': '{"v":2}\n' }, 'lockfile change');
+  assert.equal((await pool.pointAt(slot, { sha: v3, branch: 'loop/run1/t3' })).setupRan, true);
+  assert.equal(read(slot.path, 'setup-count'), 'run\nrun\n');
+
+  const other = await pool.acquire('task');
+  assert.equal((await pool.pointAt(other, { sha: v3, branch: 'loop/run1/t4' })).setupRan, true, 'a new slot runs setup');
+  assert.equal(read(other.path, 'setup-count'), 'run\n');
+});
+
+test('a failing setup command raises SetupError with its output and runs again next time', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool({ setupCommand: 'echo installing; echo broken >&2; exit 3' });
+  const slot = await pool.acquire('task');
+  const head = git(f.repo, ['rev-parse', 'HEAD']);
+  const error = await pool.pointAt(slot, { sha: head, branch: null }).catch((e: unknown) => e);
+  assert.ok(error instanceof SetupError);
+  assert.equal(error.exitCode, 3);
+  assert.match(error.log, /installing[\s\S]*broken/);
+  await assert.rejects(pool.pointAt(slot, { sha: head, branch: null }), SetupError);
+});
+
+test('dispose archives uncommitted work, removes every slot and is idempotent', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  const slot = await pool.acquire('task');
+  await pool.acquire('scratch');
+  await pool.pointAt(slot, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: 'loop/run1/t1' });
+  writeFiles(slot.path, { 'src/new.js': 'export const unsaved = true;\n' });
+
+  const result = await pool.dispose();
+  assert.equal(result.removed.length, 2);
+  assert.deepEqual(result.archived, ['refs/loop/archive/run1/slot-1-uncommitted']);
+  assert.equal(git(f.repo, ['show', 'refs/loop/archive/run1/slot-1-uncommitted:src/new.js']), 'export const unsaved = true;');
+  assert.equal(existsSync(slot.path), false);
+  assert.equal(worktreeCount(f.repo), 1);
+  assert.deepEqual(await pool.dispose(), { removed: [], archived: [] });
+});
+
+test('a new pool for the same run adopts the slot a crashed process left, archiving what it held', async (t) => {
+  const f = fixture(t);
+  const crashed = f.pool();
+  const slot = await crashed.acquire('task');
+  await crashed.pointAt(slot, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: 'loop/run1/t1' });
+  writeFiles(slot.path, { 'half-done.js': 'x\n' });
+
+  const resumed = f.pool();
+  const adopted = await resumed.acquire('task');
+  assert.equal(adopted.path, slot.path);
+  assert.equal(adopted.fresh, false);
+  await resumed.pointAt(adopted, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: 'loop/run1/t1' });
+  assert.equal(git(f.repo, ['show', 'refs/loop/archive/run1/slot-1-discarded:half-done.js']), 'x');
+});
+
+test('a stray folder with a slot name is left alone and the pool takes the next name', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  const stray = join(poolRoot(f.repo, f.home), 'run1', 'slot-1');
+  mkdirSync(stray, { recursive: true });
+  writeFileSync(join(stray, 'keep.txt'), 'user data\n');
+  const slot = await pool.acquire('task');
+  assert.equal(slot.id, 'slot-2');
+  await pool.dispose();
+  assert.equal(read(stray, 'keep.txt'), 'user data\n');
+});
+
+test('a $LOOP_HOME inside the repository is refused: slots never live in the checkout', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool({ home: join(f.repo, '.state') });
+  await assert.rejects(pool.acquire('task'), /inside the repository/);
+  assert.equal(existsSync(join(f.repo, '.state')), false);
+});
