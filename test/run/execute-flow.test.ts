@@ -246,3 +246,30 @@ export default async (ctx) => {
   assert.ok(!codex.argv.includes('--full-auto') && !codex.argv.includes('--effort'), 'no removed or invented codex flags');
   project.assertUserUntouched();
 });
+
+test('codex as the planner: its JSONL answer is parsed into the plan (the old product silently fell back to one task)', async (t) => {
+  const config = seedTeam();
+  (config['roles'] as Array<Record<string, unknown>>)[0]!['provider'] = 'codex';
+  const project = sandboxProject(t, { config });
+  project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'plan') return { text: 'Plan:\\n\`\`\`json\\n' + JSON.stringify({ tasks: [
+    { id: 'a', title: 'Write a.txt', role: 'be1', acceptance: ['a.txt exists'] },
+    { id: 'b', title: 'Write b.txt', role: 'be2', dependsOn: ['a'], acceptance: ['b.txt exists'] },
+  ] }) + '\\n\`\`\`' };
+  if (ctx.kind === 'review') return { text: ${ACCEPT} };
+  const name = /# Task a:/.test(ctx.prompt) ? 'a' : 'b';
+  ctx.writeFile(name + '.txt', name + '\\n');
+  return { text: 'wrote ' + name + '.txt' };
+};
+`);
+  const result = await project.run(['run', 'two files', '--execute', '--run', 'codexplan']);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = project.events('codexplan');
+  assert.deepEqual(ofType(events, 'task.created').map((e) => e['taskId']), ['a', 'b']);
+  assert.equal(ofType(events, 'plan.accepted')[0]?.['planner'], 'planner');
+  const plan = project.fakes.readLog().find((c) => /^# Plan request/m.test(c.prompt))!;
+  assert.equal(plan.cli, 'codex');
+  assert.ok(plan.argv.includes('read-only'), 'the planner cannot edit');
+  project.assertUserUntouched();
+});

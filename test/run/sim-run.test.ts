@@ -215,3 +215,20 @@ test('dry-run never starts a provider CLI and prints the command line each real 
   const { existsSync } = await import('node:fs');
   assert.equal(existsSync(marker), false, 'the claude CLI was never started');
 });
+
+test('loop stop <run> stops exactly that run like Ctrl-C, leaving another run alone', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 5000 } });
+  const target = startLoop(['run', 'slow things', '--run', 'demo'], { cwd: dir, env, t });
+  const bystander = startLoop(['run', 'other slow things', '--run', 'demo2'], { cwd: dir, env, t });
+  await waitFor('both runs to start', () => ofType(boardEvents(dir, 'demo'), 'attempt.started').length > 0 && ofType(boardEvents(dir, 'demo2'), 'attempt.started').length > 0);
+  const stopped = await runLoop(['stop', 'demo'], { cwd: dir, env, t });
+  assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
+  const result = await target.done;
+  assert.equal(result.code, 4);
+  assert.equal(ofType(boardEvents(dir, 'demo'), 'run.finished')[0]?.['status'], 'interrupted');
+  assert.equal(bystander.child.exitCode, null, 'the other run (whose id contains "demo") is still running');
+  bystander.child.kill('SIGINT');
+  assert.equal((await bystander.done).code, 4);
+  await noProcessesLeft('demo');
+  await noProcessesLeft('demo2');
+});

@@ -11,8 +11,9 @@ import { ResumeCommand } from './resume.js';
 import { RunsCommand } from './runs.js';
 import { CleanCommand } from './clean.js';
 import { DemoCommand } from './demo.js';
+import { StopCommand } from './stop.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand,
 ];
