@@ -1,0 +1,159 @@
+/**
+ * IPC and actor start-up benchmark, run by hand: `node dist/bench/ipc.js [--calls N] [--starts N] [--teams N]`.
+ * Measures, through the real Supervisor and actor runtime (JSON serialization, valibot on both ends):
+ * the call round trip to an echo actor (100 B payload), the actor cold start (fork → ready), and
+ * the time for a team of 4 workers to be ready. Prints one JSON line per figure, then a table
+ * against the targets of DESIGN.md §6, with the bare fork/IPC floor measured alongside for
+ * comparison. Never run by `npm test`.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RequestBody } from '../protocol/messages.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import type { WorkerSpec } from '../supervisor/child-spec.js';
+
+const ECHO = fileURLToPath(new URL('../test/supervisor/actors/echo.js', import.meta.url));
+
+interface Figure { readonly name: string; readonly unit: 'ms'; readonly value: number; readonly target: number | null; readonly samples: number }
+
+const echoWorker = (id: string): WorkerSpec => ({ type: 'worker', id, module: ECHO, input: {} });
+const PAYLOAD = 'x'.repeat(100);
+const APPEND: RequestBody = { type: 'append', key: 'bench', event: { type: 'run.note', level: 'info', message: PAYLOAD } };
+const PING: RequestBody = { type: 'ping', payload: PAYLOAD };
+
+function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function roundTrips(calls: number, body: RequestBody): Promise<number[]> {
+  const sup = new Supervisor({ type: 'supervisor', id: 'bench', children: [echoWorker('echo')] });
+  await sup.start();
+  try {
+    for (let i = 0; i < Math.min(500, calls); i++) await sup.call('echo', body); // warm-up: JIT, page faults
+    const samples: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      const result = await sup.call('echo', body);
+      samples.push(performance.now() - started);
+      if (result.tag !== 'ok') throw new Error(`echo failed: ${JSON.stringify(result)}`);
+    }
+    return samples;
+  } finally {
+    await sup.stop();
+  }
+}
+
+/** Wall time of `start()` for a tree of `size` echo workers, `rounds` times. */
+async function startTimes(size: number, rounds: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const children = Array.from({ length: size }, (_, i) => echoWorker(`echo-${i}`));
+    const sup = new Supervisor({ type: 'supervisor', id: 'bench', children });
+    const started = performance.now();
+    await sup.start();
+    samples.push(performance.now() - started);
+    await sup.stop();
+  }
+  return samples;
+}
+
+/**
+ * The machine's floor, measured the same way right before: a bare child that echoes IPC messages
+ * (no runtime, no validation). On a shared, noisy 2-core VM this says how much of each figure is
+ * the machine and how much is loop.
+ */
+async function baseline(calls: number, starts: number, teams: number): Promise<{ roundTrips: number[]; coldStarts: number[]; teamStarts: number[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'loop-bench-'));
+  const script = join(dir, 'bare-echo.mjs');
+  writeFileSync(script, "process.on('message', (m) => process.send(m));\nprocess.send('up');\n");
+  // The same start-up environment actors get (os-process.ts defers NODE_EXTRA_CA_CERTS).
+  const env = { ...process.env };
+  delete env['NODE_EXTRA_CA_CERTS'];
+  try {
+    const coldStarts: number[] = [];
+    for (let i = 0; i < starts; i++) {
+      const started = performance.now();
+      const child = fork(script, [], { serialization: 'json', stdio: 'ignore', execArgv: [], env });
+      await new Promise((resolve) => child.once('message', resolve));
+      coldStarts.push(performance.now() - started);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    const teamStarts: number[] = [];
+    for (let i = 0; i < teams; i++) {
+      const started = performance.now();
+      const team = Array.from({ length: 4 }, () => fork(script, [], { serialization: 'json', stdio: 'ignore', execArgv: [], env }));
+      await Promise.all(team.map((member) => new Promise((resolve) => member.once('message', resolve))));
+      teamStarts.push(performance.now() - started);
+      await Promise.all(team.map((member) => new Promise((resolve) => { member.once('exit', resolve); member.kill('SIGKILL'); })));
+    }
+    const child = fork(script, [], { serialization: 'json', stdio: 'ignore', execArgv: [], env });
+    await new Promise((resolve) => child.once('message', resolve));
+    const message = { proto: 'loop/1', id: 'x', from: 'a', to: 'b', body: APPEND };
+    const roundTrips: number[] = [];
+    for (let i = 0; i < calls + 500; i++) {
+      const started = performance.now();
+      child.send(message);
+      await new Promise((resolve) => child.once('message', resolve));
+      if (i >= 500) roundTrips.push(performance.now() - started);
+    }
+    child.kill('SIGKILL');
+    return { roundTrips, coldStarts, teamStarts };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index < 0 ? Number.NaN : Number(process.argv[index + 1]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+async function main(): Promise<void> {
+  const calls = option('calls', 3_000);
+  const starts = option('starts', 30);
+  const teams = option('teams', 10);
+  const append = await roundTrips(calls, APPEND);
+  const ping = await roundTrips(calls, PING);
+  const cold = await startTimes(1, starts);
+  const team = await startTimes(4, teams);
+  const bare = await baseline(calls, starts, teams);
+  const figures: Figure[] = [
+    { name: 'baseline: bare fork IPC round trip p50', unit: 'ms', value: percentile(bare.roundTrips, 50), target: null, samples: bare.roundTrips.length },
+    { name: 'baseline: bare fork → first message p50', unit: 'ms', value: percentile(bare.coldStarts, 50), target: null, samples: bare.coldStarts.length },
+    { name: 'baseline: 4 bare forks → all first messages p50', unit: 'ms', value: percentile(bare.teamStarts, 50), target: null, samples: bare.teamStarts.length },
+    { name: 'round trip p50 (append echo, 100 B)', unit: 'ms', value: percentile(append, 50), target: 0.2, samples: append.length },
+    { name: 'round trip p99 (append echo, 100 B)', unit: 'ms', value: percentile(append, 99), target: null, samples: append.length },
+    { name: 'round trip p50 (ping, runtime-answered)', unit: 'ms', value: percentile(ping, 50), target: 0.2, samples: ping.length },
+    { name: 'round trip p99 (ping, runtime-answered)', unit: 'ms', value: percentile(ping, 99), target: null, samples: ping.length },
+    { name: 'actor cold start p50 (fork → ready)', unit: 'ms', value: percentile(cold, 50), target: 100, samples: cold.length },
+    { name: 'team of 4 ready p50', unit: 'ms', value: percentile(team, 50), target: 250, samples: team.length },
+  ];
+  for (const figure of figures) {
+    const ratio = figure.target === null ? null : round(figure.value / figure.target);
+    process.stdout.write(`${JSON.stringify({ bench: 'ipc', ...figure, value: round(figure.value), ratio })}\n`);
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'ipc', name: 'load average (1, 5, 15 min)', value: loadavg().map(round) })}\n`);
+  const rows = figures.map((f) => [
+    f.name, `${round(f.value)} ${f.unit}`, f.target === null ? '—' : `≤ ${f.target} ${f.unit}`,
+    f.target === null ? '—' : `${round(f.value / f.target)}×`, String(f.samples),
+  ]);
+  printTable(['figure', 'measured', 'target', 'ratio', 'n'], rows);
+}
+
+function round(value: number): number {
+  return Math.round(value * 1_000) / 1_000;
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
+}
+
+await main();
