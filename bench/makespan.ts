@@ -1,8 +1,10 @@
 /**
  * Makespan against the critical-path bound (`node dist/bench/makespan.js`): a layered plan of sim
- * tasks whose agents take a deterministic spread of times. The lower bound of any schedule is
- * max(longest dependency chain of agent times, total agent time / maxParallel); loop's makespan
- * is first dispatch → last merge on the board. Target (DESIGN §6): within 5 % of the bound.
+ * tasks whose agents take a deterministic spread of times (200-800 ms), with as many slots as the
+ * widest layer, so no schedule can beat the longest dependency chain of agent times and a perfect
+ * scheduler with zero overhead would match it exactly. loop's makespan is first dispatch → last
+ * merge on the board; the gap is what orchestration costs along the chain. The capacity bound
+ * (agent time / slots) is printed too. Target (DESIGN §6): within 5 % of the critical-path bound.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { emit, readEvents, runLoop, scratch, simBenchConfig, table, timings, wri
 
 const LAYERS = 4;
 const WIDTH = 6;
-const PARALLEL = 4;
+const PARALLEL = WIDTH;
 
 const dir = scratch('loop-bench-makespan-');
 writeFileSync(join(dir, 'loop.config.yaml'), simBenchConfig({ roles: 4, concurrency: PARALLEL, maxParallel: PARALLEL, latencyMs: 200, jitterMs: 600 }));
@@ -46,5 +48,5 @@ table(`makespan, ${tasks.length} sim tasks in ${LAYERS} layers, agents 200-800 m
   emit({ name: 'critical-path bound (longest chain of agent times)', value: criticalPath, unit: 'ms' }),
   emit({ name: 'capacity bound (agent time / slots)', value: capacity, unit: 'ms' }),
   emit({ name: 'makespan (first dispatch → last merge)', value: wallMs, unit: 'ms' }),
-  emit({ name: 'makespan / lower bound', value: wallMs / bound, unit: '×', target: 1.05, kind: 'max' }),
+  emit({ name: 'makespan / max(critical path, capacity)', value: wallMs / bound, unit: '×', target: 1.05, kind: 'max' }),
 ]);

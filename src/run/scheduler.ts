@@ -43,6 +43,28 @@ export function tasksBlockedByUpstream(view: RunView): { taskId: string; reason:
   return out;
 }
 
+/**
+ * How many tasks, at most, still wait on this one through its dependents (the longest chain below
+ * it). Dispatching the tallest ready task first is the classic critical-path list schedule: the
+ * chain that bounds the makespan never waits behind work that could run later.
+ */
+export function chainHeights(view: RunView): Map<string, number> {
+  const dependents = new Map<string, string[]>();
+  for (const id of view.order) for (const dep of view.tasks[id]!.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), id]);
+  const heights = new Map<string, number>();
+  const height = (id: string, seen: Set<string>): number => {
+    const known = heights.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return 0; // a cycle (refused when plans are checked); do not recurse forever
+    seen.add(id);
+    const value = 1 + Math.max(0, ...(dependents.get(id) ?? []).map((d) => height(d, seen)));
+    heights.set(id, value);
+    return value;
+  };
+  for (const id of view.order) height(id, new Set());
+  return heights;
+}
+
 export function pickDispatch(view: RunView, limits: DispatchLimits): string[] {
   const busy = new Set(limits.active);
   for (const t of tasksInOrder(view)) if (IN_FLIGHT.has(t.status)) busy.add(t.id);
@@ -56,7 +78,11 @@ export function pickDispatch(view: RunView, limits: DispatchLimits): string[] {
     }
   }
   const picked: string[] = [];
-  for (const t of tasksInOrder(view)) {
+  const heights = chainHeights(view);
+  const candidates = tasksInOrder(view).filter((t) => t.status === 'ready');
+  // Stable: equal heights keep plan order.
+  candidates.sort((a, b) => heights.get(b.id)! - heights.get(a.id)!);
+  for (const t of candidates) {
     if (free <= 0) break;
     if (t.status !== 'ready' || busy.has(t.id) || limits.blockedRoles.has(t.role)) continue;
     if ((limits.notBefore.get(t.id) ?? 0) > limits.nowMs) continue;

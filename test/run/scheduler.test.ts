@@ -58,3 +58,12 @@ test('nextWakeMs is the earliest backoff of a ready task still in the future', (
   assert.equal(nextWakeMs(view, new Map([['a', 300], ['b', 200]]), 100), 200);
   assert.equal(nextWakeMs(view, new Map([['a', 50]]), 100), null);
 });
+
+test('the ready task with the longest chain of dependents goes first (critical path), ties in plan order', () => {
+  const view = foldBoard(board(
+    task('leaf', 'a'), task('root', 'b'), task('mid', 'c', ['root']), task('end', 'd', ['mid']), task('other', 'e'),
+    ready('leaf'), ready('root'), ready('other'),
+  ));
+  assert.deepEqual(pickDispatch(view, limits({ maxParallel: 1 })), ['root']);
+  assert.deepEqual(pickDispatch(view, limits({ maxParallel: 3 })), ['root', 'leaf', 'other']);
+});
