@@ -56,7 +56,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
     });
     writeFileSync(promptFile, prompt);
     const deadlineMs = minutes(provider.config.timeoutMinutes ?? rt.config.loop.taskTimeoutMinutes);
-    await emit({
+    rt.board.post({
       type: 'attempt.started', taskId, attempt, role: role.name, provider: provider.key, providerType: provider.config.type,
       ...(slot ? { workdir: slot.path } : {}), logFile,
     });
@@ -74,7 +74,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
     const agent = parseReply(reply.result, AgentResultSchema, 'run-attempt');
     rt.budget.settle(budgetCallId, attemptBudgetKey(provider.key), agent.usd);
     reserved = false;
-    await emit({
+    rt.board.post({
       type: 'cost.recorded', role: role.name, taskId, phase: 'attempt', provider: provider.key, usd: agent.usd, tokens: agent.tokens,
       ...(agent.model ? { model: agent.model } : {}), ...(agent.priced === undefined ? {} : { priced: agent.priced }),
     });

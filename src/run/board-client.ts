@@ -27,6 +27,9 @@ export class BoardClient {
   readonly #listeners = new Set<BoardListener>();
   /** Acknowledged events waiting for an earlier seq (replies can only reorder if the board restarted). */
   readonly #pending = new Map<number, BoardEvent>();
+  /** Appends sent without waiting (`post`); `flush` waits for them. */
+  readonly #posted = new Set<Promise<unknown>>();
+  #postError: unknown = null;
 
   constructor(transport: BoardTransport, existing: readonly BoardEvent[]) {
     this.#transport = transport;
@@ -36,6 +39,24 @@ export class BoardClient {
   on(listener: BoardListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Sends an event without waiting for it. Order is still kept: every append goes down the same
+   * channel to the single writer, which writes in arrival order. Only for facts no decision waits on
+   * (costs, attempt.started, review.started); `flush` surfaces any failure.
+   */
+  post(draft: BoardEventDraft): void {
+    const sent = this.append(draft).catch((error: unknown) => {
+      this.#postError ??= error;
+    });
+    this.#posted.add(sent);
+    void sent.finally(() => this.#posted.delete(sent));
+  }
+
+  async flush(): Promise<void> {
+    while (this.#posted.size > 0) await Promise.all([...this.#posted]);
+    if (this.#postError) throw this.#postError;
   }
 
   async append(draft: BoardEventDraft): Promise<BoardEvent> {

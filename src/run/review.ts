@@ -60,7 +60,7 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
     });
     const promptFile = join(rt.paths.prompts, `${task.id}.${attempt}.review.md`);
     writeFileSync(promptFile, prompt);
-    await emit({ type: 'review.started', taskId: task.id, attempt, critic: choice.role.name, provider: provider.key });
+    rt.board.post({ type: 'review.started', taskId: task.id, attempt, critic: choice.role.name, provider: provider.key });
     const deadlineMs = minutes(provider.config.timeoutMinutes ?? rt.config.loop.taskTimeoutMinutes);
     for (let tries = 0; ; tries++) {
       const reply = await callActor(rt, 'critic', {
@@ -77,7 +77,7 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
       const failed = reply.kind === 'result' && reply.result.tag === 'fail' ? reply.result : null;
       if (reply.kind === 'crashed' || reply.kind === 'unavailable' || failed) {
         const calls = failed ? ((failed.data as { calls?: { usd: number; tokens: { input: number; output: number } }[] } | undefined)?.calls ?? []) : [];
-        await recordReviewCosts(rt, task.id, choice.role.name, provider.key, calls);
+        recordReviewCosts(rt, task.id, choice.role.name, provider.key, calls);
         const reason = failed ? failed.message : reply.kind === 'result' ? '' : reply.reason;
         if (reply.kind !== 'unavailable' && tries < rt.config.loop.maxRetries && !/not authenticated|auth/i.test(failed?.code ?? '')) {
           await sleep(backoffDelayMs(tries, rt.config.loop.backoff, rt.random()), signal);
@@ -91,7 +91,7 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
       if (reply.kind !== 'result') throw new Error('unreachable');
       const review = parseReply(reply.result, ReviewResultSchema, 'review');
       rt.budget.settle(callId, budgetKey, review.calls.reduce((sum, c) => sum + c.usd, 0));
-      await recordReviewCosts(rt, task.id, choice.role.name, provider.key, review.calls);
+      recordReviewCosts(rt, task.id, choice.role.name, provider.key, review.calls);
       if (review.discardedEdits.length > 0) {
         await emit({ type: 'critic.edit-discarded', taskId: task.id, attempt, files: review.discardedEdits });
       }
@@ -111,8 +111,8 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
   }
 }
 
-async function recordReviewCosts(rt: RunRuntime, taskId: string, role: string, provider: string, calls: readonly { usd: number; tokens: { input: number; output: number }; model?: string }[]): Promise<void> {
+function recordReviewCosts(rt: RunRuntime, taskId: string, role: string, provider: string, calls: readonly { usd: number; tokens: { input: number; output: number }; model?: string }[]): void {
   for (const call of calls) {
-    await rt.board.append({ type: 'cost.recorded', role, taskId, phase: 'review', provider, usd: call.usd, tokens: call.tokens, ...(call.model ? { model: call.model } : {}) });
+    rt.board.post({ type: 'cost.recorded', role, taskId, phase: 'review', provider, usd: call.usd, tokens: call.tokens, ...(call.model ? { model: call.model } : {}) });
   }
 }

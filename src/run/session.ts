@@ -137,6 +137,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       if (planned && o.mode === 'dry-run') printArgvPreview(rt, say);
     }
     if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
+    await board.flush();
     await Promise.all([...recording]);
   } catch (error) {
     bug = error instanceof Error ? error.message : String(error);
