@@ -20,13 +20,14 @@ export interface TestOutcome {
 }
 
 export interface GatePorts {
-  capture(workdir: string, baseSha: string, message: string): Promise<{ commit: string | null; changedFiles: string[] }>;
+  /** `tree` (of the commit) lets the gate skip a lookup when it checks its test-result cache. */
+  capture(workdir: string, baseSha: string, message: string): Promise<{ commit: string | null; changedFiles: string[]; tree: string | null }>;
   tamper(repo: string, baseSha: string, commit: string, spec: ProtectedSpec): Promise<{ ok: boolean; violations: { file: string; reason: string }[] }>;
   tree(repo: string, commit: string): Promise<string>;
   runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal }): Promise<TestOutcome>;
   /** Detach a slot of loop's own at a SHA (discarding what it held). */
   checkout(workdir: string, sha: string): Promise<void>;
-  merge(options: { repo: string; scratch: string; baseSha: string; commit: string; message: string }): Promise<{ ok: true; sha: string } | { ok: false; files: string[]; message: string }>;
+  merge(options: { repo: string; scratch: string; baseSha: string; commit: string; message: string }): Promise<{ ok: true; sha: string; tree: string } | { ok: false; files: string[]; message: string }>;
   resolve(repo: string, ref: string): Promise<string>;
   advance(repo: string, ref: string, newSha: string, oldSha: string): Promise<boolean>;
 }
@@ -42,8 +43,8 @@ export function createGateActor(ports: GatePorts) {
       const queues = new Map<string, Promise<unknown>>();
 
       /** Runs the suite on `commit` checked out in `cwd`, unless this tree was already tested. */
-      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, signal: AbortSignal): Promise<TestOutcome> {
-        const key = `${await ports.tree(repo, commit)}\0${request.testCommand}`;
+      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, signal: AbortSignal, tree?: string | null): Promise<TestOutcome> {
+        const key = `${tree ?? (await ports.tree(repo, commit))}\0${request.testCommand}`;
         const cached = results.get(key);
         if (cached) return cached;
         const outcome = await ports.runTests({ cwd, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal });
@@ -57,7 +58,7 @@ export function createGateActor(ports: GatePorts) {
         if (r.workdir === null || r.repoPath === null || r.baseSha === null) {
           return done({ ok: true, commit: null, changedFiles: [], tests: 'skipped', summary: 'dry-run: nothing to verify' });
         }
-        const { commit, changedFiles } = await ports.capture(r.workdir, r.baseSha, r.commitMessage);
+        const { commit, changedFiles, tree } = await ports.capture(r.workdir, r.baseSha, r.commitMessage);
         if (commit === null) {
           return done({ ok: false, commit, changedFiles, tests: 'skipped', summary: 'no changes', failure: failure('no-changes', 'the agent finished without changing any file', 'The previous attempt made no change to the repository. Make the change the task asks for.') });
         }
@@ -74,7 +75,7 @@ export function createGateActor(ports: GatePorts) {
         if (r.testCommand === null) {
           return done({ ok: true, commit, changedFiles, tests: 'none', summary: 'no test command found; protected files checked' });
         }
-        const run = await testTree(r.repoPath, commit, r.workdir, r, signal);
+        const run = await testTree(r.repoPath, commit, r.workdir, r, signal, tree);
         if (run.status === 'passed') return done({ ok: true, commit, changedFiles, tests: 'passed', summary: `tests passed (${r.testCommand})` });
         if (run.status === 'timed-out' || run.status === 'error') {
           const what = run.status === 'timed-out' ? `tests timed out after ${Math.round(r.testTimeoutMs / 1000)}s` : 'the test command could not run';
@@ -117,7 +118,7 @@ export function createGateActor(ports: GatePorts) {
             return done({ ok: false, sha: null, summary: `merge conflict in ${merged.files.join(', ')}`, failure: { ...failure('conflict', `merge conflict in ${merged.files.join(', ')}`, evidence), files: merged.files } });
           }
           if (r.testCommand !== null) {
-            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, signal);
+            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, signal, merged.tree);
             if (run.status !== 'passed') {
               return done({ ok: false, sha: null, summary: 'tests fail after merging onto the integration head', failure: failure('merge-tests', `tests failed after merging with the latest integrated work: ${names(run.failures)}`, run.evidence) });
             }

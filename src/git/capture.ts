@@ -13,6 +13,8 @@ export interface CapturedWork {
   changedFiles: string[];
   /** Paths under `.loop/` the attempt tried to add; left out of the commit. */
   refused: string[];
+  /** Tree of the commit (for test-result caching); null with `commit`. */
+  tree: string | null;
 }
 
 export async function captureWork(slotPath: string, options: { baseSha: string; message: string }): Promise<CapturedWork> {
@@ -28,7 +30,9 @@ export async function captureWork(slotPath: string, options: { baseSha: string; 
     throw new Error(`git diff --cached failed in ${slotPath}: ${staged.stderr.trim()}`);
   }
 
-  const head = await git(slotPath, ['rev-parse', 'HEAD']);
+  const [head, tree, baseTree] = (await git(slotPath, ['rev-parse', 'HEAD', 'HEAD^{tree}', `${options.baseSha}^{tree}`])).split('\n') as [string, string, string];
+  // Same tree as the base: whatever the agent did (commits included) changed nothing.
+  if (tree === baseTree) return { commit: null, changedFiles: [], refused, tree: null };
   const changedFiles = splitNul(await gitRaw(slotPath, ['diff', '--name-only', '-z', '--no-renames', options.baseSha, head]));
-  return { commit: changedFiles.length === 0 ? null : head, changedFiles, refused };
+  return { commit: head, changedFiles, refused, tree };
 }

@@ -3,19 +3,20 @@
  * critic saw only the names of new files, research §17 item 21). A `--stat` header lists every
  * changed file first, so a truncated diff still says what it left out.
  */
-import { gitCapped, gitRaw } from './git.js';
+import { gitCapped } from './git.js';
 
 const DEFAULT_MAX_CHARS = 60_000;
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/'];
 
 export async function diffForReview(repo: string, base: string, commit: string, options: { maxChars?: number } = {}): Promise<string> {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const stat = (await gitRaw(repo, ['diff', '--stat=120', '--stat-graph-width=20', ...DIFF_FLAGS, base, commit])).trimEnd();
+  // One git process for both: the --stat block comes first, then the patches.
+  const out = await gitCapped(repo, ['diff', '--stat=120', '--stat-graph-width=20', '--patch', ...DIFF_FLAGS, base, commit], maxChars * 4 + 64 * 1024);
+  const split = out.stdout.indexOf('\ndiff --git ');
+  const stat = (split === -1 ? out.stdout : out.stdout.slice(0, split)).trimEnd();
+  const diff = split === -1 ? '' : out.stdout.slice(split + 1);
   const header = stat.length > 0 ? `${stat}\n\n` : '';
-  const budget = Math.max(0, maxChars - header.length);
-  // bytes >= chars, so reading 4 bytes per wanted char (plus one) is enough to know whether it was cut
-  const diff = await gitCapped(repo, ['diff', ...DIFF_FLAGS, base, commit], budget * 4 + 1);
-  return header + truncate(diff.stdout, budget, diff.truncated);
+  return header + truncate(diff, Math.max(0, maxChars - header.length), out.truncated);
 }
 
 /** Cuts at a line boundary and says how much was cut. */

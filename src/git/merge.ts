@@ -9,7 +9,7 @@ import { serialize } from './repo-queue.js';
 import type { Slot, SlotPool } from './slots.js';
 
 export type MergeResult =
-  | { ok: true; sha: string; baseSha: string }
+  | { ok: true; sha: string; baseSha: string; tree: string }
   | { ok: false; conflict: { files: string[]; message: string }; baseSha: string };
 
 export async function mergeInScratch(options: {
@@ -36,7 +36,10 @@ export async function mergeAt(cwd: string, baseSha: string, taskSha: string, mes
     [...LOOP_COMMIT_CONFIG, 'merge', '--no-ff', '--no-edit', '--no-verify', '--no-stat', '-m', message, taskSha],
     { env: LOOP_COMMIT_ENV },
   );
-  if (merge.ok) return { ok: true, sha: await git(cwd, ['rev-parse', 'HEAD']), baseSha };
+  if (merge.ok) {
+    const [sha, tree] = (await git(cwd, ['rev-parse', 'HEAD', 'HEAD^{tree}'])).split('\n') as [string, string];
+    return { ok: true, sha, baseSha, tree };
+  }
 
   const files = splitNul(await gitRaw(cwd, ['diff', '--name-only', '--diff-filter=U', '-z']).catch(() => ''));
   const output = `${merge.stdout}\n${merge.stderr}`.trim();

@@ -126,3 +126,16 @@ export async function detachOwnSlot(path: string, sha: string, poolDir: string):
   if (status.some((entry) => entry.code === '??')) await removeUntracked(path);
   return status.map((entry) => entry.path);
 }
+
+/**
+ * After a read-only use (the critic's review): restore the slot to its own HEAD if anything was
+ * changed, and say what. A clean slot costs one `git status`.
+ */
+export async function cleanOwnSlot(path: string, poolDir: string): Promise<string[]> {
+  assertSlot(path, poolDir);
+  const status = parsePorcelainZ(await gitRaw(path, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  if (status.length === 0) return [];
+  await git(path, [...NO_HOOKS, 'checkout', '-q', '-f', '--detach', 'HEAD']);
+  if (status.some((entry) => entry.code === '??')) await removeUntracked(path);
+  return status.map((entry) => entry.path);
+}

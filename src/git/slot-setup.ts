@@ -34,9 +34,10 @@ export const DEFAULT_SETUP_TIMEOUT_MS = 15 * 60_000;
 
 /** Changes when the command or the lockfiles at `sha` change (blob ids from `ls-tree`: no file is read). */
 export async function setupStamp(slotPath: string, sha: string, command: string): Promise<string> {
-  const tree = async (names: string[]) => (await gitTry(slotPath, ['ls-tree', sha, '--', ...names])).stdout.trim();
-  const locks = await tree(LOCKFILES);
-  const basis = locks.length > 0 ? locks : await tree(MANIFESTS);
+  // One ls-tree for both lists; the manifests only count when no lockfile exists.
+  const lines = (await gitTry(slotPath, ['ls-tree', sha, '--', ...LOCKFILES, ...MANIFESTS])).stdout.trim().split('\n').filter(Boolean);
+  const locks = lines.filter((line) => LOCKFILES.includes(line.slice(line.indexOf('\t') + 1)));
+  const basis = (locks.length > 0 ? locks : lines).join('\n');
   return createHash('sha256').update(`${command}\0${basis}`).digest('hex').slice(0, 20);
 }
 

@@ -32,7 +32,7 @@ test('captureWork counts what the agent committed and what it left uncommitted',
 
 test('captureWork returns commit null when nothing changed against the base', async (t) => {
   const { slot, base } = await taskSlot(t);
-  assert.deepEqual(await captureWork(slot.path, { baseSha: base, message: 'm' }), { commit: null, changedFiles: [], refused: [] });
+  assert.deepEqual(await captureWork(slot.path, { baseSha: base, message: 'm' }), { commit: null, changedFiles: [], refused: [], tree: null });
   // an agent commit that is undone by an uncommitted edit nets to nothing
   writeFiles(slot.path, { 'README.md': 'changed\n' });
   git(slot.path, ['commit', '-q', '-am', 'change']);

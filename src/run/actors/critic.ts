@@ -6,8 +6,7 @@ import { callProvider, SessionCosts } from '../../providers/call.js';
 import { parseVerdict } from '../../providers/verdict.js';
 import { effectiveSim, latencyFor } from '../../providers/sim/behaviour.js';
 import { simVerdictText } from '../../providers/sim/critic.js';
-import { git } from '../../git/git.js';
-import { detachOwnSlot } from '../../git/slot-reset.js';
+import { cleanOwnSlot } from '../../git/slot-reset.js';
 import { loopHome } from '../../util/paths.js';
 import { agentEnv } from './agent-env.js';
 import { simAnswer, writeSimTranscript } from './sim-calls.js';
@@ -52,6 +51,6 @@ export default createCriticActor({
   async discardEdits(workdir) {
     if (workdir === null) return [];
     // The critic's copy is a detached slot of loop's own, never the user's checkout.
-    return detachOwnSlot(workdir, await git(workdir, ['rev-parse', 'HEAD']), join(loopHome(), 'worktrees'));
+    return cleanOwnSlot(workdir, join(loopHome(), 'worktrees'));
   },
 });

@@ -16,7 +16,10 @@ const pointOwnSlot = async (workdir: string, sha: string): Promise<void> => {
 };
 
 export default createGateActor({
-  capture: (workdir, baseSha, message) => captureWork(workdir, { baseSha, message }),
+  async capture(workdir, baseSha, message) {
+    const work = await captureWork(workdir, { baseSha, message });
+    return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree };
+  },
   async tamper(repo, baseSha, commit, spec) {
     const verdict = await checkTamper(repo, baseSha, commit, spec);
     return { ok: verdict.ok, violations: verdict.violations };
@@ -30,7 +33,7 @@ export default createGateActor({
   async merge({ scratch, baseSha, commit, message }) {
     await pointOwnSlot(scratch, baseSha);
     const merged = await mergeAt(scratch, baseSha, commit, message);
-    return merged.ok ? { ok: true, sha: merged.sha } : { ok: false, files: merged.conflict.files, message: merged.conflict.message };
+    return merged.ok ? { ok: true, sha: merged.sha, tree: merged.tree } : { ok: false, files: merged.conflict.files, message: merged.conflict.message };
   },
   resolve: resolveSha,
   advance: advanceRef,
