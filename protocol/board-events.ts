@@ -218,37 +218,15 @@ const ALL = [
   ProtocolRejected,
 ] as const;
 
-export const BoardEventDraftSchema = v.variant('type', [
-  RunStarted.draft, RunResumed.draft, RunFinished.draft, RunNote.draft, RunLanded.draft,
-  PlanAccepted.draft, PlanFailed.draft, TaskCreated.draft, TaskReady.draft, TaskDispatched.draft,
-  AttemptStarted.draft, AttemptFinished.draft, GatePassed.draft, GateFailed.draft,
-  ReviewStarted.draft, ReviewAccepted.draft, ReviewRejected.draft, CriticEditDiscarded.draft,
-  TaskMerged.draft, MergeFailed.draft, RepairScheduled.draft, RetryScheduled.draft,
-  TaskEscalated.draft, TaskCancelled.draft, TaskInterrupted.draft, ActorStarted.draft,
-  ActorCrashed.draft, ActorRestarted.draft, SupervisorReport.draft, CostRecorded.draft,
-  BudgetExhausted.draft, ProtocolRejected.draft,
-]);
-export const BoardEventSchema = v.variant('type', [
-  RunStarted.stored, RunResumed.stored, RunFinished.stored, RunNote.stored, RunLanded.stored,
-  PlanAccepted.stored, PlanFailed.stored, TaskCreated.stored, TaskReady.stored, TaskDispatched.stored,
-  AttemptStarted.stored, AttemptFinished.stored, GatePassed.stored, GateFailed.stored,
-  ReviewStarted.stored, ReviewAccepted.stored, ReviewRejected.stored, CriticEditDiscarded.stored,
-  TaskMerged.stored, MergeFailed.stored, RepairScheduled.stored, RetryScheduled.stored,
-  TaskEscalated.stored, TaskCancelled.stored, TaskInterrupted.stored, ActorStarted.stored,
-  ActorCrashed.stored, ActorRestarted.stored, SupervisorReport.stored, CostRecorded.stored,
-  BudgetExhausted.stored, ProtocolRejected.stored,
-]);
+/** The three schemas of every event type, picked from ALL with the tuple type kept for inference. */
+type PickEach<T extends readonly unknown[], K extends PropertyKey> = { -readonly [I in keyof T]: T[I] extends Record<K, infer S> ? S : never };
+type Picked<K extends 'draft' | 'stored' | 'read'> = PickEach<typeof ALL, K>;
+const pick = <K extends 'draft' | 'stored' | 'read'>(key: K): Picked<K> => ALL.map((event) => event[key]) as unknown as Picked<K>;
+
+export const BoardEventDraftSchema = v.variant('type', pick('draft'));
+export const BoardEventSchema = v.variant('type', pick('stored'));
 /** Tolerant reader of the current version (extra keys allowed). */
-export const BoardEventReadSchema = v.variant('type', [
-  RunStarted.read, RunResumed.read, RunFinished.read, RunNote.read, RunLanded.read,
-  PlanAccepted.read, PlanFailed.read, TaskCreated.read, TaskReady.read, TaskDispatched.read,
-  AttemptStarted.read, AttemptFinished.read, GatePassed.read, GateFailed.read,
-  ReviewStarted.read, ReviewAccepted.read, ReviewRejected.read, CriticEditDiscarded.read,
-  TaskMerged.read, MergeFailed.read, RepairScheduled.read, RetryScheduled.read,
-  TaskEscalated.read, TaskCancelled.read, TaskInterrupted.read, ActorStarted.read,
-  ActorCrashed.read, ActorRestarted.read, SupervisorReport.read, CostRecorded.read,
-  BudgetExhausted.read, ProtocolRejected.read,
-]);
+export const BoardEventReadSchema = v.variant('type', pick('read'));
 
 export type BoardEventDraft = v.InferOutput<typeof BoardEventDraftSchema>;
 export type BoardEvent = v.InferOutput<typeof BoardEventSchema>;

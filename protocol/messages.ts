@@ -35,6 +35,8 @@ export type ProviderSpec = v.InferOutput<typeof ProviderSpecSchema>;
 
 const Ms = v.pipe(v.number(), v.integer(), v.minValue(1));
 const Attempt = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** What every request about one attempt of one task carries. */
+const AttemptRef = { runId: v.string(), taskId: TaskIdSchema, attempt: Attempt };
 
 // ---- supervisor → actor ---------------------------------------------------------------------
 
@@ -79,9 +81,7 @@ export const PlanRequestSchema = v.strictObject({
 /** SME actor: run one attempt of one task with the role's provider. */
 export const RunAttemptSchema = v.strictObject({
   type: v.literal('run-attempt'),
-  runId: v.string(),
-  taskId: TaskIdSchema,
-  attempt: Attempt,
+  ...AttemptRef,
   role: v.string(),
   taskTitle: v.string(),
   /** Globs from the plan; the sim agent writes into the first literal path. */
@@ -99,9 +99,7 @@ export const RunAttemptSchema = v.strictObject({
 /** Critic actor: review a change read-only and return a verdict. */
 export const ReviewRequestSchema = v.strictObject({
   type: v.literal('review'),
-  runId: v.string(),
-  taskId: TaskIdSchema,
-  attempt: Attempt,
+  ...AttemptRef,
   critic: v.string(),
   provider: ProviderSpecSchema,
   /** Detached copy of the change; null in dry-run. */
@@ -124,9 +122,7 @@ export type ProtectedSpec = v.InferOutput<typeof ProtectedSpecSchema>;
 /** Gate actor: capture the attempt's work, check protected files, run the tests, apply the regression rule. */
 export const VerifyRequestSchema = v.strictObject({
   type: v.literal('verify'),
-  runId: v.string(),
-  taskId: TaskIdSchema,
-  attempt: Attempt,
+  ...AttemptRef,
   repoPath: v.nullable(v.string()),
   /** Slot holding the attempt; null in dry-run. */
   workdir: v.nullable(v.string()),
@@ -143,9 +139,7 @@ export const VerifyRequestSchema = v.strictObject({
 /** Gate actor: merge an accepted change onto the integration head, re-test, advance only if green. */
 export const MergeRequestSchema = v.strictObject({
   type: v.literal('merge'),
-  runId: v.string(),
-  taskId: TaskIdSchema,
-  attempt: Attempt,
+  ...AttemptRef,
   repoPath: v.nullable(v.string()),
   scratchWorkdir: v.nullable(v.string()),
   /** Full ref name of the integration branch, e.g. `refs/heads/loop/<run>/integration`. */

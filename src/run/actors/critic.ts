@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCriticActor } from '../../../actors/critic.js';
-import { callProvider, SessionCosts } from '../../providers/call.js';
+import { SessionCosts } from '../../providers/call.js';
+import { callAsActor } from './provider-call.js';
 import { parseVerdict } from '../../providers/verdict.js';
 import { effectiveSim, latencyFor } from '../../providers/sim/behaviour.js';
 import { simVerdictText } from '../../providers/sim/critic.js';
@@ -31,7 +32,7 @@ export default createCriticActor({
     if (request.workdir === null) throw new Error(`a real critic (${provider.key}) was asked to review without a worktree`);
     const promptFile = round === 1 ? request.promptFile : `${request.promptFile.replace(/\.md$/, '')}.reask.md`;
     if (round > 1) writeFileSync(promptFile, prompt);
-    return callProvider({
+    return callAsActor(ctx, {
       provider,
       purpose: 'review',
       prompt,
@@ -41,9 +42,6 @@ export default createCriticActor({
       env: agentEnv(request.runId, request.taskId, request.critic),
       deadlineMs: request.deadlineMs,
       logFile: request.logFile,
-      signal: ctx.signal,
-      onStart: (pid) => ctx.adoptGroup(pid),
-      onExit: (pid) => ctx.releaseGroup(pid),
       costs,
     });
   },

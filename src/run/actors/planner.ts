@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createPlannerActor } from '../../../actors/planner.js';
-import { callProvider } from '../../providers/call.js';
+import { callAsActor } from './provider-call.js';
 import { effectiveSim, behaviourFor, latencyFor } from '../../providers/sim/behaviour.js';
 import { simPlan } from '../../providers/sim/planner.js';
 import { planPrompt } from '../prompts.js';
@@ -28,7 +28,7 @@ export default createPlannerActor({
     }
     const promptFile = join(dirname(request.systemPromptFile), `plan.${round}.md`);
     writeFileSync(promptFile, prompt);
-    return callProvider({
+    return callAsActor(ctx, {
       provider,
       purpose: 'plan',
       prompt,
@@ -38,9 +38,6 @@ export default createPlannerActor({
       env: { ...process.env, LOOP_ROLE: request.plannerRole },
       deadlineMs: request.deadlineMs,
       logFile: request.logFile,
-      signal: ctx.signal,
-      onStart: (pid) => ctx.adoptGroup(pid),
-      onExit: (pid) => ctx.releaseGroup(pid),
     });
   },
   prompt: (request, previousError) => planPrompt(request.goal, request.roles, previousError),

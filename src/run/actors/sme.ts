@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { createSmeActor } from '../../../actors/sme.js';
 import type { RequestContext } from '../../../actors/runtime.js';
 import type { RequestOf } from '../../../protocol/index.js';
-import { callProvider, SessionCosts } from '../../providers/call.js';
+import { SessionCosts } from '../../providers/call.js';
+import { callAsActor } from './provider-call.js';
 import { runAgent } from '../../providers/run-agent.js';
 import { runSimAgent } from '../../providers/sim/agent.js';
 import { effectiveSim } from '../../providers/sim/behaviour.js';
@@ -33,7 +34,7 @@ export default createSmeActor({
       return result;
     }
     if (request.workdir === null) throw new Error(`a real provider (${request.provider.key}) was asked to run without a worktree`);
-    return callProvider({
+    return callAsActor(ctx, {
       provider: request.provider,
       purpose: 'implement',
       prompt: request.prompt,
@@ -43,9 +44,6 @@ export default createSmeActor({
       env,
       deadlineMs: request.deadlineMs,
       logFile: request.logFile,
-      signal: ctx.signal,
-      onStart: (pid) => ctx.adoptGroup(pid),
-      onExit: (pid) => ctx.releaseGroup(pid),
       costs,
     });
   },
