@@ -27,6 +27,7 @@ export interface GatePorts {
   runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal }): Promise<TestOutcome>;
   /** Detach a slot of loop's own at a SHA (discarding what it held). */
   checkout(workdir: string, sha: string): Promise<void>;
+  /** The merge commit onto `baseSha`; the scratch slot may be left anywhere (the gate checks it out before testing). */
   merge(options: { repo: string; scratch: string; baseSha: string; commit: string; message: string }): Promise<{ ok: true; sha: string; tree: string } | { ok: false; files: string[]; message: string }>;
   resolve(repo: string, ref: string): Promise<string>;
   advance(repo: string, ref: string, newSha: string, oldSha: string): Promise<boolean>;
@@ -43,10 +44,12 @@ export function createGateActor(ports: GatePorts) {
       const queues = new Map<string, Promise<unknown>>();
 
       /** Runs the suite on `commit` checked out in `cwd`, unless this tree was already tested. */
-      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, signal: AbortSignal, tree?: string | null): Promise<TestOutcome> {
+      /** `prepare` puts `commit` into `cwd`; it runs only when the tree was never tested. */
+      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, signal: AbortSignal, tree?: string | null, prepare?: () => Promise<void>): Promise<TestOutcome> {
         const key = `${tree ?? (await ports.tree(repo, commit))}\0${request.testCommand}`;
         const cached = results.get(key);
         if (cached) return cached;
+        if (prepare) await prepare();
         const outcome = await ports.runTests({ cwd, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal });
         if (outcome.status === 'passed' || outcome.status === 'failed') results.set(key, outcome);
         return outcome;
@@ -97,11 +100,7 @@ export function createGateActor(ports: GatePorts) {
       }
 
       async function baselineOf(r: Verify, signal: AbortSignal): Promise<TestOutcome> {
-        const key = `${await ports.tree(r.repoPath!, r.baseSha!)}\0${r.testCommand}`;
-        const cached = results.get(key);
-        if (cached) return cached;
-        await ports.checkout(r.baselineWorkdir!, r.baseSha!);
-        return testTree(r.repoPath!, r.baseSha!, r.baselineWorkdir!, r, signal);
+        return testTree(r.repoPath!, r.baseSha!, r.baselineWorkdir!, r, signal, null, () => ports.checkout(r.baselineWorkdir!, r.baseSha!));
       }
 
       async function merge(r: Merge, signal: AbortSignal): Promise<MergeResult> {
@@ -118,7 +117,7 @@ export function createGateActor(ports: GatePorts) {
             return done({ ok: false, sha: null, summary: `merge conflict in ${merged.files.join(', ')}`, failure: { ...failure('conflict', `merge conflict in ${merged.files.join(', ')}`, evidence), files: merged.files } });
           }
           if (r.testCommand !== null) {
-            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, signal, merged.tree);
+            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, signal, merged.tree, () => ports.checkout(r.scratchWorkdir!, merged.sha));
             if (run.status !== 'passed') {
               return done({ ok: false, sha: null, summary: 'tests fail after merging onto the integration head', failure: failure('merge-tests', `tests failed after merging with the latest integrated work: ${names(run.failures)}`, run.evidence) });
             }

@@ -51,6 +51,28 @@ export async function mergeAt(cwd: string, baseSha: string, taskSha: string, mes
   return { ok: false, conflict: { files, message: conflictSummary(output) }, baseSha };
 }
 
+/**
+ * The merge without a worktree (`git merge-tree --write-tree`, git >= 2.38): the merged tree is
+ * computed in the object store and `commit-tree` records the merge commit, so no file of a slot is
+ * rewritten — a slot is checked out only if the merged tree still has to be tested. Returns null
+ * when this git cannot do it (the caller merges in a slot instead).
+ */
+export async function mergeInObjectStore(repo: string, baseSha: string, taskSha: string, message: string): Promise<MergeResult | null> {
+  const result = await gitTry(repo, ['merge-tree', '--write-tree', '--name-only', '--messages', baseSha, taskSha]);
+  if (result.code !== 0 && result.code !== 1) return null;
+  const [tree, ...rest] = result.stdout.split('\n');
+  if (!tree || !/^[0-9a-f]{40,64}$/.test(tree.trim())) return null;
+  if (result.code === 1) {
+    // After the tree: the conflicted paths, a blank line, then git's messages.
+    const blank = rest.indexOf('');
+    const files = (blank === -1 ? rest : rest.slice(0, blank)).filter(Boolean);
+    const messages = blank === -1 ? '' : rest.slice(blank + 1).join('\n');
+    return { ok: false, conflict: { files, message: conflictSummary(messages) }, baseSha };
+  }
+  const sha = await git(repo, [...LOOP_COMMIT_CONFIG, 'commit-tree', tree.trim(), '-p', baseSha, '-p', taskSha, '-m', message], { env: LOOP_COMMIT_ENV });
+  return { ok: true, sha, baseSha, tree: tree.trim() };
+}
+
 /** git's conflict lines first (they name files and kinds), capped. */
 function conflictSummary(message: string): string {
   const lines = message.split('\n').filter((line) => line.trim() !== '');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitFiles, fixture, git, read, writeFiles } from './support.js';
 import { captureWork } from '../../src/git/capture.js';
-import { advanceRef, mergeInScratch } from '../../src/git/merge.js';
+import { advanceRef, mergeInObjectStore, mergeInScratch } from '../../src/git/merge.js';
 import { ensureIntegrationBranch } from '../../src/git/integration.js';
 
 async function setup(t: Parameters<typeof fixture>[0]) {
@@ -62,4 +62,33 @@ test('advanceRef is a compare-and-swap: a stale expected SHA is refused and the 
   assert.equal(await advanceRef(f.repo, integration.ref, newer, old), true);
   assert.equal(await advanceRef(f.repo, integration.ref, newest, old), false, 'expected old SHA is stale');
   assert.equal(git(f.repo, ['rev-parse', integration.ref]), newer);
+});
+
+test('mergeInObjectStore builds the same merge without any worktree: two parents, the merged tree, no file written', async (t) => {
+  const s = await setup(t);
+  const first = await s.attempt('loop/run1/t1', { 'feature.txt': 'feature\n' });
+  const second = await s.attempt('loop/run1/t2', { 'other.txt': 'other\n' });
+  const base = git(s.repo, ['rev-parse', s.integration.ref]);
+  const scratchHead = git(s.scratch.path, ['rev-parse', 'HEAD']);
+  const one = await mergeInObjectStore(s.repo, base, first, 'loop: merge t1');
+  assert.ok(one?.ok);
+  const two = await mergeInObjectStore(s.repo, one.sha, second, 'loop: merge t2');
+  assert.ok(two?.ok);
+  assert.equal(git(s.repo, ['log', '-1', '--format=%P|%s|%an', two.sha]), `${one.sha} ${second}|loop: merge t2|loop`);
+  assert.equal(git(s.repo, ['rev-parse', `${two.sha}^{tree}`]), two.tree);
+  assert.deepEqual(git(s.repo, ['ls-tree', '--name-only', two.sha]).split('\n').sort(), ['README.md', 'feature.txt', 'other.txt', 'shared.txt']);
+  assert.equal(git(s.scratch.path, ['rev-parse', 'HEAD']), scratchHead, 'no slot was touched');
+});
+
+test('mergeInObjectStore reports a conflict with the files and git\'s CONFLICT line', async (t) => {
+  const s = await setup(t);
+  const first = await s.attempt('loop/run1/t1', { 'shared.txt': 'line 1\nline 2 by t1\nline 3\n' });
+  const second = await s.attempt('loop/run1/t2', { 'shared.txt': 'line 1\nline 2 by t2\nline 3\n' });
+  const base = git(s.repo, ['rev-parse', s.integration.ref]);
+  const one = await mergeInObjectStore(s.repo, base, first, 'm1');
+  assert.ok(one?.ok);
+  const two = await mergeInObjectStore(s.repo, one.sha, second, 'm2');
+  assert.ok(two && !two.ok);
+  assert.deepEqual(two.conflict.files, ['shared.txt']);
+  assert.match(two.conflict.message, /^CONFLICT \(content\): Merge conflict in shared\.txt/);
 });

@@ -5,7 +5,7 @@ import { captureWork } from '../../git/capture.js';
 import { git } from '../../git/git.js';
 import { detachOwnSlot } from '../../git/slot-reset.js';
 import { loopHome } from '../../util/paths.js';
-import { advanceRef, mergeAt } from '../../git/merge.js';
+import { advanceRef, mergeAt, mergeInObjectStore } from '../../git/merge.js';
 import { resolveSha } from '../../git/repo.js';
 import { checkTamper } from '../../git/tamper.js';
 import { runTests } from '../../git/test-runner.js';
@@ -30,9 +30,13 @@ export default createGateActor({
     return { status: run.status, failures: run.failures, evidence: run.evidence, durationMs: run.durationMs };
   },
   checkout: pointOwnSlot,
-  async merge({ scratch, baseSha, commit, message }) {
-    await pointOwnSlot(scratch, baseSha);
-    const merged = await mergeAt(scratch, baseSha, commit, message);
+  async merge({ repo, scratch, baseSha, commit, message }) {
+    let merged = await mergeInObjectStore(repo, baseSha, commit, message);
+    if (merged === null) {
+      // An older git: merge in the scratch slot instead.
+      await pointOwnSlot(scratch, baseSha);
+      merged = await mergeAt(scratch, baseSha, commit, message);
+    }
     return merged.ok ? { ok: true, sha: merged.sha, tree: merged.tree } : { ok: false, files: merged.conflict.files, message: merged.conflict.message };
   },
   resolve: resolveSha,
