@@ -7,7 +7,7 @@ import { displayPath, findConfigFile, readConfigText, searchConfigFile } from '.
 import { formatProblem } from '../config/problems.js';
 import { gitToplevel, repositoryName } from '../config/repositories.js';
 import { checkProviders, targetsFromConfig } from '../auth/status.js';
-import { findExecutable, probeVersion } from '../auth/executable.js';
+import { findExecutable } from '../auth/executable.js';
 import { exec } from '../util/exec.js';
 import { loopHome } from '../util/paths.js';
 import type { DoctorFacts } from './checks.js';

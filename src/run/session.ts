@@ -6,15 +6,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { BoardEvent, BoardEventDraft, Plan } from '../../protocol/index.js';
+import type { BoardEvent, Plan } from '../../protocol/index.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
-import type { SupervisorEvent } from '../../supervisor/supervisor.js';
 import { BudgetTracker } from '../budget/tracker.js';
 import type { LoadedConfig } from '../config/load.js';
-import { isAncestor, resolveSha } from '../git/repo.js';
 import { loopHome, type RunPaths } from '../util/paths.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
-import { argvPreview } from './argv-preview.js';
+import { printArgvPreview } from './argv-preview.js';
+import { bridge } from './bridge.js';
+import { recoverInFlight } from './recover.js';
 import { BoardClient } from './board-client.js';
 import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
@@ -27,9 +27,8 @@ import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
-import { workspaceOf, type RunRuntime } from './runtime.js';
+import type { RunRuntime } from './runtime.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
-import { plannerRole } from '../config/team.js';
 import { excludeStateDir } from '../config/git-exclude.js';
 
 export interface SessionOptions {
@@ -167,83 +166,6 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
   else o.stdout.write(summaryText(board.view, outcome, Date.now() - started));
   return outcome.exitCode;
-}
-
-/** Turns supervision facts into board events; a role that gave up is handed to the conductor. */
-function bridge(event: SupervisorEvent, append: (draft: BoardEventDraft) => void, lastCrash: Map<string, string>, gaveUp: (role: string, reason: string) => void): void {
-  switch (event.type) {
-    case 'child-started':
-      append({ type: 'actor.started', actor: event.id, pid: event.pid, restarts: event.restarts });
-      return;
-    case 'child-exited':
-      if (['shutdown', 'normal'].includes(event.reason)) return;
-      lastCrash.set(event.id, event.reason);
-      append({ type: 'actor.crashed', actor: event.id, reason: event.reason, exitCode: event.code, signal: event.signal });
-      return;
-    case 'child-restarting':
-      append({ type: 'actor.restarted', actor: event.id, restarts: event.restarts, delayMs: Math.round(event.delayMs) });
-      return;
-    case 'report': {
-      append({ type: 'supervisor.report', supervisor: event.supervisor, context: event.context, reason: event.reason, offender: event.offender });
-      if (event.context !== 'reached_max_restart_intensity') return;
-      const role = event.supervisor.startsWith('role/') ? event.supervisor.slice(5) : event.offender.startsWith('sme/') ? event.offender.slice(4) : null;
-      if (role) gaveUp(role, `its actor crashed too often (${lastCrash.get(`sme/${role}`) ?? event.reason})`);
-      return;
-    }
-    case 'frame':
-      if (event.body.type === 'emit') append(event.body.event);
-      return;
-    case 'protocol-error':
-      append({ type: 'protocol.rejected', from: event.id, summary: event.summary });
-      return;
-  }
-}
-
-/**
- * After the previous supervisor died: a task whose change already reached the integration branch
- * is recorded as merged; every other in-flight task is marked interrupted and made ready again,
- * once. Tasks interrupted by an earlier Ctrl-C are made ready too.
- */
-async function recoverInFlight(rt: RunRuntime): Promise<void> {
-  const view = rt.board.view;
-  const interrupted: string[] = [];
-  for (const id of view.order) {
-    const task = view.tasks[id]!;
-    if (['running', 'implemented', 'reviewing', 'gating'].includes(task.status)) {
-      const ws = rt.mode === 'execute' ? workspaceOf(rt, rt.config.roles.find((r) => r.name === task.role)!, task.repo) : null;
-      if (task.status === 'gating' && ws && task.commit && (await isAncestor(ws.repo.path, task.commit, await resolveSha(ws.repo.path, ws.integration.ref)))) {
-        await rt.board.append({ type: 'task.merged', taskId: id, attempt: task.attempt, branch: ws.integration.ref.replace(/^refs\/heads\//, '') });
-        continue;
-      }
-      await rt.board.append({ type: 'task.interrupted', taskId: id, reason: 'the supervisor stopped during this attempt; dispatching it again' });
-      interrupted.push(id);
-    } else if (task.status === 'interrupted') {
-      interrupted.push(id);
-    }
-  }
-  await rt.board.append({ type: 'run.resumed', pid: process.pid, interrupted });
-  for (const id of interrupted) await rt.board.append({ type: 'task.ready', taskId: id });
-}
-
-function printArgvPreview(rt: RunRuntime, say: (line: string) => void): void {
-  const firstTask = new Map<string, string>();
-  for (const id of rt.board.view.order) {
-    const role = rt.board.view.tasks[id]!.role;
-    if (!firstTask.has(role)) firstTask.set(role, id);
-  }
-  say('command lines the real providers would get (this dry-run uses the built-in sim agent instead):');
-  for (const [roleName, taskId] of firstTask) {
-    const role = rt.config.roles.find((r) => r.name === roleName)!;
-    const line = argvPreview({
-      role, config: rt.config, purpose: 'implement', cwd: rt.loaded.dir,
-      promptFile: join(rt.paths.prompts, `${taskId}.1.md`), systemPromptFile: rt.systemPrompts.get(roleName)!,
-    });
-    say(`  ${roleName}: ${line}`);
-  }
-  const planner = plannerRole(rt.config);
-  if (planner) {
-    say(`  ${planner.name} (planner): ${argvPreview({ role: planner, config: rt.config, purpose: 'plan', cwd: rt.loaded.dir, promptFile: join(rt.paths.prompts, 'plan.1.md'), systemPromptFile: rt.systemPrompts.get(`${planner.name}.planner`)! })}`);
-  }
 }
 
 /** PROJECT-INTELLIGENCE.md beside the config, when `loop learn` has written it. */

@@ -2,7 +2,7 @@
  * The fakes are only worth something if they refuse what the real CLIs refuse: their answers to bad
  * command lines are compared with the real captures in test/fixtures/providers/.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
