@@ -50,11 +50,22 @@ function describeSyntaxError(error: unknown, args: string[]): string {
   return `${lines[0]!.replace(/\.$/, '')}${usage}`;
 }
 
+let settled = false;
+// A promise that never settles would otherwise let Node exit quietly with code 0.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('loop: internal error: the command stopped without finishing (a bug in loop; please report it)\n');
+  process.exitCode = EXIT.internal;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    settled = true;
     process.exitCode = reportError(error, process.stderr);
   },
 );

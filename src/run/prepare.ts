@@ -10,6 +10,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { checkRunId } from '../config/run-id.js';
 import { plannerRole } from '../config/team.js';
 import { findExecutable } from '../auth/executable.js';
+import { repoInfo } from '../git/repo.js';
 import { buildRolePrompt, type PromptPurpose } from '../roles/prompt.js';
 import { UserError } from '../util/errors.js';
 import { runPaths, type RunPaths } from '../util/paths.js';
@@ -36,7 +37,7 @@ export function chooseRunId(loaded: LoadedConfig, requested: string | undefined)
 }
 
 /** Problems that would waste the run if found later: missing executables, no repository, no planner. */
-export function preflight(loaded: LoadedConfig, mode: 'dry-run' | 'execute', hasPlanFile: boolean): void {
+export async function preflight(loaded: LoadedConfig, mode: 'dry-run' | 'execute', hasPlanFile: boolean): Promise<void> {
   const problems: string[] = [];
   const config = loaded.config;
   if (mode === 'execute') {
@@ -52,6 +53,14 @@ export function preflight(loaded: LoadedConfig, mode: 'dry-run' | 'execute', has
       if (!findExecutable(command, process.env)) {
         problems.push(`role ${role.name}: provider ${provider.key} runs "${command}", which is not on PATH; install it or run \`loop doctor\``);
       }
+    }
+  }
+  if (mode === 'execute') {
+    for (const repo of loaded.repositories) {
+      if (repo.defaultBranch) continue;
+      const info = await repoInfo(repo.path).catch(() => null);
+      if (info && info.branch === null) problems.push(`${repo.path} is on a detached HEAD; check out the branch the work should land on, or set defaultBranch for repository ${repo.name}`);
+      if (info && info.head === null) problems.push(`${repo.path} has no commits yet; commit once so worktrees have a starting point`);
     }
   }
   const unique = [...new Set(problems)];

@@ -28,6 +28,7 @@ import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
 import type { RunRuntime } from './runtime.js';
+import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { excludeStateDir } from '../config/git-exclude.js';
 
@@ -90,6 +91,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
 
   let outcome: RunOutcome | null = null;
   let bug: string | null = null;
+  /** A user's mistake found while preparing (e.g. a detached HEAD): one line, exit 2, nothing spent. */
+  let mistake: UserError | null = null;
+  /** Until the tree is up there is no board actor to write to. */
+  let supervisorStarted = false;
   const workspaces = new Map<string, RepoWorkspace>();
   try {
     writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
@@ -115,6 +120,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (!resume) say(`run ${o.runId} · ${config.project ?? basename(o.loaded.dir)} · ${o.mode}${o.mode === 'dry-run' ? ' (sim agents, no spend; add --execute to run the real providers)' : ''}`);
     else say(`resuming run ${o.runId} · ${o.mode}`);
     await supervisor.start();
+    supervisorStarted = true;
     const view = board.view;
     const rt: RunRuntime = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
@@ -139,20 +145,27 @@ export async function runSession(o: SessionOptions): Promise<number> {
     await board.flush();
     await Promise.all([...recording]);
   } catch (error) {
-    bug = error instanceof Error ? error.message : String(error);
-    if (process.env['LOOP_DEBUG'] && error instanceof Error) say(error.stack ?? '');
-    stop.abort('internal error');
+    if (isUserError(error)) {
+      mistake = error;
+    } else {
+      bug = error instanceof Error ? error.message : String(error);
+      if (process.env['LOOP_DEBUG'] && error instanceof Error) say(error.stack ?? '');
+    }
+    stop.abort(mistake ? 'usage error' : 'internal error');
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 
   try {
-    outcome = runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
-    if (workspaces.size > 0 && bug === null) {
+    outcome = mistake
+      ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
+      : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
+    if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
+    if (workspaces.size > 0 && bug === null && mistake === null) {
       await landAndClean({ runId: o.runId, view: board.view, outcome, workspaces: workspaces.values(), append: (d) => board.append(d), log: say });
     }
-    await board.append({ type: 'run.finished', status: outcome.status, exitCode: outcome.exitCode, reason: outcome.reason }).catch(() => undefined);
+    if (supervisorStarted) await board.append({ type: 'run.finished', status: outcome.status, exitCode: outcome.exitCode, reason: outcome.reason }).catch(() => undefined);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     outcome = { status: 'failed', exitCode: 5, reason: `internal error while finishing: ${message}` };
@@ -164,7 +177,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
   });
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
-  else o.stdout.write(summaryText(board.view, outcome, Date.now() - started));
+  else if (!mistake) o.stdout.write(summaryText(board.view, outcome, Date.now() - started));
   return outcome.exitCode;
 }
 

@@ -43,7 +43,7 @@ export class DemoCommand extends LoopCommand {
     await git(target, ['-c', 'commit.gpgSign=false', 'commit', '-q', '-m', 'sandbox: add(a,b) with tests'], { env: LOOP_COMMIT_ENV });
     this.context.stdout.write(`demo repository: ${target} (a copy of examples/sandbox on branch main)\n`);
     const loaded = await loadConfig({ cwd: target, configFile: join(target, 'loop.sim.yaml') });
-    preflight(loaded, 'execute', false);
+    await preflight(loaded, 'execute', false);
     const paths = makeRunFolders(loaded, 'demo');
     const code = await runSession({ loaded, runId: 'demo', paths, mode: 'execute', goal: this.goal, plan: null, existing: [], json: false, stdout: this.context.stdout, stderr: this.context.stderr });
     this.context.stdout.write(`\nlook at it: git -C ${target} log --oneline --graph --all    board: ${paths.events}\n`);

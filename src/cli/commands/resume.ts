@@ -51,7 +51,7 @@ export class ResumeCommand extends LoopCommand {
       this.context.stdout.write(`run ${this.runId} already finished: ${finished.reason}\n`);
       return 0;
     }
-    preflight(loaded, started.mode, true);
+    await preflight(loaded, started.mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
     return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }

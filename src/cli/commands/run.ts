@@ -38,7 +38,7 @@ export class RunCommand extends LoopCommand {
     const loaded = await loadConfig({ cwd, ...(this.config ? { configFile: this.config } : {}) });
     const mode = this.executeAgents ? 'execute' : 'dry-run';
     const plan = readPlanFile(loaded, this.plan, cwd);
-    preflight(loaded, mode, plan !== null);
+    await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
     return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
