@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../helpers/temp.js';
+import { startLoop, waitFor } from '../helpers/loop-cli.js';
 import { noProcessesLeft, ofType, sandboxProject, seedTeam, writePlan } from '../helpers/execute-harness.js';
 
 const ACCEPT = `JSON.stringify({ verdict: 'accept', reasons: ['the function and its test are correct'], notes: [] })`;
@@ -272,4 +273,39 @@ export default async (ctx) => {
   assert.equal(plan.cli, 'codex');
   assert.ok(plan.argv.includes('read-only'), 'the planner cannot edit');
   project.assertUserUntouched();
+});
+
+test('execute: kill -9 of the supervisor mid-run, then loop resume, merges each task exactly once and lands, leaving no worktree or branch behind', async (t) => {
+  const project = sandboxProject(t, {
+    userEdits: null,
+    config: {
+      version: 1,
+      providers: { sim: { type: 'sim', sim: { latencyMs: 900 } }, 'sim-critic': { type: 'sim' } },
+      roles: [{ name: 'be1', provider: 'sim' }, { name: 'be2', provider: 'sim' }, { name: 'qa', provider: 'sim-critic' }],
+      loop: { reviewer: 'qa', maxParallel: 2 },
+    },
+  });
+  const plan = writePlan(t, ['a', 'b', 'c', 'd'].map((id, i) => ({ id, title: `Task ${id}`, role: i % 2 === 0 ? 'be1' : 'be2' })));
+  const run = startLoop(['run', 'four tasks', '--execute', '--plan', plan, '--run', 'phoenix'], { cwd: project.dir, env: project.env, t });
+  await waitFor('one merge and more work in flight', () => {
+    const events = project.events('phoenix');
+    const merged = ofType(events, 'task.merged').length;
+    return merged >= 1 && merged < 4 && ofType(events, 'attempt.started').length > merged;
+  }, 60_000);
+  run.child.kill('SIGKILL');
+  await run.done;
+  await noProcessesLeft('phoenix');
+  const resumed = await project.run(['resume', 'phoenix']);
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  const events = project.events('phoenix');
+  for (const id of ['a', 'b', 'c', 'd']) {
+    assert.equal(ofType(events, 'task.merged').filter((e) => e['taskId'] === id).length, 1, `${id} merged exactly once`);
+  }
+  assert.equal(ofType(events, 'task.created').length, 4);
+  assert.match(resumed.stdout, /landed: main fast-forwarded/);
+  const tree = git(project.dir, ['ls-tree', '-r', '--name-only', 'main']);
+  for (const id of ['a', 'b', 'c', 'd']) assert.match(tree, new RegExp(`loop-sim/${id}\\.md`));
+  assert.equal(git(project.dir, ['worktree', 'list']).split('\n').length, 1, 'no worktree left');
+  assert.equal(git(project.dir, ['for-each-ref', 'refs/heads/loop/']), '', 'no loop branch left');
+  await noProcessesLeft('phoenix');
 });
