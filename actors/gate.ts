@@ -61,7 +61,15 @@ export function createGateActor(ports: GatePorts) {
         if (r.workdir === null || r.repoPath === null || r.baseSha === null) {
           return done({ ok: true, commit: null, changedFiles: [], tests: 'skipped', summary: 'dry-run: nothing to verify' });
         }
-        const { commit, changedFiles, tree } = await ports.capture(r.workdir, r.baseSha, r.commitMessage);
+        let captured: Awaited<ReturnType<GatePorts['capture']>>;
+        try {
+          captured = await ports.capture(r.workdir, r.baseSha, r.commitMessage);
+        } catch (error) {
+          // Git refusing to read the slot is the agent's doing (a deleted .git, a wrecked index): data, not a gate crash.
+          const message = error instanceof Error ? error.message : String(error);
+          return done({ ok: false, commit: null, changedFiles: [], tests: 'skipped', summary: 'the worktree was left unusable', failure: failure('agent-error', 'the agent left its worktree unusable for git', `git could not read the worktree after the attempt: ${message}\nDo not touch the .git file or run git commands that rewrite the repository; just change the files.`) });
+        }
+        const { commit, changedFiles, tree } = captured;
         if (commit === null) {
           return done({ ok: false, commit, changedFiles, tests: 'skipped', summary: 'no changes', failure: failure('no-changes', 'the agent finished without changing any file', 'The previous attempt made no change to the repository. Make the change the task asks for.') });
         }

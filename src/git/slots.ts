@@ -80,6 +80,25 @@ export class SlotPool {
     return { ...entry.slot };
   }
 
+  /**
+   * Drops a slot an agent broke (its `.git` deleted, its index wrecked) so the next acquire makes a
+   * fresh one. What it held belonged to the failed attempt, which is recorded on the board.
+   */
+  async retire(slot: Slot): Promise<void> {
+    const index = this.entries.findIndex((entry) => entry.slot.id === slot.id);
+    if (index >= 0) this.entries.splice(index, 1);
+    if (slot.path === '') return;
+    await serialize(this.options.repo, async () => {
+      const removal = await gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', slot.path]);
+      if (!removal.ok) {
+        rmSync(slot.path, { recursive: true, force: true });
+        await gitTry(this.options.repo, ['worktree', 'prune']);
+      }
+    });
+    rmSync(slotMetaPath(slot.path), { force: true });
+    this.log(`${slot.id}: retired (it was broken); a new slot will replace it`);
+  }
+
   release(slot: Slot): void {
     const entry = this.entries.find((candidate) => candidate.slot.id === slot.id);
     if (entry) entry.busy = false;

@@ -37,7 +37,15 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
   try {
     await emit({ type: 'task.dispatched', taskId, role: role.name, attempt });
     const previous = task().lastFailure ?? null;
-    const point = ws ? await pointSlot(rt, ws, task(), attempt, previous) : null;
+    let point: Pointed | null = null;
+    try {
+      point = ws ? await pointSlot(rt, ws, task(), attempt, previous) : null;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'SetupError')) throw error;
+      rt.budget.release(budgetCallId);
+      reserved = false;
+      return await afterActorTrouble(rt, task(), attempt, { kind: 'crashed', reason: `the setup command failed in a new worktree slot: ${error.message}` }, 'setup');
+    }
     slot = point?.slot ?? null;
     const promptFile = join(rt.paths.prompts, `${taskId}.${attempt}.md`);
     const logFile = join(rt.paths.logs, `${taskId}.${attempt}.log`);
@@ -108,10 +116,30 @@ async function pointSlot(rt: RunRuntime, ws: RepoWorkspace, task: TaskView, atte
   const restart = failure === null || ['tamper', 'conflict', 'merge-tests', 'no-changes'].includes(failure.kind);
   const continues = attempt > 1 && task.commit !== undefined && !restart;
   const start = continues ? task.commit! : head;
-  const slot = await ws.pool.acquire('task');
-  await ws.pool.pointAt(slot, { sha: start, branch: taskBranch(rt.runId, task.id) });
+  const slot = await pointedSlot(ws, 'task', { sha: start, branch: taskBranch(rt.runId, task.id) });
   const base = continues ? await mergeBase(ws, head, start) : head;
   return { slot, base, continues };
+}
+
+/**
+ * A slot pointed at `target`. A slot that cannot be pointed any more (a hostile or confused agent
+ * deleted its `.git` or wrecked its index) is retired and replaced once, instead of stopping the run.
+ */
+export async function pointedSlot(ws: RepoWorkspace, kind: Slot['kind'], target: { sha: string; branch: string | null }): Promise<Slot> {
+  const slot = await ws.pool.acquire(kind);
+  try {
+    await ws.pool.pointAt(slot, target);
+    return slot;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'SetupError') {
+      ws.pool.release(slot);
+      throw error;
+    }
+    await ws.pool.retire(slot);
+  }
+  const fresh = await ws.pool.acquire(kind);
+  await ws.pool.pointAt(fresh, target);
+  return fresh;
 }
 
 const mergeBase = (ws: RepoWorkspace, a: string, b: string): Promise<string> => git(ws.repo.path, ['merge-base', a, b]);

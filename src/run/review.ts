@@ -11,7 +11,7 @@ import { diffForReview } from '../git/diff.js';
 import { backoffDelayMs } from '../../supervisor/backoff.js';
 import { DEFAULT_ESTIMATE_USD } from '../budget/governor.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
-import { callActor, markInterrupted, parseReply } from './attempt.js';
+import { callActor, markInterrupted, parseReply, pointedSlot } from './attempt.js';
 import { afterValidationFailure } from './outcomes.js';
 import { reviewPrompt } from './prompts.js';
 import { chooseCritic, providerForRun } from './team.js';
@@ -48,9 +48,8 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
     return false;
   }
   const commit = rt.board.view.tasks[task.id]!.commit ?? null;
-  const slot = ws && commit ? await ws.pool.acquire('critic') : null;
+  const slot = ws && commit ? await pointedSlot(ws, 'critic', { sha: commit, branch: null }) : null;
   try {
-    if (slot && ws && commit) await ws.pool.pointAt(slot, { sha: commit, branch: null });
     const diff = ws && commit && base ? await diffForReview(ws.repo.path, base, commit, { maxChars: MAX_DIFF_CHARS }) : '(dry-run: the sim agent changed no files)';
     const gateNote = [...rt.board.view.tasks[task.id]!.history].reverse().find((h) => h.type === 'gate.passed')?.note ?? 'no test evidence';
     const prompt = reviewPrompt({

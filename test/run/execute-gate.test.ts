@@ -119,3 +119,23 @@ export default async (ctx) => {
   assert.match(repairPrompt, /conflict/i);
   project.assertUserUntouched();
 });
+
+test('a hostile agent that deletes its worktree\'s .git fails that attempt only: the slot is replaced and the repair lands', async (t) => {
+  const project = sandboxProject(t, { config: seedTeam() });
+  project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'review') return { text: ${ACCEPT} };
+  ctx.writeFile('feature.txt', 'feature\\n');
+  if (!ctx.prompt.includes('Attempt 2')) ctx.sh('rm -rf .git');
+  return { text: 'done' };
+};
+`);
+  const plan = writePlan(t, [{ id: 'feat', title: 'Add a feature', role: 'be1' }]);
+  const result = await project.run(['run', 'feature', '--execute', '--plan', plan, '--run', 'hostile']);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const failed = ofType(project.events('hostile'), 'gate.failed')[0];
+  assert.match(String((failed?.['failure'] as { summary: string } | undefined)?.summary), /unusable/);
+  assert.match(git(project.dir, ['ls-tree', '--name-only', 'loop/hostile/integration']), /feature\.txt/);
+  assert.equal(git(project.dir, ['worktree', 'list']).split('\n').length, 1, 'the broken slot was removed too');
+  project.assertUserUntouched();
+});
