@@ -105,8 +105,13 @@ export async function landIntegration(options: { repo: string; runId: string; br
   const holder = holders[0]!;
   if (holder.busy) return { landed: false, sha, command: land(holder.path), reason: `a ${holder.busy} is in progress in ${holder.path}` };
   const state = await userCheckoutState(holder.path);
-  if (!state.clean) {
-    const files = state.dirtyFiles.slice(0, 5).join(', ') + (state.dirtyFiles.length > 5 ? `, … (${state.dirtyFiles.length} files)` : '');
+  // Untracked files the merge does not write (loop.config.yaml right after `loop init`, notes…)
+  // cannot be touched by a fast-forward, and git refuses the merge anyway if one would be.
+  const written = new Set(splitLines(await git(repo, ['diff', '--name-only', targetSha, sha])));
+  const tracked = state.dirtyFiles.filter((file) => !state.untrackedFiles.includes(file));
+  const blocking = [...tracked, ...state.untrackedFiles.filter((file) => written.has(file))];
+  if (blocking.length > 0) {
+    const files = blocking.slice(0, 5).join(', ') + (blocking.length > 5 ? `, … (${blocking.length} files)` : '');
     return {
       landed: false,
       sha,
@@ -157,6 +162,8 @@ async function operationInProgress(path: string): Promise<string | null> {
 export function isProtected(branch: string, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => pattern === branch || matchesGlob(branch, `/${pattern.replace(/^\//, '')}`));
 }
+
+const splitLines = (text: string): string[] => text.split('\n').filter((line) => line.length > 0);
 
 export function quote(text: string): string {
   return /^[A-Za-z0-9_./:@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;

@@ -59,6 +59,8 @@ export interface CheckoutState {
   /** No tracked changes and no untracked files (ignored files do not count). */
   clean: boolean;
   dirtyFiles: string[];
+  /** The untracked part of `dirtyFiles`. */
+  untrackedFiles: string[];
 }
 
 /**
@@ -72,8 +74,10 @@ export async function userCheckoutState(repo: string): Promise<CheckoutState> {
     gitTry(repo, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none'], { env, trim: false }),
   ]);
   if (!status.ok) throw new Error(`git status failed in ${repo}: ${status.stderr.trim()}`);
-  const dirtyFiles = parsePorcelainZ(status.stdout).map((entry) => entry.path);
-  return { branch: branch.ok ? branch.stdout.trim() : null, clean: dirtyFiles.length === 0, dirtyFiles };
+  const entries = parsePorcelainZ(status.stdout);
+  const dirtyFiles = entries.map((entry) => entry.path);
+  const untrackedFiles = entries.filter((entry) => entry.code === '??').map((entry) => entry.path);
+  return { branch: branch.ok ? branch.stdout.trim() : null, clean: dirtyFiles.length === 0, dirtyFiles, untrackedFiles };
 }
 
 export interface StatusEntry {

@@ -63,7 +63,8 @@ test('landIntegration leaves a dirty checkout byte-identical and returns the com
   const result = await landIntegration({ repo: r.repo, runId: 'run1', branch: 'main', protectedBranches: [] });
   assert.equal(result.landed, false);
   assert.equal(result.command, `git -C ${r.repo} merge --ff-only loop/run1/integration`);
-  assert.match(result.reason!, /uncommitted changes \((src\/app\.js, notes\.txt|notes\.txt, src\/app\.js)\)/);
+  // Only what blocks the fast-forward is named: the tracked edit, not the unrelated untracked notes.
+  assert.match(result.reason!, /uncommitted changes \(src\/app\.js\)/);
   assert.deepEqual(snapshot(r.repo, ['src/app.js', 'notes.txt', 'README.md']), before);
   assert.equal(git(r.repo, ['rev-parse', 'main']), r.integration.headSha, 'main did not move');
 });
@@ -110,4 +111,25 @@ test('protected branch patterns match whole names or globs', () => {
   assert.equal(isProtected('release/1.2', ['release/*']), true);
   assert.equal(isProtected('feature/main', ['main']), false);
   assert.equal(isProtected('develop', ['main', 'release/*']), false);
+});
+
+test('untracked files the merge does not write (a fresh `loop init`, notes) do not stop the fast-forward, and stay byte-identical', async (t) => {
+  const r = await finishedRun(t);
+  writeFiles(r.repo, { 'loop.config.yaml': 'version: 1\n', 'notes/todo.txt': 'mine\n' });
+  const before = snapshot(r.repo, ['loop.config.yaml', 'notes/todo.txt']);
+  const result = await landIntegration({ repo: r.repo, runId: 'run1', branch: 'main', protectedBranches: [] });
+  assert.equal(result.landed, true, result.reason);
+  assert.equal(git(r.repo, ['rev-parse', 'main']), r.work);
+  assert.deepEqual(snapshot(r.repo, ['loop.config.yaml', 'notes/todo.txt']), before);
+});
+
+test('an untracked file at a path the merge would write stops the landing and is left as it is', async (t) => {
+  const r = await finishedRun(t);
+  writeFiles(r.repo, { 'feature.js': 'my own feature file\n' });
+  const mainBefore = git(r.repo, ['rev-parse', 'main']);
+  const result = await landIntegration({ repo: r.repo, runId: 'run1', branch: 'main', protectedBranches: [] });
+  assert.equal(result.landed, false);
+  assert.match(result.reason!, /feature\.js/);
+  assert.equal(git(r.repo, ['rev-parse', 'main']), mainBefore);
+  assert.deepEqual(snapshot(r.repo, ['feature.js']), { 'feature.js': 'my own feature file\n' });
 });
