@@ -2,18 +2,18 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { GIT_ENV, tempDir } from '../helpers/temp.js';
 
-export const LOOP_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export { LOOP_BIN as LOOP_MAIN } from '../helpers/loop-cli.js';
+import { LOOP_BIN } from '../helpers/loop-cli.js';
 
 export interface LoopResult { code: number | null; stdout: string; stderr: string }
 
 /** Runs `loop <args>` as a real process; env replaces (not extends) the environment when given. */
 export function runLoop(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): LoopResult {
   const env = options.env ?? { ...process.env, NO_COLOR: '1', ...GIT_ENV };
-  const result = spawnSync(process.execPath, [LOOP_MAIN, ...args], { cwd: options.cwd, env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [LOOP_BIN, ...args], { cwd: options.cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
