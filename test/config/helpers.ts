@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { GIT_ENV, tempDir } from '../helpers/temp.js';
 
-export { LOOP_BIN as LOOP_MAIN } from '../helpers/loop-cli.js';
 import { LOOP_BIN } from '../helpers/loop-cli.js';
 
 export interface LoopResult { code: number | null; stdout: string; stderr: string }
