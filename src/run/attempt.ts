@@ -228,7 +228,11 @@ export type ActorReply = { kind: 'result'; result: Result } | { kind: 'crashed';
 export async function callActor(rt: RunRuntime, id: string, body: Parameters<RunRuntime['supervisor']['call']>[1], timeoutMs: number, signal: AbortSignal): Promise<ActorReply> {
   try {
     const result = await rt.supervisor.call(id, body, { timeoutMs, signal });
-    if (result.tag === 'interrupted') return { kind: 'interrupted', reason: result.reason };
+    if (result.tag === 'interrupted') {
+      // Interrupted while the run goes on: the supervisor shut the actor down to restart it (a
+      // sibling such as the board crashed). That is a failure to retry, not a stop.
+      return signal.aborted ? { kind: 'interrupted', reason: result.reason } : { kind: 'crashed', reason: `${id} was restarted mid-call (${result.reason})` };
+    }
     return { kind: 'result', result };
   } catch (error) {
     const name = error instanceof Error ? error.name : '';

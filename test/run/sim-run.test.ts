@@ -232,3 +232,19 @@ test('loop stop <run> stops exactly that run like Ctrl-C, leaving another run al
   await noProcessesLeft('demo');
   await noProcessesLeft('demo2');
 });
+
+test('kill -9 of the board actor restarts everything after it (rest_for_one); in-flight tasks are retried and the run still finishes', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend', 'frontend'], tasksPerRole: 2, sim: { latencyMs: 1500 } });
+  const run = startLoop(['run', 'four things', '--run', 'boardkill'], { cwd: dir, env, t });
+  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'boardkill'), 'attempt.started').length > 0);
+  const board = ofType(boardEvents(dir, 'boardkill'), 'actor.started').find((e) => e['actor'] === 'board')!;
+  process.kill(board['pid'] as number, 'SIGKILL');
+  const result = await run.done;
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'boardkill');
+  assert.ok(ofType(events, 'actor.crashed').some((e) => e['actor'] === 'board'));
+  assert.ok(ofType(events, 'retry.scheduled').length > 0, 'the interrupted attempts were retried');
+  assert.equal(ofType(events, 'task.interrupted').length, 0, 'a restart is not a stop');
+  for (const id of ['t1', 't2', 't3', 't4']) assert.equal(ofType(events, 'task.merged').filter((e) => e['taskId'] === id).length, 1);
+  await noProcessesLeft('boardkill');
+});
