@@ -11,28 +11,20 @@ export const BoardInputSchema = v.strictObject({ eventsFile: v.string(), costsFi
 export type BoardInput = v.InferOutput<typeof BoardInputSchema>;
 
 export interface BoardStorePort {
-  append(draft: BoardEventDraft): BoardEvent;
+  /** Writes the draft once per key: a retried append returns the event already written. */
+  append(draft: BoardEventDraft, key: string): BoardEvent;
   close(): void;
 }
-
-/** Appends retried after a lost reply are answered from here instead of being written twice. */
-const REMEMBERED_KEYS = 10_000;
 
 export function createBoardActor(open: (input: BoardInput) => BoardStorePort) {
   return defineActor({
     input: BoardInputSchema,
     start(input) {
       const store = open(input);
-      const byKey = new Map<string, BoardEvent>();
       return {
         async handle(body): Promise<Result> {
           if (body.type !== 'append') return { tag: 'fail', code: 'unsupported', message: `board cannot handle "${body.type}"` };
-          const seen = byKey.get(body.key);
-          if (seen) return { tag: 'ok', value: seen };
-          const event = store.append(body.event);
-          byKey.set(body.key, event);
-          if (byKey.size > REMEMBERED_KEYS) byKey.delete(byKey.keys().next().value!);
-          return { tag: 'ok', value: event };
+          return { tag: 'ok', value: store.append(body.event, body.key) };
         },
         async stop() {
           store.close();

@@ -59,6 +59,8 @@ function defineEvent<const T extends string, const E extends v.ObjectEntries>(ty
     seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
     ts: v.number(),
     type: v.literal(type),
+    /** The writer's idempotency key: an append retried after the board restarted is not written twice. */
+    key: v.optional(v.string()),
   };
   return {
     draft: v.strictObject({ type: v.literal(type), ...entries }),

@@ -73,6 +73,8 @@ export class BoardWriter {
   #costsFd: number;
   #seq: number;
   #lastTs = 0;
+  /** Events by idempotency key, including those a previous writer of this board wrote. */
+  readonly #byKey = new Map<string, BoardEvent>();
 
   constructor(options: { eventsFile: string; costsFile: string; now?: () => number }) {
     this.#file = options.eventsFile;
@@ -81,6 +83,7 @@ export class BoardWriter {
     mkdirSync(dirname(this.#file), { recursive: true });
     const existing = readBoard(this.#file);
     this.#seq = existing.events.reduce((max, e) => Math.max(max, e.seq), 0);
+    for (const event of existing.events) if (event.key !== undefined) this.#byKey.set(event.key, event);
     this.#fd = openSync(this.#file, 'a');
     this.#costsFd = openSync(this.#costsFile, 'a');
     terminateTornLine(this.#fd, this.#file);
@@ -91,17 +94,23 @@ export class BoardWriter {
     return this.#seq;
   }
 
-  /** Stamps `v`, `seq` and `ts`, validates strictly, appends and syncs. Throws on an invalid draft (a bug in the sender). */
-  append(draft: BoardEventDraft): BoardEvent {
+  /**
+   * Stamps `v`, `seq` and `ts`, validates strictly, appends and syncs. Throws on an invalid draft (a
+   * bug in the sender). An append whose `key` is already on the board returns that event instead.
+   */
+  append(draft: BoardEventDraft, key?: string): BoardEvent {
+    const seen = key === undefined ? undefined : this.#byKey.get(key);
+    if (seen) return seen;
     // ts never goes backwards, so the board stays ordered even if the wall clock steps back.
     const ts = Math.max(this.#now(), this.#lastTs);
-    const candidate = { ...draft, v: BOARD_EVENT_VERSION, seq: this.#seq + 1, ts };
+    const candidate = { ...draft, v: BOARD_EVENT_VERSION, seq: this.#seq + 1, ts, ...(key === undefined ? {} : { key }) };
     const event = v.parse(BoardEventSchema, candidate);
     writeLine(this.#fd, JSON.stringify(event));
     this.#seq = event.seq;
     this.#lastTs = ts;
+    if (key !== undefined) this.#byKey.set(key, event);
     if (event.type === 'cost.recorded') {
-      const { type: _type, v: _v, ...cost } = event;
+      const { type: _type, v: _v, key: _key, ...cost } = event;
       writeLine(this.#costsFd, JSON.stringify(cost));
     }
     return event;

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { BoardEventSchema, type BoardEvent, type BoardEventDraft } from '../../protocol/index.js';
 import type { RequestBody, Result } from '../../protocol/index.js';
 import { applyEvent, foldBoard } from '../board/fold.js';
+import { readBoard } from '../board/store.js';
 import type { RunView } from '../board/view.js';
 
 /** The part of the supervisor the board client needs. */
@@ -31,8 +32,11 @@ export class BoardClient {
   readonly #posted = new Set<Promise<unknown>>();
   #postError: unknown = null;
 
-  constructor(transport: BoardTransport, existing: readonly BoardEvent[]) {
+  readonly #eventsFile: string;
+
+  constructor(transport: BoardTransport, existing: readonly BoardEvent[], eventsFile: string) {
     this.#transport = transport;
+    this.#eventsFile = eventsFile;
     this.view = foldBoard(existing);
   }
 
@@ -83,6 +87,22 @@ export class BoardClient {
   #accept(event: BoardEvent): void {
     if (event.seq <= this.view.lastSeq) return; // already folded (a duplicate answer)
     this.#pending.set(event.seq, event);
+    if (event.seq > this.view.lastSeq + 1 && !this.#pending.has(this.view.lastSeq + 1)) this.#fillGap(event.seq);
+    this.#drain();
+  }
+
+  /**
+   * A board that died after writing an event but before answering leaves a gap: its replacement
+   * goes on from the file. Everything below a seq we were given is already on disk (the writer
+   * syncs each line before the next), so the missing events are read back from there.
+   */
+  #fillGap(below: number): void {
+    for (const missing of readBoard(this.#eventsFile).events) {
+      if (missing.seq > this.view.lastSeq && missing.seq < below && !this.#pending.has(missing.seq)) this.#pending.set(missing.seq, missing);
+    }
+  }
+
+  #drain(): void {
     for (let next = this.#pending.get(this.view.lastSeq + 1); next; next = this.#pending.get(this.view.lastSeq + 1)) {
       this.#pending.delete(next.seq);
       applyEvent(this.view, next);

@@ -58,7 +58,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
   });
   const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
-  const board = new BoardClient(supervisor, o.existing);
+  const board = new BoardClient(supervisor, o.existing, o.paths.events);
   board.on((event, view) => {
     const line = formatEvent(event, view);
     if (line) say(line);

@@ -101,3 +101,17 @@ test('a tolerant reader accepts an extra field written by a newer build under th
   writeFileSync(file, `${JSON.stringify({ v: 1, seq: 1, ts: 1, type: 'task.ready', taskId: 't1', newField: true })}\n`);
   assert.equal(readBoard(file).events.length, 1);
 });
+
+test('an append retried with the same key, even by the next writer after a crash, is not written twice', (t) => {
+  const dir = tempDir(t);
+  const first = writer(dir);
+  const written = first.append({ type: 'task.ready', taskId: 't1' }, 'key-1');
+  first.close();
+  const second = writer(dir);
+  const again = second.append({ type: 'task.ready', taskId: 't1' }, 'key-1');
+  const next = second.append({ type: 'task.ready', taskId: 't2' }, 'key-2');
+  second.close();
+  assert.equal(again.seq, written.seq);
+  assert.equal(next.seq, 2);
+  assert.deepEqual(readBoard(join(dir, 'events.jsonl')).events.map((e) => e.seq), [1, 2]);
+});
