@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import type { Failure, GateResult, MergeResult, ProtectedSpec, RequestOf, Result } from '../protocol/index.js';
-import { defineActor } from './runtime.js';
+import { defineActor, type RequestContext } from './runtime.js';
 
 export const GateInputSchema = v.strictObject({ runId: v.string() });
 
@@ -24,7 +24,8 @@ export interface GatePorts {
   capture(workdir: string, baseSha: string, message: string): Promise<{ commit: string | null; changedFiles: string[]; tree: string | null }>;
   tamper(repo: string, baseSha: string, commit: string, spec: ProtectedSpec): Promise<{ ok: boolean; violations: { file: string; reason: string }[] }>;
   tree(repo: string, commit: string): Promise<string>;
-  runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal }): Promise<TestOutcome>;
+  /** `onStart`/`onExit` report the suite's process group so the gate adopts it (it dies with the gate). */
+  runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal; onStart: (pid: number) => void; onExit: (pid: number) => void }): Promise<TestOutcome>;
   /** Detach a slot of loop's own at a SHA (discarding what it held). */
   checkout(workdir: string, sha: string): Promise<void>;
   /** The merge commit onto `baseSha`; the scratch slot may be left anywhere (the gate checks it out before testing). */
@@ -34,6 +35,8 @@ export interface GatePorts {
 }
 
 type Verify = RequestOf<'verify'>;
+/** What a request's work needs from its context: cancellation, and adopting the test suite's process group. */
+type Scope = Pick<RequestContext, 'signal' | 'adoptGroup' | 'releaseGroup'>;
 type Merge = RequestOf<'merge'>;
 
 export function createGateActor(ports: GatePorts) {
@@ -45,17 +48,20 @@ export function createGateActor(ports: GatePorts) {
 
       /** Runs the suite on `commit` checked out in `cwd`, unless this tree was already tested. */
       /** `prepare` puts `commit` into `cwd`; it runs only when the tree was never tested. */
-      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, signal: AbortSignal, tree?: string | null, prepare?: () => Promise<void>): Promise<TestOutcome> {
+      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, scope: Scope, tree?: string | null, prepare?: () => Promise<void>): Promise<TestOutcome> {
         const key = `${tree ?? (await ports.tree(repo, commit))}\0${request.testCommand}`;
         const cached = results.get(key);
         if (cached) return cached;
         if (prepare) await prepare();
-        const outcome = await ports.runTests({ cwd, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal });
+        const outcome = await ports.runTests({
+          cwd, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal: scope.signal,
+          onStart: (pid) => scope.adoptGroup(pid), onExit: (pid) => scope.releaseGroup(pid),
+        });
         if (outcome.status === 'passed' || outcome.status === 'failed') results.set(key, outcome);
         return outcome;
       }
 
-      async function verify(r: Verify, signal: AbortSignal): Promise<GateResult> {
+      async function verify(r: Verify, scope: Scope): Promise<GateResult> {
         const started = Date.now();
         const done = (result: Omit<GateResult, 'durationMs'>): GateResult => ({ ...result, durationMs: Date.now() - started });
         if (r.workdir === null || r.repoPath === null || r.baseSha === null) {
@@ -86,13 +92,13 @@ export function createGateActor(ports: GatePorts) {
         if (r.testCommand === null) {
           return done({ ok: true, commit, changedFiles, tests: 'none', summary: 'no test command found; protected files checked' });
         }
-        const run = await testTree(r.repoPath, commit, r.workdir, r, signal, tree);
+        const run = await testTree(r.repoPath, commit, r.workdir, r, scope, tree);
         if (run.status === 'passed') return done({ ok: true, commit, changedFiles, tests: 'passed', summary: `tests passed (${r.testCommand})` });
         if (run.status === 'timed-out' || run.status === 'error') {
           const what = run.status === 'timed-out' ? `tests timed out after ${Math.round(r.testTimeoutMs / 1000)}s` : 'the test command could not run';
           return done({ ok: false, commit, changedFiles, tests: 'failed', summary: what, failure: failure('tests', what, run.evidence) });
         }
-        const baseline = r.baselineWorkdir === null ? null : await baselineOf(r, signal);
+        const baseline = r.baselineWorkdir === null ? null : await baselineOf(r, scope);
         if (baseline?.status === 'passed') {
           return done({ ok: false, commit, changedFiles, tests: 'failed', summary: 'tests fail with this change and pass without it', failure: failure('regression', `tests failed: ${names(run.failures)}`, run.evidence) });
         }
@@ -107,11 +113,11 @@ export function createGateActor(ports: GatePorts) {
         return done({ ok: false, commit, changedFiles, tests: 'failed', summary: 'tests failed', failure: failure('tests', `tests failed: ${names(run.failures)}`, run.evidence) });
       }
 
-      async function baselineOf(r: Verify, signal: AbortSignal): Promise<TestOutcome> {
-        return testTree(r.repoPath!, r.baseSha!, r.baselineWorkdir!, r, signal, null, () => ports.checkout(r.baselineWorkdir!, r.baseSha!));
+      async function baselineOf(r: Verify, scope: Scope): Promise<TestOutcome> {
+        return testTree(r.repoPath!, r.baseSha!, r.baselineWorkdir!, r, scope, null, () => ports.checkout(r.baselineWorkdir!, r.baseSha!));
       }
 
-      async function merge(r: Merge, signal: AbortSignal): Promise<MergeResult> {
+      async function merge(r: Merge, scope: Scope): Promise<MergeResult> {
         const started = Date.now();
         const done = (result: Omit<MergeResult, 'durationMs'>): MergeResult => ({ ...result, durationMs: Date.now() - started });
         if (r.repoPath === null || r.scratchWorkdir === null || r.integrationRef === null || r.taskCommit === null) {
@@ -125,7 +131,7 @@ export function createGateActor(ports: GatePorts) {
             return done({ ok: false, sha: null, summary: `merge conflict in ${merged.files.join(', ')}`, failure: { ...failure('conflict', `merge conflict in ${merged.files.join(', ')}`, evidence), files: merged.files } });
           }
           if (r.testCommand !== null) {
-            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, signal, merged.tree, () => ports.checkout(r.scratchWorkdir!, merged.sha));
+            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, scope, merged.tree, () => ports.checkout(r.scratchWorkdir!, merged.sha));
             if (run.status !== 'passed') {
               return done({ ok: false, sha: null, summary: 'tests fail after merging onto the integration head', failure: failure('merge-tests', `tests failed after merging with the latest integrated work: ${names(run.failures)}`, run.evidence) });
             }
@@ -147,8 +153,8 @@ export function createGateActor(ports: GatePorts) {
 
       return {
         async handle(body, ctx): Promise<Result> {
-          if (body.type === 'verify') return { tag: 'ok', value: await verify(body, ctx.signal) };
-          if (body.type === 'merge') return { tag: 'ok', value: await serialized(body.repoPath ?? '', () => merge(body, ctx.signal)) };
+          if (body.type === 'verify') return { tag: 'ok', value: await verify(body, ctx) };
+          if (body.type === 'merge') return { tag: 'ok', value: await serialized(body.repoPath ?? '', () => merge(body, ctx)) };
           return { tag: 'fail', code: 'unsupported', message: `gate cannot handle "${body.type}"` };
         },
       };

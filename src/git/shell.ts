@@ -32,6 +32,9 @@ export interface ShellOptions {
   keepBytes?: number;
   /** How long to wait for the pipes to drain after the shell exited before giving up on them. */
   drainMs?: number;
+  /** The command's process group, when it starts and when it is gone (an actor adopts it, so it dies with the actor). */
+  onStart?: (pid: number) => void;
+  onExit?: (pid: number) => void;
 }
 
 /** What a command started by loop sees: no colours (they break parsing), CI mode (no watch, no prompts). */
@@ -61,6 +64,8 @@ export function runShell(options: ShellOptions): Promise<ShellResult> {
     let timer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    /** The command's group leader, once started (its pid is the group id). */
+    let groupPid: number | undefined;
     let child;
     try {
       child = spawn('sh', ['-c', options.command], {
@@ -74,6 +79,8 @@ export function runShell(options: ShellOptions): Promise<ShellResult> {
       return;
     }
     const pid = child.pid;
+    groupPid = pid;
+    if (pid !== undefined) options.onStart?.(pid);
     const killGroup = () => {
       if (pid === undefined) return;
       try {
@@ -122,6 +129,7 @@ export function runShell(options: ShellOptions): Promise<ShellResult> {
     function finish(code: number | null, signal: NodeJS.Signals | null, spawnError: string | null) {
       if (settled) return;
       settled = true;
+      if (groupPid !== undefined) options.onExit?.(groupPid);
       clearTimeout(timer);
       clearTimeout(drainTimer);
       if (onAbort) options.signal?.removeEventListener('abort', onAbort);

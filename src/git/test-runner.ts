@@ -25,6 +25,9 @@ export interface RunTestsOptions {
   logFile: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** The suite's process group, so the caller can adopt it (it must die with a crashing gate). */
+  onStart?: (pid: number) => void;
+  onExit?: (pid: number) => void;
 }
 
 /** Exit codes of `sh` for a command that is missing or not executable: the suite never ran. */
@@ -42,6 +45,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
     logFile: options.logFile,
     env: commandEnv(options.env),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
+    ...(options.onExit ? { onExit: options.onExit } : {}),
   });
   const status: TestRun['status'] = result.timedOut
     ? 'timed-out'
