@@ -63,12 +63,12 @@ test('resolveSha and isAncestor', async (t) => {
 
 test('userCheckoutState lists modified and untracked files but not ignored ones', async (t) => {
   const repo = tempRepo(t, { '.gitignore': 'build/\n', 'a.txt': 'a\n' });
-  assert.deepEqual(await userCheckoutState(repo), { branch: 'main', clean: true, dirtyFiles: [] });
+  assert.deepEqual(await userCheckoutState(repo), { branch: 'main', clean: true, dirtyFiles: [], untrackedFiles: [] });
   writeFiles(repo, { 'build/out.js': 'ignored\n' });
   assert.equal((await userCheckoutState(repo)).clean, true);
   writeFileSync(join(repo, 'a.txt'), 'changed\n');
   writeFiles(repo, { 'new dir/b.txt': 'b\n' });
-  assert.deepEqual(await userCheckoutState(repo), { branch: 'main', clean: false, dirtyFiles: ['a.txt', 'new dir/b.txt'] });
+  assert.deepEqual(await userCheckoutState(repo), { branch: 'main', clean: false, dirtyFiles: ['a.txt', 'new dir/b.txt'], untrackedFiles: ['new dir/b.txt'] });
 });
 
 test('serialize runs one task at a time per repository, in call order, keyed by the common git dir', async (t) => {
