@@ -2,7 +2,8 @@
  * `foldBoard(events) → RunView`: the one pure function every reader of a run goes through. No I/O,
  * no clock. `applyEvent` mutates the view it is handed (the live conductor keeps one and applies
  * each stored event as the board acknowledges it); `foldBoard` builds a fresh view, so it is pure.
- * Illegal transitions throw: they are bugs, never silently applied.
+ * Illegal transitions throw: they are bugs, never silently applied. A task's history is the list
+ * of its events themselves (printer.ts says them in words), so folding allocates almost nothing.
  */
 import type { BoardEvent, EventOf } from '../../protocol/index.js';
 import { checkExpected, checkMove, IllegalTransitionError, type Move } from './transitions.js';
@@ -120,7 +121,7 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
       history: [],
     };
     view.order.push(e.taskId);
-    note(view.tasks[e.taskId]!, e, e.title);
+    view.tasks[e.taskId]!.history.push(e);
     return true;
   }
   if (!('taskId' in e) || e.type === 'cost.recorded') return false;
@@ -130,74 +131,74 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
   switch (e.type) {
     case 'task.ready':
       move(task, 'task.ready', e);
-      note(task, e, 'dependencies merged');
+      task.history.push(e);
       break;
     case 'task.dispatched':
       move(task, 'task.dispatched', e);
       task.attempt = e.attempt;
       task.startedAt ??= e.ts;
-      note(task, e, `attempt ${e.attempt} on ${e.role}`);
+      task.history.push(e);
       break;
     case 'attempt.started':
       checkExpected('attempt.started', task.status, e.seq, task.id);
-      note(task, e, `${e.provider} (${e.providerType})${e.pid ? ` pid ${e.pid}` : ''}`);
+      task.history.push(e);
       break;
     case 'attempt.finished':
       checkExpected('attempt.finished', task.status, e.seq, task.id);
       if (e.outcome === 'ok') move(task, 'attempt.finished:ok', e);
       if (e.commit !== undefined) task.commit = e.commit;
-      note(task, e, `${e.outcome}: ${e.summary}`);
+      task.history.push(e);
       break;
     case 'gate.passed':
       checkExpected('gate.passed', task.status, e.seq, task.id);
       if (e.commit !== undefined) task.commit = e.commit;
-      note(task, e, e.summary);
+      task.history.push(e);
       break;
     case 'gate.failed':
       checkExpected('gate.failed', task.status, e.seq, task.id);
       task.lastFailure = e.failure;
       if (e.commit !== undefined) task.commit = e.commit;
-      note(task, e, e.failure.summary);
+      task.history.push(e);
       break;
     case 'review.started':
       move(task, 'review.started', e);
-      note(task, e, `critic ${e.critic} (${e.provider})`);
+      task.history.push(e);
       break;
     case 'review.accepted':
       move(task, 'review.accepted', e);
-      note(task, e, `accepted by ${e.critic}`);
+      task.history.push(e);
       break;
     case 'review.rejected':
       checkExpected('review.rejected', task.status, e.seq, task.id);
       task.lastFailure = { kind: 'review', summary: `rejected by ${e.critic}`, evidence: e.reasons.join('\n') };
-      note(task, e, `rejected by ${e.critic}: ${e.reasons.join('; ')}`);
+      task.history.push(e);
       break;
     case 'critic.edit-discarded':
       checkExpected('critic.edit-discarded', task.status, e.seq, task.id);
-      note(task, e, `critic edits discarded: ${e.files.join(', ')}`);
+      task.history.push(e);
       break;
     case 'merge.failed':
       checkExpected('merge.failed', task.status, e.seq, task.id);
       task.lastFailure = e.failure;
-      note(task, e, e.failure.summary);
+      task.history.push(e);
       break;
     case 'task.merged':
       move(task, 'task.merged', e);
       if (e.sha !== undefined) task.mergedSha = e.sha;
       task.finishedAt = e.ts;
       delete task.reason;
-      note(task, e, e.sha ? `merged ${e.sha.slice(0, 7)}` : 'merged');
+      task.history.push(e);
       break;
     case 'repair.scheduled':
       move(task, 'repair.scheduled', e);
       task.repairs += 1;
       task.lastFailure = e.failure;
-      note(task, e, `repair → attempt ${e.nextAttempt}: ${e.failure.summary}`);
+      task.history.push(e);
       break;
     case 'retry.scheduled':
       move(task, 'retry.scheduled', e);
       task.retries += 1;
-      note(task, e, `retry ${e.retries}: ${e.reason}`);
+      task.history.push(e);
       break;
     case 'task.escalated':
     case 'task.cancelled':
@@ -205,7 +206,7 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
       move(task, e.type, e);
       task.reason = e.reason;
       if (e.type !== 'task.interrupted') task.finishedAt = e.ts;
-      note(task, e, e.reason);
+      task.history.push(e);
       break;
     default:
       return assertNever(e);
@@ -252,9 +253,6 @@ function move(task: TaskView, moveName: Move, e: BoardEvent): void {
   task.status = checkMove(moveName, task.status, e.seq, task.id);
 }
 
-function note(task: TaskView, e: BoardEvent, text: string): void {
-  task.history.push({ seq: e.seq, ts: e.ts, type: e.type, note: text });
-}
 
 function assertNever(value: never): never {
   throw new Error(`unhandled board event ${JSON.stringify(value)}`);

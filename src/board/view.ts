@@ -2,15 +2,8 @@
  * The RunView: what every report, dashboard, resume and test reads. It is only ever produced by
  * folding board events (fold.ts); nothing else writes it.
  */
-import type { Failure, RunStatus } from '../../protocol/index.js';
+import type { BoardEvent, Failure, RunStatus } from '../../protocol/index.js';
 import type { TaskStatus } from './transitions.js';
-
-export interface TaskHistoryEntry {
-  seq: number;
-  ts: number;
-  type: string;
-  note: string;
-}
 
 export interface TaskView {
   id: string;
@@ -40,7 +33,8 @@ export interface TaskView {
   startedAt?: number;
   finishedAt?: number;
   updatedAt: number;
-  history: TaskHistoryEntry[];
+  /** Every event of this task, in order. */
+  history: BoardEvent[];
 }
 
 export interface ActorView {

@@ -147,8 +147,8 @@ const mergeBase = (ws: RepoWorkspace, a: string, b: string): Promise<string> => 
 function upstreamOf(rt: RunRuntime, task: TaskView): UpstreamSummary[] {
   return task.dependsOn.map((id) => {
     const up = rt.board.view.tasks[id]!;
-    const finished = [...up.history].reverse().find((h) => h.type === 'attempt.finished');
-    return { id, role: up.role, title: up.title, ...(up.mergedSha ? { sha: up.mergedSha } : {}), summary: finished?.note.replace(/^ok: /, '') ?? '' };
+    const finished = [...up.history].reverse().find((e) => e.type === 'attempt.finished' && e.outcome === 'ok');
+    return { id, role: up.role, title: up.title, ...(up.mergedSha ? { sha: up.mergedSha } : {}), summary: finished?.type === 'attempt.finished' ? finished.summary : '' };
   });
 }
 

@@ -51,7 +51,8 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
   const slot = ws && commit ? await pointedSlot(ws, 'critic', { sha: commit, branch: null }) : null;
   try {
     const diff = ws && commit && base ? await diffForReview(ws.repo.path, base, commit, { maxChars: MAX_DIFF_CHARS }) : '(dry-run: the sim agent changed no files)';
-    const gateNote = [...rt.board.view.tasks[task.id]!.history].reverse().find((h) => h.type === 'gate.passed')?.note ?? 'no test evidence';
+    const passed = [...rt.board.view.tasks[task.id]!.history].reverse().find((e) => e.type === 'gate.passed');
+    const gateNote = passed?.type === 'gate.passed' ? passed.summary : 'no test evidence';
     const prompt = reviewPrompt({
       task: rt.board.view.tasks[task.id]!, attempt, diff, base, commit,
       implementer: { role: implementer.name, provider: providerForRun(rt.config, implementer, rt.mode).key },
