@@ -128,77 +128,64 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
   const task = view.tasks[e.taskId];
   if (!task) throw new IllegalTransitionError(e.seq, e.taskId, 'unknown', e.type);
   task.updatedAt = e.ts;
+  task.history.push(e);
   switch (e.type) {
     case 'task.ready':
       move(task, 'task.ready', e);
-      task.history.push(e);
       break;
     case 'task.dispatched':
       move(task, 'task.dispatched', e);
       task.attempt = e.attempt;
       task.startedAt ??= e.ts;
-      task.history.push(e);
       break;
     case 'attempt.started':
       checkExpected('attempt.started', task.status, e.seq, task.id);
-      task.history.push(e);
       break;
     case 'attempt.finished':
       checkExpected('attempt.finished', task.status, e.seq, task.id);
       if (e.outcome === 'ok') move(task, 'attempt.finished:ok', e);
       if (e.commit !== undefined) task.commit = e.commit;
-      task.history.push(e);
       break;
     case 'gate.passed':
       checkExpected('gate.passed', task.status, e.seq, task.id);
       if (e.commit !== undefined) task.commit = e.commit;
-      task.history.push(e);
       break;
     case 'gate.failed':
       checkExpected('gate.failed', task.status, e.seq, task.id);
       task.lastFailure = e.failure;
       if (e.commit !== undefined) task.commit = e.commit;
-      task.history.push(e);
       break;
     case 'review.started':
       move(task, 'review.started', e);
-      task.history.push(e);
       break;
     case 'review.accepted':
       move(task, 'review.accepted', e);
-      task.history.push(e);
       break;
     case 'review.rejected':
       checkExpected('review.rejected', task.status, e.seq, task.id);
       task.lastFailure = { kind: 'review', summary: `rejected by ${e.critic}`, evidence: e.reasons.join('\n') };
-      task.history.push(e);
       break;
     case 'critic.edit-discarded':
       checkExpected('critic.edit-discarded', task.status, e.seq, task.id);
-      task.history.push(e);
       break;
     case 'merge.failed':
       checkExpected('merge.failed', task.status, e.seq, task.id);
       task.lastFailure = e.failure;
-      task.history.push(e);
       break;
     case 'task.merged':
       move(task, 'task.merged', e);
       if (e.sha !== undefined) task.mergedSha = e.sha;
       task.finishedAt = e.ts;
       delete task.reason;
-      task.history.push(e);
       break;
     case 'repair.scheduled':
       move(task, 'repair.scheduled', e);
       task.repairs += 1;
       task.lastFailure = e.failure;
-      task.history.push(e);
       break;
     case 'retry.scheduled':
       move(task, 'retry.scheduled', e);
       task.retries += 1;
-      task.history.push(e);
       break;
     case 'task.escalated':
     case 'task.cancelled':
@@ -206,7 +193,6 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
       move(task, e.type, e);
       task.reason = e.reason;
       if (e.type !== 'task.interrupted') task.finishedAt = e.ts;
-      task.history.push(e);
       break;
     default:
       return assertNever(e);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { matchesGlob } from '../util/glob.js';
+import { shellQuote } from '../util/shell-quote.js';
 import { LOOP_COMMIT_ENV, git, gitTry } from './git.js';
 import { isAncestor, listWorktrees, refSha, repoInfo, resolveSha, userCheckoutState } from './repo.js';
 import { serialize } from './repo-queue.js';
@@ -165,6 +166,5 @@ export function isProtected(branch: string, patterns: readonly string[]): boolea
 
 const splitLines = (text: string): string[] => text.split('\n').filter((line) => line.length > 0);
 
-export function quote(text: string): string {
-  return /^[A-Za-z0-9_./:@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
+/** Shell-quotes a path or ref for a command the user will paste. */
+export const quote = shellQuote;

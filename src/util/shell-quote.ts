@@ -4,5 +4,3 @@ export function shellQuote(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
-
-export const shellJoin = (argv: readonly string[]): string => argv.map(shellQuote).join(' ');
