@@ -85,7 +85,7 @@ export function createGateActor(ports: GatePorts) {
           const evidence = [
             'The change modified files that grade the work, which is not allowed:',
             ...tamper.violations.map((x) => `- ${x.file}: ${x.reason}`),
-            'Leave existing tests, test-runner configuration, CI workflows, package.json scripts and loop files exactly as they are. You may add new test files.',
+            'Leave existing tests, test-runner and package-manager configuration (.npmrc, .yarnrc*, bunfig.toml, …), CI workflows, package.json scripts and loop files exactly as they are, and do not add new ones of these kinds. You may add new test files.',
           ].join('\n');
           return done({ ok: false, commit, changedFiles, tests: 'skipped', summary: `tampered with ${files.join(', ')}`, failure: { ...failure('tamper', `changed protected file(s): ${files.join(', ')}`, evidence), files } });
         }

@@ -5,6 +5,7 @@
  * command still works from the repository root.
  */
 import { parseDocument } from 'yaml';
+import { CI_GLOBS } from '../gate/grader-files.js';
 import { compileGlobs } from './glob-set.js';
 import { splitScript } from './ci-classify.js';
 
@@ -15,24 +16,8 @@ export interface CiCommand {
 
 export type CiParse = { ok: true; commands: CiCommand[] } | { ok: false; error: string };
 
-/** CI configuration files we recognise; only GitHub and GitLab files are read for commands. */
-export const CI_FILE_PATTERNS: readonly string[] = [
-  '.github/workflows/*.{yml,yaml}',
-  '/.gitlab-ci.yml',
-  '.circleci/config.yml',
-  '/.travis.yml',
-  '/azure-pipelines.yml',
-  '/bitbucket-pipelines.yml',
-  '/Jenkinsfile',
-  '/.drone.yml',
-  '/.woodpecker.yml',
-  '.woodpecker/*.{yml,yaml}',
-  '.buildkite/*.{yml,yaml}',
-  '/appveyor.yml',
-  '.github/actions/**',
-];
-
-export const isCiFile: (path: string) => boolean = compileGlobs(CI_FILE_PATTERNS);
+/** CI configuration files (the gate's list of grader files); only GitHub and GitLab files are read for commands. */
+export const isCiFile: (path: string) => boolean = compileGlobs(CI_GLOBS);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
