@@ -85,6 +85,15 @@ export function judgeRun(change: SuiteRun, base: SuiteRun | null): Judgement {
   return verdict(true, `tests passed${counted}`, rest);
 }
 
+/** What a repair prompt gets: the verdict in words, then the run's own evidence (failing tests with their messages, the output's last lines). */
+export function verdictEvidence(judged: Judgement, runEvidence: string): string {
+  const lines = [`Verdict: ${judged.summary}.`];
+  if (judged.broken.length > 0) lines.push(`These tests passed before the change and must pass after it: ${judged.broken.join('; ')}.`);
+  if (judged.preExisting.length > 0) lines.push(`Already failing before the change (not held against it): ${judged.preExisting.join('; ')}.`);
+  if (judged.basis === 'exit-code') lines.push('The test output is in no format loop reads test by test, so it was judged by its exit code and whether it printed a test summary.');
+  return `${lines.join('\n')}\n\n${runEvidence}`;
+}
+
 function names(list: readonly string[]): string {
   const shown = list.slice(0, MAX_NAMES).join('; ');
   return list.length > MAX_NAMES ? `${shown} and ${list.length - MAX_NAMES} more` : shown;

@@ -84,7 +84,12 @@ export interface ReviewPromptInput {
   testSummary: string;
   base: string | null;
   commit: string | null;
+  /** Files of the change (from the gate), to point out edits that change what git sees. */
+  changedFiles?: readonly string[];
 }
+
+/** `.gitignore` files among a change's files: what they newly ignore is neither committed nor tested. */
+export const gitignoreChanges = (files: readonly string[]): string[] => files.filter((file) => file === '.gitignore' || file.endsWith('/.gitignore'));
 
 export const VERDICT_FORMAT =
   '{"verdict": "accept" | "reject", "reasons": ["..."], "notes": [{"criterion": "<an acceptance criterion>", "met": true, "note": "..."}]}';
@@ -106,6 +111,7 @@ export function reviewPrompt(p: ReviewPromptInput): string {
     '## Test evidence (run by loop on this exact change, not reported by the author)',
     p.testSummary,
     '',
+    ...gitignoreNote(gitignoreChanges(p.changedFiles ?? [])),
     `## The change (git diff ${p.base ? p.base.slice(0, 12) : 'base'}..${p.commit ? p.commit.slice(0, 12) : 'change'})`,
     '```diff',
     p.diff.trim() || '(empty diff)',
@@ -117,6 +123,15 @@ export function reviewPrompt(p: ReviewPromptInput): string {
     'Give one note per acceptance criterion. Reject only for concrete problems, and make each reason say what is wrong and where, because your reasons are handed to the author word for word.',
     'Do not edit, create or delete any file: your copy is read-only and anything you change is discarded.',
   ].join('\n') + '\n';
+}
+
+function gitignoreNote(files: readonly string[]): string[] {
+  if (files.length === 0) return [];
+  return [
+    `## Note: this change edits ${files.map((file) => `\`${file}\``).join(', ')}`,
+    'Files a `.gitignore` ignores are never committed, merged or tested. Check in the diff what the change starts or stops ignoring: reject it if it hides something the code needs (generated sources, config or data the program reads) or un-ignores secrets or build output.',
+    '',
+  ];
 }
 
 export const PLAN_FORMAT =

@@ -55,6 +55,7 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
     const gateNote = passed?.type === 'gate.passed' ? passed.summary : 'no test evidence';
     const prompt = reviewPrompt({
       task: rt.board.view.tasks[task.id]!, attempt, diff, base, commit,
+      changedFiles: passed?.type === 'gate.passed' ? (passed.changedFiles ?? []) : [],
       implementer: { role: implementer.name, provider: providerForRun(rt.config, implementer, rt.mode).key },
       testSummary: ws?.testCommand ? `Command: ${ws.testCommand}\nResult: ${gateNote}` : `Result: ${gateNote}`,
     });
