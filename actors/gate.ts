@@ -14,6 +14,9 @@ import { defineActor, type RequestContext } from './runtime.js';
 
 export const GateInputSchema = v.strictObject({ runId: v.string() });
 
+/** Test runs remembered (oldest forgotten first): a run's base is the head it started from, so recent trees are the ones asked again. */
+const REMEMBERED_RUNS = 256;
+
 /** One run of the test command; the ports' own type carries what the regression rule reads. */
 export interface TestOutcome {
   status: 'passed' | 'failed' | 'timed-out' | 'error';
@@ -43,11 +46,11 @@ export interface GatePorts<O extends TestOutcome = TestOutcome> {
   tamper(repo: string, baseSha: string, commit: string, spec: ProtectedSpec): Promise<{ ok: boolean; violations: { file: string; reason: string }[] }>;
   tree(repo: string, commit: string): Promise<string>;
   /**
-   * Puts a slot of loop's own into the state to test: detached at `sha` when given (else as it
-   * is, after capture), setup run again if the lockfiles changed, every ignored file setup did not
-   * produce removed.
+   * Puts a slot of loop's own into the state to test `commit`: checked out first when `checkout`
+   * (the gate's own slots; an agent's slot already holds it after capture), setup run again if the
+   * lockfiles changed, every ignored file setup did not produce removed.
    */
-  prepare(options: { workdir: string; sha: string | null; setupCommand: string | null }): Promise<Prepared>;
+  prepare(options: { workdir: string; commit: string; checkout: boolean; setupCommand: string | null }): Promise<Prepared>;
   /** `onStart`/`onExit` report the suite's process group so the gate adopts it (it dies with the gate). */
   runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal; onStart: (pid: number) => void; onExit: (pid: number) => void }): Promise<O>;
   /** The regression rule: the change's run against its base's (null when the base could not be run). */
@@ -62,13 +65,13 @@ type Verify = RequestOf<'verify'>;
 type Merge = RequestOf<'merge'>;
 /** What a request's work needs from its context: cancellation, and adopting the test suite's process group. */
 type Scope = Pick<RequestContext, 'signal' | 'adoptGroup' | 'releaseGroup'>;
-/** A tree to test and where: `sha` is checked out first in a gate slot; null tests the slot as it is. */
+/** A tree to test and where; `checkout`: the slot is one of the gate's own and gets `commit` checked out first. */
 interface Target {
   repo: string;
   commit: string;
   tree: string | null;
   workdir: string;
-  sha: string | null;
+  checkout: boolean;
 }
 export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
   type Tested = { kind: 'run'; run: O } | { kind: 'setup-failed'; summary: string; evidence: string };
@@ -77,16 +80,25 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
     start() {
       /** Finished and in-flight runs by what was tested; a run that did not finish (timeout, error) is forgotten. */
       const runs = new Map<string, Promise<Tested>>();
+      /** A commit's tree never changes: one lookup each (the merge queue records the ones it makes). */
+      const trees = new Map<string, string>();
+      const treeOf = async (repo: string, commit: string): Promise<string> => {
+        const known = trees.get(commit);
+        if (known) return known;
+        const tree = await ports.tree(repo, commit);
+        trees.set(commit, tree);
+        return tree;
+      };
       const slotQueues = new Map<string, Promise<unknown>>();
       const mergeQueues = new Map<string, Promise<unknown>>();
 
       async function testTree(target: Target, request: Verify | Merge, scope: Scope): Promise<Tested> {
-        const tree = target.tree ?? (await ports.tree(target.repo, target.commit));
+        const tree = target.tree ?? (await treeOf(target.repo, target.commit));
         const key = `${tree}\0${request.testCommand}\0${request.setupCommand ?? ''}`;
         const known = runs.get(key);
         if (known) return known;
         const running = serialized(slotQueues, target.workdir, async (): Promise<Tested> => {
-          const prepared = await ports.prepare({ workdir: target.workdir, sha: target.sha, setupCommand: request.setupCommand });
+          const prepared = await ports.prepare({ workdir: target.workdir, commit: target.commit, checkout: target.checkout, setupCommand: request.setupCommand });
           if (!prepared.ok) return { kind: 'setup-failed', summary: prepared.summary, evidence: prepared.evidence };
           const run = await ports.runTests({
             cwd: target.workdir, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal: scope.signal,
@@ -95,6 +107,7 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
           return { kind: 'run', run };
         });
         runs.set(key, running);
+        if (runs.size > REMEMBERED_RUNS) runs.delete(runs.keys().next().value!);
         const settled = await running.catch((error: unknown) => {
           runs.delete(key);
           throw error;
@@ -106,7 +119,7 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
       /** The base's run for the regression rule; null when there is no slot to run it in. */
       async function baseRun(repo: string, sha: string, workdir: string | null, request: Verify | Merge, scope: Scope): Promise<O | null> {
         if (workdir === null) return null;
-        const tested = await testTree({ repo, commit: sha, tree: null, workdir, sha }, request, scope);
+        const tested = await testTree({ repo, commit: sha, tree: null, workdir, checkout: true }, request, scope);
         return tested.kind === 'run' ? tested.run : null;
       }
 
@@ -142,7 +155,7 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
           return done({ ok: true, commit, changedFiles, tests: 'none', summary: 'no test command found; protected files checked' });
         }
         // the agent's slot, as it would land: committed tree plus setup output
-        const tested = await testTree({ repo: r.repoPath, commit, tree, workdir: r.workdir, sha: null }, r, scope);
+        const tested = await testTree({ repo: r.repoPath, commit, tree, workdir: r.workdir, checkout: false }, r, scope);
         if (tested.kind === 'setup-failed') {
           return done({ ok: false, commit, changedFiles, tests: 'failed', summary: tested.summary, failure: failure('setup', tested.summary, tested.evidence) });
         }
@@ -167,8 +180,9 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
             const evidence = `Merging onto the current integration head conflicted in: ${merged.files.join(', ')}\n${merged.message}\nRebuild the change on top of the current code (which now includes other merged tasks).`;
             return done({ ok: false, sha: null, summary: `merge conflict in ${merged.files.join(', ')}`, failure: { ...failure('conflict', `merge conflict in ${merged.files.join(', ')}`, evidence), files: merged.files } });
           }
+          trees.set(merged.sha, merged.tree);
           if (r.testCommand !== null) {
-            const tested = await testTree({ repo: r.repoPath, commit: merged.sha, tree: merged.tree, workdir: r.scratchWorkdir, sha: merged.sha }, r, scope);
+            const tested = await testTree({ repo: r.repoPath, commit: merged.sha, tree: merged.tree, workdir: r.scratchWorkdir, checkout: true }, r, scope);
             if (tested.kind === 'setup-failed') {
               return done({ ok: false, sha: null, summary: tested.summary, failure: failure('merge-tests', `after merging with the latest integrated work, ${tested.summary}`, tested.evidence) });
             }

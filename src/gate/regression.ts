@@ -85,8 +85,14 @@ export function judgeRun(change: SuiteRun, base: SuiteRun | null): Judgement {
   return verdict(true, `tests passed${counted}`, rest);
 }
 
+/** The rule as the gate actor's `judge` port answers it: the verdict with the evidence a repair prompt gets. */
+export function gateVerdict(change: SuiteRun & { evidence: string }, base: SuiteRun | null): { ok: boolean; summary: string; broken: string[]; preExisting: string[]; evidence: string } {
+  const judged = judgeRun(change, base);
+  return { ok: judged.ok, summary: judged.summary, broken: judged.broken, preExisting: judged.preExisting, evidence: verdictEvidence(judged, change.evidence) };
+}
+
 /** What a repair prompt gets: the verdict in words, then the run's own evidence (failing tests with their messages, the output's last lines). */
-export function verdictEvidence(judged: Judgement, runEvidence: string): string {
+function verdictEvidence(judged: Judgement, runEvidence: string): string {
   const lines = [`Verdict: ${judged.summary}.`];
   if (judged.broken.length > 0) lines.push(`These tests passed before the change and must pass after it: ${judged.broken.join('; ')}.`);
   if (judged.preExisting.length > 0) lines.push(`Already failing before the change (not held against it): ${judged.preExisting.join('; ')}.`);

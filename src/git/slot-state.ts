@@ -87,6 +87,8 @@ export interface SlotStateOptions {
   /** Loop's own folder of slots: nothing outside it is ever cleaned. */
   poolDir: string;
   log?: (line: string) => void;
+  /** Remove ignored entries setup did not make (default true); setup still runs when due. */
+  clean?: boolean;
 }
 
 export interface SlotState {
@@ -109,13 +111,14 @@ export async function restoreSetupState(slot: string, options: SlotStateOptions)
   if (command) {
     const stamp = await setupStamp(slot, options.sha, command);
     if (meta.setupStamp !== stamp) {
-      const removed = meta.ignored === undefined ? [] : await removeNewIgnored(slot, options.poolDir, kept);
+      const removed = meta.ignored === undefined || options.clean === false ? [] : await removeNewIgnored(slot, options.poolDir, kept);
       options.log?.(`running setup "${command}" (${meta.setupStamp === undefined ? 'new slot' : 'lockfile changed'})`);
       const setupLog = await runSetup(slot, command, options.setupTimeoutMs);
       writeMeta(slot, { ...readMeta(slot), setupStamp: stamp, ignored: await listIgnored(slot) });
       return { setupRan: true, setupLog, removed };
     }
   }
+  if (options.clean === false) return { setupRan: false, removed: [] };
   if (meta.ignored === undefined) {
     // first use of the slot (no setup, or made by an older loop): what is there now is the baseline
     writeMeta(slot, { ...meta, ignored: await listIgnored(slot) });

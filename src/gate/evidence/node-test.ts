@@ -6,15 +6,26 @@ const TAP_RESULT = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(?:\s+#\s*(TODO|SKIP)\b.*)
 /** node's own totals at the end of a TAP stream (`# pass 3`). */
 const TAP_TOTAL = /^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+$/;
 
-export function parseNodeTap(output: string): FailedTest[] {
-  if (!TAP_MARKER.test(output)) return [];
-  const lines = output.split('\n');
-  const failures: FailedTest[] = [];
+/** One `ok`/`not ok` line of a TAP stream, with its place in the subtest tree. */
+interface TapResult {
+  /** Index of the line (its YAML block follows). */
+  index: number;
+  indent: number;
+  level: number;
+  ok: boolean;
+  /** Joined with the names of the enclosing subtests: `suite > inner fails`. */
+  name: string;
+  /** A `# SKIP` or `# TODO` directive: the outcome does not count. */
+  directive: boolean;
+  /** `# ` lines printed at the top level before a top-level result (a test file's own output). */
+  printed: string[];
+}
+
+function* tapResults(lines: readonly string[]): Generator<TapResult> {
   const path: string[] = [];
-  // What a test file printed before its result (a module that failed to load says why here).
-  let diagnostics: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  let printed: string[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
     const subtest = /^(\s*)# Subtest: (.*)$/.exec(line);
     if (subtest) {
       const level = Math.floor(subtest[1]!.length / 4);
@@ -23,22 +34,30 @@ export function parseNodeTap(output: string): FailedTest[] {
       continue;
     }
     if (/^# /.test(line) && !TAP_TOTAL.test(line)) {
-      diagnostics.push(line.slice(2));
+      printed.push(line.slice(2));
       continue;
     }
     const result = TAP_RESULT.exec(line);
     if (!result) continue;
-    const printed = result[1]!.length === 0 ? diagnostics : [];
-    if (result[1]!.length === 0) diagnostics = [];
-    if (result[2] !== 'not ok' || result[4] !== undefined) continue;
-    const level = Math.floor(result[1]!.length / 4);
-    const name = [...path.slice(0, level), result[3] ?? ''].join(' > ');
-    const yaml = readYamlBlock(lines, i + 1, result[1]!.length + 2);
+    const indent = result[1]!.length;
+    const level = Math.floor(indent / 4);
+    yield { index, indent, level, ok: result[2] === 'ok', name: [...path.slice(0, level), result[3] ?? ''].join(' > '), directive: result[4] !== undefined, printed: indent === 0 ? printed : [] };
+    if (indent === 0) printed = [];
+  }
+}
+
+export function parseNodeTap(output: string): FailedTest[] {
+  if (!TAP_MARKER.test(output)) return [];
+  const lines = output.split('\n');
+  const failures: FailedTest[] = [];
+  for (const result of tapResults(lines)) {
+    if (result.ok || result.directive) continue;
+    const yaml = readYamlBlock(lines, result.index + 1, result.indent + 2);
     if (yaml.failureType === 'subtestsFailed') continue;
     // a file whose tests never started fails with a bare "test failed"; what it printed is the reason
-    const own = (yaml.error ?? '').trim() === 'test failed' && printed.length > 0 ? printed : (yaml.error ?? '').split('\n');
+    const own = (yaml.error ?? '').trim() === 'test failed' && result.printed.length > 0 ? result.printed : (yaml.error ?? '').split('\n');
     const message = cleanMessage(own);
-    failures.push({ name, message: yaml.location ? `${message}\n(${yaml.location})` : message });
+    failures.push({ name: result.name, message: yaml.location ? `${message}\n(${yaml.location})` : message });
   }
   return failures;
 }
@@ -48,29 +67,14 @@ export function tallyNodeTap(output: string): Tally | null {
   if (!TAP_MARKER.test(output) && !/^\s*ok \d+/m.test(output)) return null;
   const lines = output.split('\n');
   const tests = new Map<string, TestStatus>();
-  const path: string[] = [];
   const leaves = new LeafTracker();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const subtest = /^(\s*)# Subtest: (.*)$/.exec(line);
-    if (subtest) {
-      const level = Math.floor(subtest[1]!.length / 4);
-      path.length = level;
-      path[level] = subtest[2]!;
-      continue;
-    }
-    const result = TAP_RESULT.exec(line);
-    if (!result) continue;
-    const level = Math.floor(result[1]!.length / 4);
-    const leaf = leaves.result(level);
-    const failureType = result[2] === 'not ok' ? readYamlBlock(lines, i + 1, result[1]!.length + 2).failureType : undefined;
+  for (const result of tapResults(lines)) {
+    const leaf = leaves.result(result.level);
     // a parent counts only when it failed by itself (a failing hook), not through its children
-    if (!leaf && (result[2] === 'ok' || failureType === 'subtestsFailed')) continue;
-    const name = [...path.slice(0, level), result[3] ?? ''].join(' > ');
-    tests.set(name, result[4] !== undefined ? 'skipped' : result[2] === 'ok' ? 'passed' : 'failed');
+    if (!leaf && (result.ok || readYamlBlock(lines, result.index + 1, result.indent + 2).failureType === 'subtestsFailed')) continue;
+    tests.set(result.name, result.directive ? 'skipped' : result.ok ? 'passed' : 'failed');
   }
-  const totals = tapTotals(lines);
-  return { format: 'node:test (TAP)', tests, namesPasses: true, totals };
+  return { format: 'node:test (TAP)', tests, namesPasses: true, totals: tapTotals(lines) };
 }
 
 function tapTotals(lines: string[]): Tally['totals'] {

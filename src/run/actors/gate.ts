@@ -10,13 +10,13 @@ import { loopHome } from '../../util/paths.js';
 import { advanceRef, mergeAt, mergeInObjectStore } from '../../git/merge.js';
 import { resolveSha } from '../../git/repo.js';
 import { checkTamper } from '../../gate/tamper.js';
-import { runTests } from '../../gate/test-runner.js';
-import { judgeRun, verdictEvidence } from '../../gate/regression.js';
+import { runTests, type TestRun } from '../../gate/test-runner.js';
+import { gateVerdict } from '../../gate/regression.js';
 
 /** The gate's scratch and baseline slots and the agents' slots live under $LOOP_HOME/worktrees, never in the user's checkout. */
 const poolDir = (): string => join(loopHome(), 'worktrees');
 
-export default createGateActor({
+export default createGateActor<TestRun>({
   async capture(workdir, baseSha, message) {
     const work = await captureWork(workdir, { baseSha, message });
     return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree };
@@ -26,11 +26,10 @@ export default createGateActor({
     return { ok: verdict.ok, violations: verdict.violations };
   },
   tree: (repo, commit) => git(repo, ['rev-parse', `${commit}^{tree}`]),
-  async prepare({ workdir, sha, setupCommand }) {
-    if (sha !== null) await detachOwnSlot(workdir, sha, poolDir());
-    const head = sha ?? (await git(workdir, ['rev-parse', 'HEAD']));
+  async prepare({ workdir, commit, checkout, setupCommand }) {
+    if (checkout) await detachOwnSlot(workdir, commit, poolDir());
     try {
-      await restoreSetupState(workdir, { sha: head, setupCommand, poolDir: poolDir() });
+      await restoreSetupState(workdir, { sha: commit, setupCommand, poolDir: poolDir() });
       return { ok: true };
     } catch (error) {
       if (!(error instanceof SetupError)) throw error;
@@ -38,10 +37,7 @@ export default createGateActor({
     }
   },
   runTests,
-  judge(change, base) {
-    const judged = judgeRun(change, base);
-    return { ok: judged.ok, summary: judged.summary, broken: judged.broken, preExisting: judged.preExisting, evidence: verdictEvidence(judged, change.evidence) };
-  },
+  judge: gateVerdict,
   async merge({ repo, scratch, baseSha, commit, message }) {
     let merged = await mergeInObjectStore(repo, baseSha, commit, message);
     if (merged === null) {
