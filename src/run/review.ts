@@ -43,7 +43,9 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
   const provider = providerForRun(rt.config, choice.role, rt.mode);
   const callId = `${task.id}#${attempt}:review`;
   const budgetKey = `${provider.key}:review`;
-  if (!rt.budget.tryReserve(callId, budgetKey, defaultEstimateUsd(provider))) {
+  // Waits while only other calls' reservations stand in the way: they may settle below estimate.
+  if (!(await rt.budget.reserveWhenSettled(callId, budgetKey, defaultEstimateUsd(provider), signal))) {
+    if (signal.aborted) return markInterrupted(rt, task.id).then(() => false);
     await emit({ type: 'task.interrupted', taskId: task.id, reason: 'the budget cannot pay for its review' });
     return false;
   }

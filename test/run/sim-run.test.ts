@@ -154,6 +154,24 @@ test('the budget stops dispatch before spend passes it, lists the unstarted task
   assert.deepEqual(exhausted['unstarted'], ['t3', 't4']);
 });
 
+test('a budget refusal caused only by calls in flight is asked again when they settle: calls cheaper than their estimate all run', async (t) => {
+  // Two $0.50 reservations fill the $1 budget; each call really costs $0.10, so once one settles the rest fit.
+  const roles = ['backend', 'frontend', 'devops', 'docs'];
+  const { dir, env } = project(t, {
+    roles,
+    providers: { sim: { type: 'sim', estimateUsd: 0.5, sim: { costUsd: 0.1, latencyMs: 50 } } },
+    loop: { budgetUsd: 1, maxParallel: 4 },
+  });
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: roles.map((role, i) => ({ id: `p${i + 1}`, title: `Part ${i + 1}`, role })) }));
+  const result = await runLoop(['run', 'four cheap things', '--plan', 'plan.json', '--run', 'settles', '--json'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'settles');
+  assert.equal(ofType(events, 'budget.exhausted').length, 0);
+  assert.equal(ofType(events, 'task.merged').length, 4);
+  const summary = JSON.parse(result.stdout) as { spend: { totalUsd: number } };
+  assert.ok(Math.abs(summary.spend.totalUsd - 0.4) < 1e-9, `spent ${summary.spend.totalUsd}`);
+});
+
 test('--plan FILE skips the planner and keeps the ids it gives', async (t) => {
   const { dir, env } = project(t, { roles: ['backend', 'frontend'] });
   writeFileSync(join(dir, 'plan.yaml'), [
