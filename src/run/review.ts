@@ -59,6 +59,7 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
       task: rt.board.view.tasks[task.id]!, attempt, diff, base, commit,
       implementer: { role: implementer.name, provider: providerForRun(rt.config, implementer, rt.mode).key },
       testSummary: ws?.testCommand ? `Command: ${ws.testCommand}\nResult: ${gateNote}` : `Result: ${gateNote}`,
+      ...(passed?.type === 'gate.passed' && passed.changedFiles ? { changedFiles: passed.changedFiles } : {}),
     });
     const promptFile = join(rt.paths.prompts, `${task.id}.${attempt}.review.md`);
     writeFileSync(promptFile, prompt);

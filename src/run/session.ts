@@ -27,7 +27,7 @@ import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
-import type { RunRuntime } from './runtime.js';
+import { repoNameOf, type RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { excludeStateDir } from '../config/git-exclude.js';
@@ -163,7 +163,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
     if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
     if (workspaces.size > 0 && bug === null && mistake === null) {
-      await landAndClean({ runId: o.runId, view: board.view, outcome, workspaces: workspaces.values(), append: (d) => board.append(d), log: say });
+      await landAndClean({
+        runId: o.runId, goal: o.goal, runDir: o.paths.dir, policy: config.loop.land, view: board.view, outcome, workspaces: workspaces.values(),
+        repoOf: (task) => repoNameOf(o.loaded, config.roles.find((r) => r.name === task.role), task.repo),
+        append: (d) => board.append(d), log: say,
+      });
     }
     if (supervisorStarted) await board.append({ type: 'run.finished', status: outcome.status, exitCode: outcome.exitCode, reason: outcome.reason }).catch(() => undefined);
   } catch (error) {
