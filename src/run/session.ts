@@ -19,7 +19,7 @@ import { BoardClient } from './board-client.js';
 import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
-import { obtainPlan } from './planning.js';
+import { obtainPlan, restorePlan } from './planning.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
 import { writeSystemPrompts } from './prepare.js';
@@ -136,6 +136,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       });
     } else {
       await recoverInFlight(rt);
+      await restorePlan(rt, say);
     }
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);

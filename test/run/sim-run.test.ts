@@ -129,6 +129,31 @@ test('kill -9 of the supervisor mid-run, then loop resume, completes the run wit
   await noProcessesLeft('phoenix');
 });
 
+test('kill -9 of the supervisor while a 300-task plan is being written, then loop resume: every planned task is created and merged exactly once', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend', 'frontend'], sim: { latencyMs: 0 }, loop: { maxParallel: 8 } });
+  const ids = Array.from({ length: 300 }, (_, i) => `t${i + 1}`);
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: ids.map((id, i) => ({ id, title: `Part ${i + 1}`, role: i % 2 === 0 ? 'backend' : 'frontend' })) }));
+  const run = startLoop(['run', 'three hundred parts', '--plan', 'plan.json', '--run', 'bigplan'], { cwd: dir, env, t });
+  await waitFor('the plan to be half-written', () => ofType(boardEvents(dir, 'bigplan'), 'task.created').length > 0, 60_000);
+  run.child.kill('SIGKILL');
+  await run.done;
+  await noProcessesLeft('bigplan');
+  const cut = boardEvents(dir, 'bigplan');
+  const written = ofType(cut, 'task.created').length;
+  assert.ok(written < 300 && ofType(cut, 'plan.accepted').length === 0, `the kill landed while the plan was being written (${written} of 300 on the board)`);
+  const resumed = await runLoop(['resume', 'bigplan', '--json'], { cwd: dir, env, t });
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`re-creating ${300 - written} planned tasks`));
+  const events = boardEvents(dir, 'bigplan');
+  assert.deepEqual(ofType(events, 'task.created').map((e) => e['taskId']), ids, 'every planned task is on the board once, in plan order');
+  const merged = ofType(events, 'task.merged').map((e) => e['taskId'] as string);
+  assert.equal(merged.length, 300);
+  assert.deepEqual(new Set(merged), new Set(ids));
+  assert.equal(ofType(events, 'plan.accepted')[0]?.['taskCount'], 300);
+  assert.equal((JSON.parse(resumed.stdout) as { reason: string }).reason, 'all 300 tasks merged');
+  await noProcessesLeft('bigplan');
+});
+
 test('Ctrl-C stops the run cleanly: agents are stopped, in-flight tasks interrupted, exit 4', async (t) => {
   const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 5000 } });
   const run = startLoop(['run', 'slow things', '--run', 'stopped'], { cwd: dir, env, t });
