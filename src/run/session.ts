@@ -27,6 +27,7 @@ import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
+import { teamFingerprint } from './team-drift.js';
 import { repoNameOf, type RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
@@ -96,8 +97,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   /** Until the tree is up there is no board actor to write to. */
   let supervisorStarted = false;
   const workspaces = new Map<string, RepoWorkspace>();
+  const runIdentity = { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, team: teamFingerprint(config) };
   try {
-    writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
+    writeRunJson(o.paths.runJson, { ...runIdentity, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
     if (resume) {
       const killed = killRunAgents(o.runId);
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
@@ -178,8 +180,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     await supervisor.stop('run finished');
   }
   writeRunJson(o.paths.runJson, {
-    runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: outcome.status,
-    pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
+    ...runIdentity, status: outcome.status, pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
   });
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
   else if (!mistake) o.stdout.write(summaryText(board.view, outcome, Date.now() - started));

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp.js';
 import { boardEvents, processesOfRun, runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
@@ -165,6 +165,33 @@ test('Ctrl-C stops the run cleanly: agents are stopped, in-flight tasks interrup
   assert.ok(ofType(events, 'task.interrupted').some((e) => e['taskId'] === 't1'));
   assert.equal(ofType(events, 'run.finished')[0]?.['status'], 'interrupted');
   await noProcessesLeft('stopped');
+});
+
+test('resume after the config changed: a renamed role is one line and exit 2, a changed provider needs --allow-config-change, then the run finishes', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 4000 } });
+  const run = startLoop(['run', 'slow things', '--run', 'drift'], { cwd: dir, env, t });
+  await waitFor('t1 to start', () => ofType(boardEvents(dir, 'drift'), 'attempt.started').length > 0);
+  run.child.kill('SIGINT');
+  assert.equal((await run.done).code, 4);
+  const original = readFileSync(join(dir, 'loop.config.yaml'), 'utf8');
+  writeFileSync(join(dir, 'loop.config.yaml'), original.replace(/name: backend/, 'name: api'));
+  const renamed = await runLoop(['resume', 'drift', '--allow-config-change'], { cwd: dir, env, t });
+  assert.equal(renamed.code, 2, renamed.stdout + renamed.stderr);
+  assert.equal(renamed.stderr.trim().split('\n').length, 1, renamed.stderr);
+  assert.match(renamed.stderr, /role backend is gone \(renamed to api\?\), but unfinished tasks t1, t2 need it; role api is new; put role backend back to resume it/);
+  assert.doesNotMatch(renamed.stderr, /TypeError|internal error/);
+
+  writeFileSync(join(dir, 'loop.config.yaml'), original.replace(/name: qa\n(\s+)provider: sim-critic/, 'name: qa\n$1provider: sim'));
+  const changed = await runLoop(['resume', 'drift'], { cwd: dir, env, t });
+  assert.equal(changed.code, 2, changed.stdout + changed.stderr);
+  assert.match(changed.stderr, /role qa now uses provider sim instead of sim-critic; undo the change, or pass --allow-config-change/);
+  assert.equal(ofType(boardEvents(dir, 'drift'), 'run.resumed').length, 0, 'nothing was resumed');
+
+  writeFileSync(join(dir, 'loop.config.yaml'), original.replace(/latencyMs: 4000/, 'latencyMs: 20').replace(/name: qa\n(\s+)provider: sim-critic/, 'name: qa\n$1provider: sim'));
+  const allowed = await runLoop(['resume', 'drift', '--allow-config-change'], { cwd: dir, env, t });
+  assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
+  assert.match(allowed.stderr, /continuing with the changed team: role qa now uses provider sim instead of sim-critic/);
+  await noProcessesLeft('drift');
 });
 
 test('the budget stops dispatch before spend passes it, lists the unstarted tasks, and exits 3', async (t) => {
