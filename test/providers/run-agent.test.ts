@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupMembers, signalGroup } from '../../src/providers/process-group.js';
+import { groupMembers, signalGroup } from '../../supervisor/process-group.js';
 import { runAgent, type RunAgentOptions } from '../../src/providers/run-agent.js';
 import { STDERR_PREFIX } from '../../src/providers/transcript.js';
 import type { Invocation } from '../../src/providers/types.js';
