@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupMembers, signalGroup } from '../../supervisor/process-group.js';
 import { runAgent, type RunAgentOptions } from '../../src/providers/run-agent.js';
-import { STDERR_PREFIX } from '../../src/providers/transcript.js';
+import { STDERR_PREFIX } from '../../protocol/transcript.js';
 import type { Invocation } from '../../src/providers/types.js';
 import { fakeAgents } from '../helpers/fake-agents.js';
 import { tempDir } from '../helpers/temp.js';
