@@ -109,7 +109,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
-        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), onLog: say }));
+        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say }));
       }
     }
     const systemPrompts = writeSystemPrompts({
@@ -165,7 +165,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
       : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
     if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
-    if (workspaces.size > 0 && bug === null && mistake === null) {
+    if (workspaces.size > 0 && mistake !== null) {
+      // A repository refused after others were opened: their slots go, their branches stay for
+      // `loop resume` (and `loop clean`); nothing lands after a usage error.
+      for (const ws of workspaces.values()) await ws.pool.dispose();
+    } else if (workspaces.size > 0 && bug === null) {
       await landAndClean({
         runId: o.runId, goal: o.goal, runDir: o.paths.dir, policy: config.loop.land, view: board.view, outcome, workspaces: workspaces.values(),
         repoOf: (task) => repoNameOf(o.loaded, config.roles.find((r) => r.name === task.role), task.repo),

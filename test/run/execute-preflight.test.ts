@@ -1,0 +1,70 @@
+/**
+ * Before anything is spent, `loop run --execute` checks that the setup and test commands it will
+ * execute can run here: a program that is not installed, or a setup that fails in the run's first
+ * worktree slots, is one line and exit 2 naming the command and the keys that override it — the
+ * fake agents are never started, and no worktree or branch is left behind.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
+import { fakeAgents } from '../helpers/fake-agents.js';
+import { runLoop } from '../helpers/loop-cli.js';
+import { git, tempDir, tempRepo } from '../helpers/temp.js';
+import { sandboxProject, seedTeam } from '../helpers/execute-harness.js';
+
+/** PATH without any folder that holds `program`, so a test means the same on a machine that has it. */
+const pathWithout = (path: string, program: string): string => path.split(delimiter).filter((dir) => dir !== '' && !existsSync(join(dir, program))).join(delimiter);
+
+function assertNothingLeft(dir: string): void {
+  assert.equal(git(dir, ['worktree', 'list']).split('\n').length, 1, 'no worktree slot left');
+  assert.equal(git(dir, ['for-each-ref', 'refs/heads/loop/']), '', 'no loop branch left');
+}
+
+test('a uv project on a machine without uv: refused before any provider call, exit 2, one line per command naming uv and loop.setup / loop.testCommand', async (t) => {
+  const dir = tempRepo(t, {
+    'pyproject.toml': '[project]\nname = "calc"\nversion = "0.1.0"\ndependencies = []\n\n[dependency-groups]\ndev = ["pytest>=8"]\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n',
+    'src/calc/__init__.py': 'def add(a, b):\n    return a + b\n',
+    'tests/test_calc.py': 'from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n',
+  }, 'loop-uv-');
+  writeFileSync(join(dir, 'loop.config.yaml'), stringify(seedTeam()));
+  const fakes = fakeAgents(t);
+  const env = { ...fakes.env, PATH: pathWithout(fakes.env['PATH'] ?? '', 'uv'), LOOP_HOME: tempDir(t, 'loop-home-') };
+  const result = await runLoop(['run', 'add subtract', '--execute', '--run', 'nouv'], { cwd: dir, env, t });
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 2, result.stderr);
+  assert.match(lines[0]!, /^loop: repository \S+: the setup command "uv sync" \(learned from uv\.lock\) runs "uv", which is not on PATH; install uv, or set loop\.setup in the loop config/);
+  assert.match(lines[1]!, /^repository \S+: the test command "uv run pytest" \(learned from [^)]+\) runs "uv", which is not on PATH; install uv, or set loop\.testCommand in the loop config/);
+  assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
+  assert.deepEqual(fakes.readLog(), [], 'no agent was started');
+  assertNothingLeft(dir);
+});
+
+test('a repository\'s configured test command whose program is missing: exit 2 before any provider call, naming the per-repository key', async (t) => {
+  const config = { ...seedTeam(), repositories: [{ name: 'app', path: '.', testCommand: 'PYTHONPATH=src pytest-not-installed-here -q' }] };
+  const project = sandboxProject(t, { config, userEdits: null });
+  const result = await project.run(['run', 'add subtract', '--execute', '--run', 'norunner']);
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  assert.match(result.stderr, /repository app: the test command "PYTHONPATH=src pytest-not-installed-here -q" \(testCommand of repository app\) runs "pytest-not-installed-here", which is not on PATH; install pytest-not-installed-here, or set loop\.testCommand \(or testCommand under repository app\)/);
+  assert.deepEqual(project.fakes.readLog(), [], 'no agent was started');
+  assertNothingLeft(project.dir);
+});
+
+test('a setup that fails in the first worktree slots is an environment problem: exit 2 before any provider call, with its log kept in the run folder', async (t) => {
+  const setup = `sh -c 'echo "ERROR: could not reach the package index" >&2; exit 3'`;
+  const project = sandboxProject(t, { config: seedTeam({ setup }), userEdits: null });
+  const result = await project.run(['run', 'add subtract', '--execute', '--run', 'nosetup']);
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  assert.match(result.stderr, /the setup command "sh -c .*" \(loop\.setup\) exited with 3 in a new worktree slot \("ERROR: could not reach the package index"\); this is the machine's environment, not a task: fix it, or set loop\.setup in the loop config \(log: (\S+)\)/);
+  assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
+  const log = /\(log: (\S+)\)/.exec(result.stderr)![1]!;
+  assert.ok(log.startsWith(join(project.dir, '.loop/runs/nosetup/logs/')), log);
+  assert.match(readFileSync(log, 'utf8'), /could not reach the package index/);
+  assert.deepEqual(project.fakes.readLog(), [], 'no agent was started');
+  assertNothingLeft(project.dir);
+});
