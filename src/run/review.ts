@@ -11,12 +11,13 @@ import { diffForReview } from '../git/diff.js';
 import { backoffDelayMs } from '../../supervisor/backoff.js';
 import { DEFAULT_ESTIMATE_USD } from '../budget/governor.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
-import { callActor, markInterrupted, parseReply, pointedSlot } from './attempt.js';
+import { afterActorTrouble, callActor, markInterrupted, parseReply, pointedSlot } from './attempt.js';
 import { afterValidationFailure } from './outcomes.js';
 import { reviewPrompt } from './prompts.js';
 import { chooseCritic, providerForRun } from './team.js';
 import { minutes, type RunRuntime } from './runtime.js';
 import type { RepoWorkspace } from './workspace.js';
+import type { Slot } from '../git/slots.js';
 import { sleep } from '../util/sleep.js';
 
 const MAX_DIFF_CHARS = 60_000;
@@ -50,7 +51,16 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
     return false;
   }
   const commit = rt.board.view.tasks[task.id]!.commit ?? null;
-  const slot = ws && commit ? await pointedSlot(ws, 'critic', { sha: commit, branch: null }) : null;
+  let slot: Slot | null;
+  try {
+    slot = ws && commit ? await pointedSlot(ws, 'critic', { sha: commit, branch: null }) : null;
+  } catch (error) {
+    // A new critic slot whose setup fails: the environment, retried like a crashed actor, never a bug.
+    if (!(error instanceof Error && error.name === 'SetupError')) throw error;
+    rt.budget.release(callId);
+    await afterActorTrouble(rt, task, attempt, { kind: 'crashed', reason: `the setup command failed in a new critic slot: ${error.message}` }, 'setup');
+    return false;
+  }
   try {
     const diff = ws && commit && base ? await diffForReview(ws.repo.path, base, commit, { maxChars: MAX_DIFF_CHARS }) : '(dry-run: the sim agent changed no files)';
     const passed = [...rt.board.view.tasks[task.id]!.history].reverse().find((e) => e.type === 'gate.passed');

@@ -68,3 +68,24 @@ test('a setup that fails in the first worktree slots is an environment problem: 
   assert.deepEqual(project.fakes.readLog(), [], 'no agent was started');
   assertNothingLeft(project.dir);
 });
+
+test('a setup that fails later, in a new critic slot, is a retried failure of that task with its log path, never an internal error', async (t) => {
+  const setup = `sh -c 'case "$PWD" in */critic-*) echo "disk full" >&2; exit 4;; esac'`;
+  const project = sandboxProject(t, {
+    userEdits: null,
+    config: {
+      version: 1,
+      providers: { sim: { type: 'sim' }, 'sim-critic': { type: 'sim' } },
+      roles: [{ name: 'be1', provider: 'sim' }, { name: 'qa', provider: 'sim-critic' }],
+      loop: { reviewer: 'qa', maxRetries: 1, backoff: { minMs: 10, maxMs: 20 }, setup },
+    },
+  });
+  const plan = join(tempDir(t, 'loop-plan-'), 'plan.json');
+  writeFileSync(plan, JSON.stringify({ tasks: [{ id: 'a', title: 'Write note a', role: 'be1' }] }));
+  const result = await project.run(['run', 'one note', '--execute', '--plan', plan, '--run', 'later']);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
+  const escalated = project.events('later').find((e) => e.type === 'task.escalated');
+  assert.match(String(escalated?.['reason']), /setup failed: the setup command failed in a new critic slot: setup ".*" exited with 4 .*\(log: \S+\)/);
+  assertNothingLeft(project.dir);
+});
