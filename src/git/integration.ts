@@ -4,7 +4,7 @@
  * checkout, or a compare-and-swap of a branch no worktree has checked out. Otherwise loop prints
  * the command and leaves the decision to the user. Never reset, clean, stash or checkout there.
  */
-import { existsSync, lstatSync, readFileSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { matchesGlob } from '../util/glob.js';
@@ -64,7 +64,7 @@ export async function landIntegration(options: {
   runId: string;
   branch: string;
   protectedBranches: string[];
-  /** false: check everything and return the command, but leave the checkout alone (`loop.land: none`). */
+  /** false: check everything and return the command, but leave the checkout alone. */
   apply?: boolean;
 }): Promise<LandResult> {
   const { repo, runId, branch } = options;
@@ -129,7 +129,8 @@ export async function landIntegration(options: {
       reason: `landing would overwrite files in ${holder.path} that git does not track or ignores (${listFiles(overwritten)}); loop never replaces them: move them aside, then run the command`,
     };
   }
-  if (options.apply === false) return { landed: false, sha, command: command(holder.path), reason: 'loop.land is "none": loop leaves your checkout alone' };
+  // Everything allows the fast-forward; the caller only wants the command (no reason: none stops it).
+  if (options.apply === false) return { landed: false, sha, command: command(holder.path) };
   // The only command loop runs in a user's checkout that changes files. A fast-forward refuses to
   // overwrite local changes, and --no-overwrite-ignore makes it refuse to replace ignored files,
   // so even a file created since the checks above cannot be lost.
@@ -172,9 +173,20 @@ export async function pathsOverwritten(repo: string, dir: string, from: string, 
         parentsFree = false;
       }
     }
-    if (parentsFree && lstatOrNull(join(dir, path)) !== null) blocking.add(path);
+    if (!parentsFree) continue;
+    const stat = lstatOrNull(join(dir, path));
+    // a folder of tracked files the merge deletes to make room for a file is the merge's to replace
+    if (stat !== null && !(stat.isDirectory() && onlyRemovedInside(dir, path, removed))) blocking.add(path);
   }
   return [...blocking].sort();
+}
+
+function onlyRemovedInside(dir: string, folder: string, removed: ReadonlySet<string>): boolean {
+  for (const entry of readdirSync(join(dir, folder), { withFileTypes: true })) {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory() ? !onlyRemovedInside(dir, path, removed) : !removed.has(path)) return false;
+  }
+  return true;
 }
 
 function lstatOrNull(path: string): Stats | null {

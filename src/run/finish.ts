@@ -50,7 +50,6 @@ export async function landAndClean(options: {
   repoOf: (task: TaskView) => string | undefined;
   append: (draft: BoardEventDraft) => Promise<unknown>;
   log: (line: string) => void;
-  env?: NodeJS.ProcessEnv;
 }): Promise<void> {
   const { runId, outcome, view } = options;
   const integration = integrationBranchName(runId);
@@ -60,11 +59,10 @@ export async function landAndClean(options: {
     const tasks = view.order.filter((id) => view.tasks[id]!.status === 'merged' && options.repoOf(view.tasks[id]!) === ws.repo.name);
     let landed = false;
     if (action !== 'skip') {
-      const base = { type: 'run.landed', repo: ws.repo.name, branch: ws.integration.branch, tasks } as const;
       const result = await landing(action, ws, options, head, integration, tasks);
       landed = result.landed;
       await options.append({
-        ...base, sha: result.sha, fastForwarded: result.landed,
+        type: 'run.landed', repo: ws.repo.name, branch: ws.integration.branch, tasks, sha: result.sha, fastForwarded: result.landed,
         ...(result.command ? { command: result.command } : {}), ...(result.reason ? { reason: result.reason } : {}), ...(result.url ? { url: result.url } : {}),
       });
     }
@@ -90,8 +88,10 @@ async function landing(
   switch (action) {
     case 'land':
       return landIntegration(land);
-    case 'check':
-      return landIntegration({ ...land, apply: false });
+    case 'check': {
+      const checked = await landIntegration({ ...land, apply: false });
+      return { ...checked, reason: checked.reason ?? 'loop.land is "none": loop leaves your checkout alone' };
+    }
     case 'leave': {
       const reason = options.outcome.status === 'interrupted'
         ? `the run was stopped; \`loop resume ${options.runId}\` continues it, and what merged so far is on ${integration}`
@@ -101,7 +101,7 @@ async function landing(
     case 'pr': {
       const text = pullRequestText({ runId: options.runId, goal: options.goal, view: options.view, tasks, integration });
       const bodyFile = join(options.runDir, `pull-request-${ws.repo.name}.md`);
-      const opened = await openPullRequest({ repo: ws.repo.path, branch: ws.integration.branch, integration, text, bodyFile, env: options.env ?? process.env });
+      const opened = await openPullRequest({ repo: ws.repo.path, branch: ws.integration.branch, integration, text, bodyFile, env: process.env });
       return opened.ok
         ? { landed: false, sha: head, url: opened.url, reason: `opened a pull request of ${integration} into ${ws.integration.branch}` }
         : { landed: false, sha: head, reason: opened.reason, command: opened.command };

@@ -7,7 +7,8 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
 import type { ResolvedRepository } from '../config/load.js';
-import { ensureIntegrationBranch } from '../git/integration.js';
+import { ensureIntegrationBranch, integrationRefName } from '../git/integration.js';
+import { refSha } from '../git/repo.js';
 import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../gate/protected-files.js';
 import { cleanupRun } from '../git/cleanup.js';
 import { SetupError, SlotPool, type Slot } from '../git/slots.js';
@@ -52,6 +53,7 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   if (missing.length > 0) throw new UserError(missing.map((m) => describeMissing(o.repo, m)).join('\n'));
   const testCommand = commands.test?.command ?? null;
   const setupCommand = commands.setup?.command ?? null;
+  const resumed = (await refSha(o.repo.path, integrationRefName(o.runId))) !== null;
   const integration = await ensureIntegrationBranch(o.repo.path, o.runId, o.repo.defaultBranch ? { branch: o.repo.defaultBranch } : {});
   const pool = new SlotPool({ repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog });
   const inRepo = (file: string): string | null => {
@@ -83,17 +85,18 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
     // The first slots of the run: nothing is spent yet, and every task would fail the same way.
-    throw await setupRefused(o, commands.setup!, error, pool, integration.branch);
+    throw await setupRefused(o, commands.setup!, error, pool, resumed ? null : integration.branch);
   }
   return { repo: o.repo, integration, pool, testCommand, setupCommand, protected: spec, intelligence, intelligenceText, scratch, baseline };
 }
 
 /**
  * A setup that fails in the run's first slots is the machine's environment, not a task: its log is
- * kept in the run folder, the slots and the (still empty) integration branch are removed, and the
- * run stops before any provider call with one line naming the command and the keys that override it.
+ * kept in the run folder, the slots are removed (and the integration branch just created for it;
+ * a resumed run keeps its branches), and the run stops before any provider call with one line
+ * naming the command and the keys that override it.
  */
-async function setupRefused(o: OpenWorkspaceOptions, setup: ProjectCommand, error: SetupError, pool: SlotPool, targetBranch: string): Promise<UserError> {
+async function setupRefused(o: OpenWorkspaceOptions, setup: ProjectCommand, error: SetupError, pool: SlotPool, freshTarget: string | null): Promise<UserError> {
   const log = join(o.logsDir, `setup-${o.repo.name}.log`);
   try {
     copyFileSync(error.logFile, log);
@@ -101,7 +104,7 @@ async function setupRefused(o: OpenWorkspaceOptions, setup: ProjectCommand, erro
     writeFileSync(log, error.log);
   }
   await pool.dispose();
-  await cleanupRun({ repo: o.repo.path, runId: o.runId, targetBranch, keepIntegration: false });
+  if (freshTarget !== null) await cleanupRun({ repo: o.repo.path, runId: o.runId, targetBranch: freshTarget, keepIntegration: false });
   const how = error.timedOut ? 'timed out' : `exited with ${error.exitCode ?? 'a signal'}`;
   const last = error.log.trim().split('\n').map((line) => line.trim()).filter(Boolean).pop();
   return new UserError(
