@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
 import { fakeAgents } from '../helpers/fake-agents.js';
-import { runLoop } from '../helpers/loop-cli.js';
+import { runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
 import { git, tempDir, tempRepo } from '../helpers/temp.js';
 import { sandboxProject, seedTeam } from '../helpers/execute-harness.js';
 
@@ -87,5 +87,35 @@ test('a setup that fails later, in a new critic slot, is a retried failure of th
   assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
   const escalated = project.events('later').find((e) => e.type === 'task.escalated');
   assert.match(String(escalated?.['reason']), /setup failed: the setup command failed in a new critic slot: setup ".*" exited with 4 .*\(log: \S+\)/);
+  assertNothingLeft(project.dir);
+});
+
+test('loop resume checks the same way: a setup that now fails is refused with exit 2, the run keeps its merged work and branches, and resumes once fixed', async (t) => {
+  const config = {
+    version: 1,
+    providers: { sim: { type: 'sim', sim: { latencyMs: 1500 } }, 'sim-critic': { type: 'sim' } },
+    roles: [{ name: 'be1', provider: 'sim' }, { name: 'qa', provider: 'sim-critic' }],
+    loop: { reviewer: 'qa', maxParallel: 1 },
+  };
+  const project = sandboxProject(t, { config, userEdits: null });
+  const plan = join(tempDir(t, 'loop-plan-'), 'plan.json');
+  writeFileSync(plan, JSON.stringify({ tasks: [{ id: 'a', title: 'Write note a', role: 'be1' }, { id: 'b', title: 'Write note b', role: 'be1' }] }));
+  const run = startLoop(['run', 'two notes', '--execute', '--plan', plan, '--run', 'again'], { cwd: project.dir, env: project.env, t });
+  await waitFor('a to merge', () => project.events('again').some((e) => e.type === 'task.merged'), 60_000);
+  run.child.kill('SIGINT');
+  assert.equal((await run.done).code, 4);
+  const merged = git(project.dir, ['rev-parse', 'loop/again/integration']);
+
+  writeFileSync(join(project.dir, 'loop.config.yaml'), stringify({ ...config, loop: { ...config.loop, setup: 'sh -c "exit 7"' } }));
+  const refused = await project.run(['resume', 'again']);
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /the setup command "sh -c "exit 7"" \(loop\.setup\) exited with 7 in a new worktree slot/);
+  assert.equal(git(project.dir, ['rev-parse', 'loop/again/integration']), merged, 'the merged work stays on the integration branch');
+
+  writeFileSync(join(project.dir, 'loop.config.yaml'), stringify(config));
+  const resumed = await project.run(['resume', 'again']);
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  for (const id of ['a', 'b']) assert.equal(project.events('again').filter((e) => e.type === 'task.merged' && e['taskId'] === id).length, 1, `${id} merged once`);
+  assert.match(git(project.dir, ['ls-tree', '-r', '--name-only', 'main']), /loop-sim\/b\.md/);
   assertNothingLeft(project.dir);
 });
