@@ -15,7 +15,7 @@ const TARGETS: readonly [CommandKind, readonly string[]][] = [
   ['test', ['test', 'check', 'tests', 'unit', 'test-unit', 'unittest']],
   ['build', ['build', 'all', 'compile']],
   ['lint', ['lint', 'vet', 'staticcheck', 'check-style']],
-  ['format', ['fmt', 'format', 'fmt-check', 'format-check']],
+  ['format', ['fmt', 'format', 'fmt-check', 'format-check', 'check-format']],
   ['install', ['deps', 'install-deps', 'install_deps', 'setup', 'bootstrap']],
 ];
 const CHECK_TARGETS = new Set(TARGETS.filter(([kind]) => kind === 'test' || kind === 'lint' || kind === 'format').flatMap(([, names]) => names));
