@@ -10,6 +10,7 @@ import { readToml, tomlAt, tomlHeaderLine, tomlString, tomlStrings, tomlTable, t
 import { iniList, parseIni, type IniDocument } from './ini.js';
 import { readToxConfig, toxCandidates, SUITE_NAMES } from './tox.js';
 import { PYTHON_FRAMEWORKS, lookupFrameworks } from './frameworks.js';
+import { distributionName } from '../util/python-names.js';
 
 const MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', 'pytest.ini', 'tox.ini', 'tox.toml', 'noxfile.py', 'uv.lock', 'poetry.lock', 'conftest.py'];
 
@@ -207,10 +208,4 @@ function dependencyNames(repo: RepoView, files: PythonFiles): string[] {
   for (const table of poetryTables) specs.push(...Object.keys(tomlTable(table) ?? {}));
   for (const path of files.requirements) specs.push(...(repo.read(path) ?? '').split(/\r?\n/));
   return [...new Set(specs.map(distributionName).filter((name): name is string => name !== undefined))];
-}
-
-/** "Django>=4.2 ; python_version>'3.8'" → "django" (PEP 503 normalisation). */
-function distributionName(spec: string): string | undefined {
-  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-  return match && !spec.trimStart().startsWith('-') ? match[1]!.toLowerCase().replace(/[._]+/g, '-') : undefined;
 }
