@@ -13,6 +13,8 @@
  *   inside the worktree sandbox (without network); codex 0.169 has no per-command allow flag.
  */
 import { stringify } from 'smol-toml';
+import type { ProviderConfig } from '../../protocol/index.js';
+import { shellQuote } from '../util/shell-quote.js';
 
 /**
  * The simple commands of a command line, split where a shell would run the next one (`&&`, `||`,
@@ -84,4 +86,29 @@ export function geminiPolicy(commands: readonly string[]): string {
 /** Beside the prompt file (`prompts/t1.2.md` → `prompts/t1.2.gemini-policy.toml`): in the run folder, never in the worktree. */
 export function geminiPolicyPath(promptFile: string): string {
   return `${promptFile.replace(/\.md$/, '')}.gemini-policy.toml`;
+}
+
+/** How a provider's CLI is told it may run the commands, in words and flags, for `loop validate`. */
+export function describeAllowList(provider: ProviderConfig, commands: readonly string[]): string {
+  switch (provider.type) {
+    case 'claude': {
+      if (provider.dangerouslySkipPermissions || provider.permissionMode === 'bypassPermissions') return 'bypasses permissions (set in the config): every command runs without a list';
+      const { rules, skipped } = claudeBashRules(commands);
+      const flags = rules.length > 0 ? `--allowedTools ${rules.map(shellQuote).join(' ')}` : 'no --allowedTools (no command to allow)';
+      return skipped.length > 0 ? `${flags}; not expressible as a rule, so refused: ${skipped.join(', ')}` : flags;
+    }
+    case 'codex':
+      return provider.yolo
+        ? '--dangerously-bypass-approvals-and-sandbox (yolo in the config): every command runs'
+        : 'nothing to add: `codex exec` never asks, and --sandbox workspace-write runs every command inside the worktree sandbox, without network (codex has no allow-list flag)';
+    case 'gemini':
+      return provider.yolo
+        ? '--approval-mode yolo (set in the config): every command runs'
+        : `--policy <run>/prompts/<task>.<attempt>.gemini-policy.toml allowing run_shell_command for: ${uniqueParts(commands).join(', ') || 'nothing'}`;
+    case 'command':
+    case 'custom':
+      return "a custom agent CLI: loop cannot grant it commands; configure the CLI's own permissions";
+    case 'sim':
+      return 'the built-in sim agent runs no commands';
+  }
 }

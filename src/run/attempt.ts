@@ -73,6 +73,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
       ...(task().files ? { taskFiles: task().files! } : {}),
       provider, workdir: slot?.path ?? null, prompt, promptFile,
       systemPromptFile: rt.systemPrompts.get(role.name)!, logFile, deadlineMs,
+      ...(ws ? { allowedCommands: ws.agentCommands.map((found) => found.command) } : {}),
     }, deadlineMs + CALL_GRACE_MS, signal);
     if (reply.kind !== 'result') {
       rt.budget.release(budgetCallId);

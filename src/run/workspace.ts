@@ -12,7 +12,8 @@ import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../gate/protected-files
 import { SlotPool, type Slot } from '../git/slots.js';
 import { learnProject } from '../learn/learn.js';
 import { renderIntelligence } from '../learn/render.js';
-import type { ProjectIntelligence } from '../learn/types.js';
+import type { FoundCommand, ProjectIntelligence } from '../learn/types.js';
+import { agentCommands, gateTestCommand } from './agent-commands.js';
 
 export interface RepoWorkspace {
   repo: ResolvedRepository;
@@ -20,6 +21,8 @@ export interface RepoWorkspace {
   pool: SlotPool;
   testCommand: string | null;
   setupCommand: string | null;
+  /** The project's own commands its agents may run without asking (their CLI's allow-list). */
+  agentCommands: FoundCommand[];
   protected: ProtectedSpec;
   intelligence: ProjectIntelligence;
   /** Rendered PROJECT-INTELLIGENCE.md text (the user's own file when it exists). */
@@ -41,7 +44,7 @@ export interface OpenWorkspaceOptions {
 
 export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorkspace> {
   const intelligence = await learnProject(o.repo.path);
-  const testCommand = o.repo.testCommand ?? o.config.loop.testCommand ?? intelligence.commands.test?.command ?? null;
+  const testCommand = gateTestCommand(o.repo, o.config, intelligence);
   const setupCommand = o.repo.setup ?? o.config.loop.setup ?? slotSetup(o.repo.path, intelligence.commands.install?.command ?? null);
   const integration = await ensureIntegrationBranch(o.repo.path, o.runId, o.repo.defaultBranch ? { branch: o.repo.defaultBranch } : {});
   const pool = new SlotPool({ repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog });
@@ -70,7 +73,10 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
     pool.pointAt(scratch, { sha: integration.headSha, branch: null }),
     pool.pointAt(baseline, { sha: integration.headSha, branch: null }),
   ]);
-  return { repo: o.repo, integration, pool, testCommand, setupCommand, protected: spec, intelligence, intelligenceText, scratch, baseline };
+  return {
+    repo: o.repo, integration, pool, testCommand, setupCommand, agentCommands: agentCommands(testCommand, intelligence), protected: spec,
+    intelligence, intelligenceText, scratch, baseline,
+  };
 }
 
 /**
