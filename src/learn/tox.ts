@@ -105,7 +105,8 @@ export function toxCandidates(tox: ToxConfig, run: string): Candidate[] {
     if (env) candidates.push(candidate(kind, ` -e ${env.name}`, env.line, sectionName(tox, env.name)));
   }
   if (!candidates.some((c) => c.kind === 'test')) {
-    const pythonEnvs = tox.envlist.filter((env) => /^(?:py|pypy)\d*(?:-|$)/.test(env));
+    // py311, pypy3, py, and tox 4's bare versions (3.12)
+    const pythonEnvs = tox.envlist.filter((env) => /^(?:(?:py|pypy)\d*|\d+(?:\.\d+)*)(?:-|$)/.test(env));
     if (tox.base && (tox.envlist.length === 0 || pythonEnvs.length > 0)) {
       candidates.push(candidate('test', ' -e py', tox.base.line, `${sectionName(tox, tox.base.name)}; -e py runs it on this machine's Python`));
     } else {

@@ -69,7 +69,7 @@ test('python: tox configured in pyproject.toml, natively or as legacy_tox_ini, a
   }))!;
   assert.deepEqual(chosen(native), {
     install: 'uv sync <- uv.lock',
-    test: 'uv run tox <- pyproject.toml line 4 (envlist 3.12, lint)',
+    test: "uv run tox -e py <- pyproject.toml line 7 ([tool.tox.env_run_base]; -e py runs it on this machine's Python)",
     lint: 'uv run tox -e lint <- pyproject.toml line 10 ([tool.tox.env.lint])',
   });
   const legacy = detectPython(repoWith(t, {

@@ -148,6 +148,7 @@ export default async (ctx) => {
   const [implement] = project.fakes.readLog().filter((call) => call.cli === 'claude' && /^# Task/m.test(call.prompt));
   const argv = implement!.argv;
   assert.deepEqual(argv.slice(argv.indexOf('--allowedTools'), argv.indexOf('--permission-mode') + 2), ['--allowedTools', 'Bash(npm test *)', '--permission-mode', 'acceptEdits']);
+  assert.match(implement!.prompt, /You may run the project's own commands without asking: `npm test`/);
   await noProcessesLeft('allow');
 });
 
