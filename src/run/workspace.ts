@@ -14,8 +14,9 @@ import { cleanupRun } from '../git/cleanup.js';
 import { SetupError, SlotPool, type Slot } from '../git/slots.js';
 import { learnProject } from '../learn/learn.js';
 import { renderIntelligence } from '../learn/render.js';
-import type { ProjectIntelligence } from '../learn/types.js';
+import type { FoundCommand, ProjectIntelligence } from '../learn/types.js';
 import { UserError } from '../util/errors.js';
+import { agentCommands } from './agent-commands.js';
 import { describeMissing, missingPrograms, overrideKeys, projectCommands, type ProjectCommand } from './project-commands.js';
 
 export interface RepoWorkspace {
@@ -24,6 +25,8 @@ export interface RepoWorkspace {
   pool: SlotPool;
   testCommand: string | null;
   setupCommand: string | null;
+  /** The project's own commands its agents may run without asking (their CLI's allow-list). */
+  agentCommands: FoundCommand[];
   protected: ProtectedSpec;
   intelligence: ProjectIntelligence;
   /** Rendered PROJECT-INTELLIGENCE.md text (the user's own file when it exists). */
@@ -87,7 +90,10 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
     // The first slots of the run: nothing is spent yet, and every task would fail the same way.
     throw await setupRefused(o, commands.setup!, error, pool, resumed ? null : integration.branch);
   }
-  return { repo: o.repo, integration, pool, testCommand, setupCommand, protected: spec, intelligence, intelligenceText, scratch, baseline };
+  return {
+    repo: o.repo, integration, pool, testCommand, setupCommand, agentCommands: agentCommands(testCommand, intelligence), protected: spec,
+    intelligence, intelligenceText, scratch, baseline,
+  };
 }
 
 /**
