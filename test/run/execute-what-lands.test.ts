@@ -113,7 +113,7 @@ export default async (ctx) => {
   assert.match(result.stdout, /bad .*escalated.*add adds two numbers/, 'the summary names the broken test');
 
   const review = project.fakes.readLog().find((c) => c.cli === 'codex' && /# Review of task good/.test(c.prompt));
-  assert.match(review?.prompt ?? '', /## Note: this change edits `\.gitignore`/, 'the critic is told the change edits .gitignore');
+  assert.match(review?.prompt ?? '', /## Look closely\n- This change edits \.gitignore\..*\n- Files it starts ignoring are never committed, merged or tested/, 'the critic is told the change edits .gitignore');
 
   // The merged work is on main when the run lands what merged (loop.land: merged), else on the integration branch.
   const holder = refExists(project.dir, 'loop/legacy/integration') ? 'loop/legacy/integration' : 'main';
