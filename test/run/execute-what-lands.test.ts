@@ -2,8 +2,8 @@
  * The gate tests exactly what would land (issue 9), end to end through `loop run --execute` with
  * the fake CLIs: an agent whose change only works because of a file in an ignored folder is
  * repaired, then escalated with "module not found" evidence, and a clean export of the branch
- * stays green; in a repository with one failing legacy test a good task merges while a task that
- * breaks a passing test does not, the story naming the broken test.
+ * stays green; in a repository with one failing legacy test a good task merges and lands while a
+ * task that breaks a passing test does not, the story naming the broken test.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,7 +71,7 @@ export default async (ctx) => {
   await noProcessesLeft('ignored');
 });
 
-test('with one failing legacy test, a good task (which also edits .gitignore) merges while a task that breaks a passing test does not, its story naming the test', async (t) => {
+test('with one failing legacy test, a good task (which also edits .gitignore) merges and lands while a task that breaks a passing test does not, its story naming the test', async (t) => {
   const legacy = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\n\ntest('legacy rounding', () => {\n  assert.equal(0.1 + 0.2, 0.3);\n});\n";
   const project = sandboxProject(t, { config: seedTeam({ maxRepairs: 0 }), files: { '.gitignore': 'node_modules/\n' }, userEdits: null });
   execFileSync('sh', ['-c', `mkdir -p test && cat > test/legacy.test.js`], { cwd: project.dir, input: legacy });
@@ -115,9 +115,12 @@ export default async (ctx) => {
   const review = project.fakes.readLog().find((c) => c.cli === 'codex' && /# Review of task good/.test(c.prompt));
   assert.match(review?.prompt ?? '', /## Look closely\n- This change edits \.gitignore\..*\n- Files it starts ignoring are never committed, merged or tested/, 'the critic is told the change edits .gitignore');
 
-  // The merged work is on main when the run lands what merged (loop.land: merged), else on the integration branch.
-  const holder = refExists(project.dir, 'loop/legacy/integration') ? 'loop/legacy/integration' : 'main';
-  const math = git(project.dir, ['show', `${holder}:math.js`]);
+  // what merged lands even though a task escalated (loop.land: merged, the default)
+  const landed = ofType(events, 'run.landed')[0]!;
+  assert.equal(landed['fastForwarded'], true, JSON.stringify(landed));
+  assert.deepEqual(landed['tasks'], ['good']);
+  assert.match(result.stdout, /landed: main fast-forwarded to \w+ in \S+ \(good\)/);
+  const math = git(project.dir, ['show', 'main:math.js']);
   assert.match(math, /function subtract/);
   assert.doesNotMatch(math, /function multiply/);
   assert.match(math, /return a \+ b;/);
