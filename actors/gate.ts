@@ -73,6 +73,7 @@ interface Target {
   workdir: string;
   checkout: boolean;
 }
+
 export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
   type Tested = { kind: 'run'; run: O } | { kind: 'setup-failed'; summary: string; evidence: string };
   return defineActor({
