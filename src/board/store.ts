@@ -67,10 +67,8 @@ export function readBoard(file: string): BoardRead {
 /** Single writer of one board. Not safe to share across processes: only the board actor owns one. */
 export class BoardWriter {
   readonly #file: string;
-  readonly #costsFile: string;
   readonly #now: () => number;
-  #fd: number;
-  #costsFd: number;
+  readonly #files: BoardFiles;
   #seq: number;
   #lastTs = 0;
   /** Events by idempotency key, including those a previous writer of this board wrote. */
@@ -78,16 +76,11 @@ export class BoardWriter {
 
   constructor(options: { eventsFile: string; costsFile: string; now?: () => number }) {
     this.#file = options.eventsFile;
-    this.#costsFile = options.costsFile;
     this.#now = options.now ?? Date.now;
-    mkdirSync(dirname(this.#file), { recursive: true });
     const existing = readBoard(this.#file);
     this.#seq = existing.events.reduce((max, e) => Math.max(max, e.seq), 0);
     for (const event of existing.events) if (event.key !== undefined) this.#byKey.set(event.key, event);
-    this.#fd = openSync(this.#file, 'a');
-    this.#costsFd = openSync(this.#costsFile, 'a');
-    terminateTornLine(this.#fd, this.#file);
-    terminateTornLine(this.#costsFd, this.#costsFile);
+    this.#files = new BoardFiles(this.#file, options.costsFile);
   }
 
   get lastSeq(): number {
@@ -105,15 +98,41 @@ export class BoardWriter {
     const ts = Math.max(this.#now(), this.#lastTs);
     const candidate = { ...draft, v: BOARD_EVENT_VERSION, seq: this.#seq + 1, ts, ...(key === undefined ? {} : { key }) };
     const event = v.parse(BoardEventSchema, candidate);
-    writeLine(this.#fd, JSON.stringify(event));
+    this.#files.write(event);
     this.#seq = event.seq;
     this.#lastTs = ts;
     if (key !== undefined) this.#byKey.set(key, event);
+    return event;
+  }
+
+  close(): void {
+    this.#files.close();
+  }
+}
+
+/**
+ * The two append-only files of a board, `events.jsonl` and `costs.jsonl`: the local board's own
+ * storage, and the mirror of a board kept on JetStream. Every line is one write() then fdatasync.
+ */
+export class BoardFiles {
+  readonly #fd: number;
+  readonly #costsFd: number;
+
+  constructor(eventsFile: string, costsFile: string) {
+    mkdirSync(dirname(eventsFile), { recursive: true });
+    this.#fd = openSync(eventsFile, 'a');
+    this.#costsFd = openSync(costsFile, 'a');
+    terminateTornLine(this.#fd, eventsFile);
+    terminateTornLine(this.#costsFd, costsFile);
+  }
+
+  /** Appends a stored event, and its line in costs.jsonl when it is a cost. */
+  write(event: BoardEvent): void {
+    writeLine(this.#fd, JSON.stringify(event));
     if (event.type === 'cost.recorded') {
       const { type: _type, v: _v, key: _key, ...cost } = event;
       writeLine(this.#costsFd, JSON.stringify(cost));
     }
-    return event;
   }
 
   close(): void {
