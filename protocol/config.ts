@@ -153,6 +153,29 @@ export const BackoffSchema = v.strictObject({
 export const LAND_POLICIES = ['merged', 'all', 'none', 'pr'] as const;
 export type LandPolicy = (typeof LAND_POLICIES)[number];
 
+/** Where the board lives: `local` (a JSONL file, no server) or `nats` (a JetStream stream plus that file as a mirror). */
+export const ENGINES = ['local', 'nats'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const NatsTlsSchema = v.strictObject({
+  /** CA certificate (PEM) the server's certificate must chain to. */
+  ca: v.optional(NonEmptyString),
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert: v.optional(NonEmptyString),
+  key: v.optional(NonEmptyString),
+});
+
+/** How to reach the NATS server of `loop.engine: nats`. File paths: absolute, `~/…`, or relative to the config's folder. */
+export const NatsSchema = v.strictObject({
+  /** `nats://host:port` (or `tls://…`); several servers separated by commas. */
+  url: NonEmptyString,
+  /** A file holding an nkey seed (`loop nats setup` writes `supervisor.nk`). */
+  nkey: v.optional(NonEmptyString),
+  /** A `.creds` file (JWT and seed) of an operator-mode server. */
+  creds: v.optional(NonEmptyString),
+  tls: v.optional(NatsTlsSchema),
+});
+export type NatsSettings = v.InferOutput<typeof NatsSchema>;
 export const LoopSchema = v.strictObject({
   /** Role whose provider turns the goal into tasks. */
   planner: v.optional(v.string()),
@@ -183,6 +206,9 @@ export const LoopSchema = v.strictObject({
    * a pull request with `gh`.
    */
   land: v.optional(v.picklist(LAND_POLICIES), 'merged'),
+  /** `local`: the board is a JSONL file; `nats`: a JetStream stream on `loop.nats`, mirrored to that file. */
+  engine: v.optional(v.picklist(ENGINES), 'local'),
+  nats: v.optional(NatsSchema),
 });
 export type LoopSettings = v.InferOutput<typeof LoopSchema>;
 
