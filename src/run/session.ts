@@ -16,6 +16,7 @@ import { printArgvPreview } from './argv-preview.js';
 import { bridge } from './bridge.js';
 import { recoverInFlight } from './recover.js';
 import { BoardClient } from './board-client.js';
+import { localEngine, type RunEngine } from './engine.js';
 import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
@@ -42,6 +43,8 @@ export interface SessionOptions {
   plan: Plan | null;
   /** Events already on the board (resume). */
   existing: BoardEvent[];
+  /** Where the board lives (`loop.engine`), opened (and closed) by the command; default: the local JSONL board. */
+  engine?: RunEngine;
   json: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -58,7 +61,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
     const sim = provider.config.type === 'sim' ? effectiveSim(provider.config.sim, provider.key, process.env) : null;
     return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
   });
-  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
+  const engine = o.engine ?? localEngine(o.paths);
+  if (engine.kind !== config.loop.engine) throw new Error(`the run was opened on the ${engine.kind} engine but the config says ${config.loop.engine}`);
+  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles, board: engine.board }));
   const board = new BoardClient(supervisor, o.existing, o.paths.events);
   board.on((event, view) => {
     const line = formatEvent(event, view);

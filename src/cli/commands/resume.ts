@@ -2,15 +2,17 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
 import { readBoard, formatBoardProblem } from '../../board/store.js';
 import { foldBoard } from '../../board/fold.js';
 import { TERMINAL } from '../../board/transitions.js';
 import { teamDrift, teamFingerprint } from '../../run/team-drift.js';
 import { UserError } from '../../util/errors.js';
-import { runPaths } from '../../util/paths.js';
+import { runPaths, type RunPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
+import { openRunEngine, type RunEngine } from '../../run/engine.js';
+import type { RunJson } from '../../../protocol/index.js';
 import { preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
 import { mkdirSync } from 'node:fs';
@@ -41,10 +43,23 @@ export class ResumeCommand extends LoopCommand {
     if (problem) throw new UserError(`run id "${this.runId}": ${problem}`);
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
     const paths = runPaths(loaded.dir, this.runId);
-    if (!existsSync(paths.events)) throw new UserError(`no run "${this.runId}" in ${paths.dir}; \`loop runs\` lists the runs`);
     const run = readRunJson(paths.runJson);
     if (run && run.status === 'running' && run.pid !== process.pid && isAlive(run.pid)) {
       throw new UserError(`run ${this.runId} is still running (supervisor pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
+    }
+    // nats: refuses when another supervisor answers for the run, and rebuilds the mirror from the stream.
+    const engine = await openRunEngine({ loaded, runId: this.runId, paths, purpose: 'resume', say: (line) => this.context.stderr.write(`${line}\n`) });
+    try {
+      return await this.resume(loaded, paths, run, engine);
+    } finally {
+      await engine.close();
+    }
+  }
+
+  private async resume(loaded: LoadedConfig, paths: RunPaths, run: RunJson | null, engine: RunEngine): Promise<number> {
+    if (!existsSync(paths.events)) {
+      const where = engine.kind === 'nats' ? `${paths.dir} nor on the NATS server` : paths.dir;
+      throw new UserError(`no run "${this.runId}" in ${where}; \`loop runs\` lists the runs`);
     }
     const read = readBoard(paths.events);
     for (const p of read.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
@@ -66,6 +81,6 @@ export class ResumeCommand extends LoopCommand {
     }
     await preflight(loaded, started.mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
-    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, engine, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

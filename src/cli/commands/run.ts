@@ -5,6 +5,8 @@ import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { openRunEngine } from '../../run/engine.js';
+import { runPaths } from '../../util/paths.js';
 
 export class RunCommand extends LoopCommand {
   static override paths = [['run']];
@@ -40,7 +42,13 @@ export class RunCommand extends LoopCommand {
     const plan = readPlanFile(loaded, this.plan, cwd);
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
-    const paths = makeRunFolders(loaded, runId);
-    return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    // The engine may refuse the run id (taken on the server) before any folder is made for it.
+    const engine = await openRunEngine({ loaded, runId, paths: runPaths(loaded.dir, runId), purpose: 'new', say: (line) => this.context.stderr.write(`${line}\n`) });
+    try {
+      const paths = makeRunFolders(loaded, runId);
+      return await runSession({ loaded, runId, paths, mode, goal, plan, existing: [], engine, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    } finally {
+      await engine.close();
+    }
   }
 }
