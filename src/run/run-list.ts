@@ -1,6 +1,6 @@
 /** The runs beside a config, each summarised from its run.json and board fold. */
 import { existsSync, readdirSync } from 'node:fs';
-import { foldBoard } from '../board/fold.js';
+import { loadBoard } from '../board/replay.js';
 import { readBoard } from '../board/store.js';
 import { runPaths, runsDir } from '../util/paths.js';
 import { isAlive, readRunJson } from './run-json.js';
@@ -28,12 +28,16 @@ export function listRuns(configDir: string): RunListing[] {
     const paths = runPaths(configDir, runId);
     if (!existsSync(paths.events) && !existsSync(paths.runJson)) continue;
     const run = readRunJson(paths.runJson);
-    const board = readBoard(paths.events);
     let view;
+    let problems = 0;
     try {
-      view = foldBoard(board.events);
+      const board = loadBoard(paths.events);
+      view = board.view;
+      problems = board.problems.length;
     } catch {
+      // An illegal transition on the board: the listing still shows what run.json says.
       view = null;
+      problems = readBoard(paths.events).problems.length;
     }
     const tasks = view ? view.order.map((id) => view.tasks[id]!) : [];
     const status = run?.status === 'running' && !isAlive(run.pid) ? 'crashed' : run?.status ?? view?.status ?? 'unknown';
@@ -48,7 +52,7 @@ export function listRuns(configDir: string): RunListing[] {
       budgetUsd: view?.budgetUsd ?? null,
       startedAt: run?.startedAt ?? view?.startedAt ?? null,
       endedAt: run?.endedAt ?? null,
-      problems: board.problems.length,
+      problems,
     });
   }
   return out.sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));

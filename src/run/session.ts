@@ -6,7 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { BoardEvent, Plan } from '../../protocol/index.js';
+import type { Plan } from '../../protocol/index.js';
+import { SnapshotKeeper, type LoadedBoard } from '../board/replay.js';
+import { emptyRunView } from '../board/view.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { BudgetTracker } from '../budget/tracker.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -39,8 +41,8 @@ export interface SessionOptions {
   mode: 'dry-run' | 'execute';
   goal: string;
   plan: Plan | null;
-  /** Events already on the board (resume). */
-  existing: BoardEvent[];
+  /** The board as it was on disk (resume), else null for a new run. */
+  existing: LoadedBoard | null;
   json: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -48,7 +50,7 @@ export interface SessionOptions {
 
 export async function runSession(o: SessionOptions): Promise<number> {
   const started = Date.now();
-  const resume = o.existing.length > 0;
+  const resume = o.existing !== null;
   const stop = new AbortController();
   const say = (line: string): void => void (o.json ? o.stderr : o.stdout).write(`${line}\n`);
   const config = o.loaded.config;
@@ -58,10 +60,12 @@ export async function runSession(o: SessionOptions): Promise<number> {
     return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
   });
   const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
-  const board = new BoardClient(supervisor, o.existing, o.paths.events);
+  const board = new BoardClient(supervisor, o.existing?.view ?? emptyRunView(), o.paths.events);
+  const snapshots = new SnapshotKeeper(o.paths.events, board.view, o.existing?.problems ?? []);
   board.on((event, view) => {
     const line = formatEvent(event, view);
     if (line) say(line);
+    snapshots.folded();
   });
 
   let conductor: Conductor | null = null;
@@ -172,6 +176,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   } finally {
     await supervisor.stop('run finished');
   }
+  snapshots.close();
   writeRunJson(o.paths.runJson, {
     runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: outcome.status,
     pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,

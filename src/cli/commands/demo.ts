@@ -45,7 +45,7 @@ export class DemoCommand extends LoopCommand {
     const loaded = await loadConfig({ cwd: target, configFile: join(target, 'loop.sim.yaml') });
     await preflight(loaded, 'execute', false);
     const paths = makeRunFolders(loaded, 'demo');
-    const code = await runSession({ loaded, runId: 'demo', paths, mode: 'execute', goal: this.goal, plan: null, existing: [], json: false, stdout: this.context.stdout, stderr: this.context.stderr });
+    const code = await runSession({ loaded, runId: 'demo', paths, mode: 'execute', goal: this.goal, plan: null, existing: null, json: false, stdout: this.context.stdout, stderr: this.context.stderr });
     this.context.stdout.write(`\nlook at it: git -C ${target} log --oneline --graph --all    board: ${paths.events}\n`);
     return code;
   }

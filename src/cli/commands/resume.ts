@@ -4,7 +4,8 @@ import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
 import { loadConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
-import { readBoard, formatBoardProblem } from '../../board/store.js';
+import { formatBoardProblem } from '../../board/store.js';
+import { loadBoard } from '../../board/replay.js';
 import { UserError } from '../../util/errors.js';
 import { runPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
@@ -42,17 +43,16 @@ export class ResumeCommand extends LoopCommand {
     if (run && run.status === 'running' && run.pid !== process.pid && isAlive(run.pid)) {
       throw new UserError(`run ${this.runId} is still running (supervisor pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
     }
-    const read = readBoard(paths.events);
-    for (const p of read.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
-    const started = read.events.find((e) => e.type === 'run.started');
-    if (!started || started.type !== 'run.started') throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
-    const finished = [...read.events].reverse().find((e) => e.type === 'run.finished' || e.type === 'run.resumed');
-    if (finished?.type === 'run.finished' && finished.status === 'merged') {
-      this.context.stdout.write(`run ${this.runId} already finished: ${finished.reason}\n`);
+    const board = loadBoard(paths.events);
+    for (const p of board.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
+    const { mode, goal, status, reason } = board.view;
+    if (mode === undefined || goal === undefined) throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
+    if (status === 'merged') {
+      this.context.stdout.write(`run ${this.runId} already finished: ${reason ?? 'every task merged'}\n`);
       return 0;
     }
-    await preflight(loaded, started.mode, true);
+    await preflight(loaded, mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
-    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    return runSession({ loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

@@ -41,6 +41,6 @@ export class RunCommand extends LoopCommand {
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
-    return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    return runSession({ loaded, runId, paths, mode, goal, plan, existing: null, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

@@ -1,0 +1,125 @@
+/**
+ * The lines of `events.jsonl` as bytes: where each line starts and ends, its parsed event, and a
+ * cheap look at the fields the single writer puts first. Offsets are byte offsets into the file,
+ * so a snapshot can name the prefix it covers and hash exactly those bytes.
+ */
+import type { BoardEvent } from '../../protocol/board-events.js';
+import { upcastEvent } from '../../protocol/upcast.js';
+
+export interface BoardProblem {
+  file: string;
+  line: number;
+  message: string;
+  /** The last line, cut short: expected after a power loss, the rest of the board is fine. */
+  torn: boolean;
+}
+
+export interface BoardLines {
+  events: BoardEvent[];
+  /** Byte offset of each event's line, parallel to `events`. */
+  offsets: number[];
+  problems: BoardProblem[];
+  /** Lines seen, blank and bad ones included (the next line's number is `lines + 1`). */
+  lines: number;
+}
+
+const NEWLINE = 0x0a;
+
+/** Where the line of each event read from a board file starts, for events read with `remember`. */
+const lineStarts = new WeakMap<BoardEvent, number>();
+export const lineStartOf = (event: BoardEvent): number | undefined => lineStarts.get(event);
+
+/**
+ * Parses and upcasts every line of `bytes` from byte `from` on (a line boundary), numbering lines
+ * from `firstLine`. Never throws for a bad line: it becomes a problem with its line number.
+ */
+export function parseLines(bytes: Buffer, file: string, from = 0, firstLine = 1, remember = false): BoardLines {
+  const events: BoardEvent[] = [];
+  const offsets: number[] = [];
+  const problems: BoardProblem[] = [];
+  const endsClean = bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE;
+  let start = from;
+  let line = firstLine - 1;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
+    line += 1;
+    const lineStart = start;
+    const isLast = end >= bytes.length - 1;
+    start = end + 1;
+    const parsed = parseLine(bytes, lineStart, end);
+    if (parsed === null) continue;
+    if ('event' in parsed) {
+      events.push(parsed.event);
+      offsets.push(lineStart);
+      if (remember) lineStarts.set(parsed.event, lineStart);
+    } else {
+      problems.push({ file, line, message: parsed.problem, torn: parsed.problem === NOT_JSON && isLast && !endsClean });
+    }
+  }
+  return { events, offsets, problems, lines: line };
+}
+
+const NOT_JSON = 'not valid JSON';
+
+/** One line as an event, a problem, or null for a blank line. */
+export function parseLine(bytes: Buffer, start: number, end: number): { event: BoardEvent } | { problem: string } | null {
+  const raw = bytes.toString('utf8', start, end);
+  if (raw.trim() === '') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { problem: NOT_JSON };
+  }
+  const result = upcastEvent(json);
+  return result.ok ? { event: result.event } : { problem: result.message };
+}
+
+/** The event on the line that starts at `start` (which is known to hold a valid event). */
+export function eventAt(bytes: Buffer, start: number, file: string): BoardEvent {
+  let end = bytes.indexOf(NEWLINE, start);
+  if (end === -1) end = bytes.length;
+  const parsed = parseLine(bytes, start, end);
+  if (parsed === null || !('event' in parsed)) {
+    throw new Error(`${file}: no valid event at byte ${start} (${parsed === null ? 'blank line' : parsed.problem}); the board changed under its snapshot`);
+  }
+  lineStarts.set(parsed.event, start);
+  return parsed.event;
+}
+
+/**
+ * The writer stores `{"v":…,"seq":…,"ts":…,"type":"…","key":"…",…}` (schema order). Reading just
+ * that head finds seq and key without parsing the line; anything else (older or hand-written
+ * lines) returns null and the caller parses the line in full.
+ */
+const HEAD = /^\{"v":\d+,"seq":(\d+),"ts":-?[\d.e+]+,"type":"[a-z.-]+"(?:,"key":"([A-Za-z0-9_-]*)")?[,}]/;
+const HEAD_BYTES = 160;
+
+export interface LineHead {
+  seq: number;
+  key: string | undefined;
+  start: number;
+}
+
+/**
+ * Seq and idempotency key of every valid line of `bytes` up to `end`, cheaply: the head of a
+ * writer's line is matched, any other line is parsed and checked in full (bad lines are skipped).
+ */
+export function lineHeads(bytes: Buffer, end = bytes.length): LineHead[] {
+  const heads: LineHead[] = [];
+  let start = 0;
+  while (start < end) {
+    let stop = bytes.indexOf(NEWLINE, start);
+    if (stop === -1 || stop > end) stop = end;
+    const match = HEAD.exec(bytes.toString('latin1', start, Math.min(stop, start + HEAD_BYTES)));
+    if (match) {
+      heads.push({ seq: Number(match[1]), key: match[2], start });
+    } else {
+      const parsed = parseLine(bytes, start, stop);
+      if (parsed !== null && 'event' in parsed) heads.push({ seq: parsed.event.seq, key: parsed.event.key, start });
+    }
+    start = stop + 1;
+  }
+  return heads;
+}
