@@ -1,6 +1,6 @@
-/** Gate actor process: the generic gate policy wired to src/git (capture, tamper guard, tests, merge). */
+/** The gate actor's ports wired to src/git (capture, tamper guard, tests, merge); gate.ts loads them on first use. */
 import { join } from 'node:path';
-import { createGateActor } from '../../../actors/gate.js';
+import type { GatePorts } from '../../../actors/gate.js';
 import { captureWork } from '../../git/capture.js';
 import { git } from '../../git/git.js';
 import { detachOwnSlot } from '../../git/slot-reset.js';
@@ -15,7 +15,7 @@ const pointOwnSlot = async (workdir: string, sha: string): Promise<void> => {
   await detachOwnSlot(workdir, sha, join(loopHome(), 'worktrees'));
 };
 
-export default createGateActor({
+export const gatePorts: GatePorts = {
   async capture(workdir, baseSha, message) {
     const work = await captureWork(workdir, { baseSha, message });
     return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree };
@@ -41,4 +41,4 @@ export default createGateActor({
   },
   resolve: resolveSha,
   advance: advanceRef,
-});
+};
