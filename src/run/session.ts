@@ -22,6 +22,8 @@ import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
 import { obtainPlan } from './planning.js';
+import { forecastBeforeSpend, type BudgetQuestion } from './forecast-step.js';
+import { EXIT } from '../util/exit-codes.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
 import { writeSystemPrompts } from './prepare.js';
@@ -44,6 +46,8 @@ export interface SessionOptions {
   /** The board as it was on disk (resume), else null for a new run. */
   existing: LoadedBoard | null;
   json: boolean;
+  /** What to do when the forecast passes the budget (new runs); default: never ask. */
+  budgetQuestion?: BudgetQuestion;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
@@ -94,6 +98,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let outcome: RunOutcome | null = null;
+  /** The user answered no when the forecast passed the budget: nothing was dispatched. */
+  let declined = false;
   let bug: string | null = null;
   /** A user's mistake found while preparing (e.g. a detached HEAD): one line, exit 2, nothing spent. */
   let mistake: UserError | null = null;
@@ -145,7 +151,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
       if (planned && o.mode === 'dry-run') printArgvPreview(rt, say);
     }
-    if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
+    if (!resume && board.view.order.length > 0 && !stop.signal.aborted) {
+      declined = !(await forecastBeforeSpend(rt, say, o.budgetQuestion ?? { yes: false, ask: null }));
+    }
+    if (!declined && (board.view.planFailure === undefined || board.view.order.length > 0)) await conductor.drive();
     await board.flush();
     await Promise.all([...recording]);
   } catch (error) {
@@ -164,7 +173,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   try {
     outcome = mistake
       ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
-      : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
+      : declined
+        ? { status: 'interrupted', exitCode: EXIT.interrupted, reason: `not started: the forecast passes the budget; \`loop resume ${o.runId}\` starts it` }
+        : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
     if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
     if (workspaces.size > 0 && bug === null && mistake === null) {
       await landAndClean({ runId: o.runId, view: board.view, outcome, workspaces: workspaces.values(), append: (d) => board.append(d), log: say });

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { terminalQuestion } from '../ask.js';
 
 export class RunCommand extends LoopCommand {
   static override paths = [['run']];
@@ -14,6 +15,8 @@ export class RunCommand extends LoopCommand {
       Plans the goal into tasks (or takes them from --plan), runs each task's agent in its own git worktree, verifies the change with the project's tests and an independent critic, and merges green work through a merge queue. One line is printed per state change, then a summary table.
 
       Without --execute this is a dry-run: every agent is the built-in \`sim\` agent, no provider CLI is started, nothing is spent and no file is touched; the plan and the exact command line each real provider would get are printed.
+
+      Before the first task starts, a forecast for --execute is printed: the plan's critical path, the expected wall time and a cost range, from the durations and token counts of earlier --execute runs in this folder and the price table ("no history yet" otherwise). When its upper bound passes budgetUsd, --execute asks on a terminal before spending (--yes skips the question); without a terminal it says so and starts.
 
       Exit codes: 0 every task merged · 1 the run ended with escalated tasks · 2 usage or config error · 3 budget exhausted · 4 stopped (Ctrl-C) · 5 internal error.
     `,
@@ -30,6 +33,7 @@ export class RunCommand extends LoopCommand {
   plan = Option.String('--plan', { description: 'YAML or JSON plan file: {tasks: [{id, title, role, dependsOn, acceptance, files}]}' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
+  yes = Option.Boolean('--yes', false, { description: 'start even when the forecast\'s upper bound passes budgetUsd, without asking' });
 
   async run(): Promise<number> {
     const goal = this.goal.trim();
@@ -41,6 +45,10 @@ export class RunCommand extends LoopCommand {
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
-    return runSession({ loaded, runId, paths, mode, goal, plan, existing: null, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    return runSession({
+      loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
+      budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
+      stdout: this.context.stdout, stderr: this.context.stderr,
+    });
   }
 }
