@@ -4,7 +4,9 @@
  * 8) at each size, through the real CLI. Per task: wall time of the whole `loop run` process and
  * CPU time of it and everything it started (actors, git), from this process's reaped-children
  * counters. Dry-run by default (no git); `--git` adds --execute runs on a generated 200-file
- * repository. A flat curve means nothing in a run costs more per task as the plan grows.
+ * repository. A flat curve means nothing in a run costs more per task as the plan grows; the
+ * marginal CPU per task (between two sizes, so the fixed start-up cost drops out) is the cleanest
+ * reading of it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,12 +67,19 @@ const figures: Figure[] = [];
 for (const [git, list] of [[false, sizes('--sizes', [10, 100, 1000])], [true, sizes('--git', [])]] as const) {
   const mode = git ? '--execute, 200 files' : 'dry-run';
   const perTask: number[] = [];
+  const cpu: number[] = [];
   for (const tasks of list) {
     const { wallMs, cpuMs, makespanMs } = await measure(tasks, git);
     perTask.push(makespanMs / tasks);
+    cpu.push(cpuMs);
     figures.push(emit({ name: `${tasks} tasks (${mode}): first dispatch → last merge, per task`, value: makespanMs / tasks, unit: 'ms', samples: tasks }));
     figures.push(emit({ name: `${tasks} tasks (${mode}): whole process wall, per task`, value: wallMs / tasks, unit: 'ms', samples: tasks }));
     figures.push(emit({ name: `${tasks} tasks (${mode}): CPU of loop and all it started, per task`, value: cpuMs / tasks, unit: 'ms', samples: tasks }));
+  }
+  const marginal = list.slice(1).map((n, i) => (cpu[i + 1]! - cpu[i]!) / (n - list[i]!));
+  marginal.forEach((value, i) => figures.push(emit({ name: `${mode}: marginal CPU per task from ${list[i]} to ${list[i + 1]} tasks`, value, unit: 'ms' })));
+  if (marginal.length > 1) {
+    figures.push(emit({ name: `${mode}: marginal CPU per task, last ÷ first step (flat = 1)`, value: marginal.at(-1)! / marginal[0]!, unit: '×', target: 1.25, kind: 'max' }));
   }
   if (perTask.length > 1) {
     figures.push(emit({ name: `${mode}: per-task makespan at ${list.at(-1)} ÷ at ${list[0]} tasks (flat = 1)`, value: perTask.at(-1)! / perTask[0]!, unit: '×', target: 1.25, kind: 'max' }));
