@@ -9,19 +9,14 @@
  * reading of it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { reapedChildrenCpuMs } from '../src/bench/proc-sample.js';
 import { emit, readEvents, runLoop, scratch, simBenchConfig, table, timings, writePlanFile, type Figure } from './lib.js';
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.test', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.test' };
 
-/** CPU ms of this process's reaped children (user + system), from /proc/self/stat. */
-function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[13]) + Number(fields[14]); // cutime, cstime
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
+const childrenCpuMs = (): number => reapedChildrenCpuMs() ?? Number.NaN;
 
 function generatedRepo(files: number): string {
   const dir = scratch('loop-bench-scale-repo-');
