@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { resolveSha, repoInfo } from '../git/repo.js';
 import { SlotPool, type Slot } from '../git/slots.js';
-import { runTests } from '../git/test-runner.js';
+import { runTests } from '../gate/test-runner.js';
 import { learnProject } from '../learn/learn.js';
 import { slotSetup } from '../run/workspace.js';
 import { UserError } from '../util/errors.js';

@@ -1,7 +1,7 @@
 /**
- * Gate actor process: the generic gate policy wired to src/git. Git, the tamper rules and the test
- * runner are imported by the first request that uses them (a dry-run never does), so the gate is
- * ready without loading them.
+ * Gate actor process: the generic gate policy wired to src/gate (tamper guard, tests) and src/git
+ * (capture, merge). Git, the tamper rules and the test runner are imported by the first request
+ * that uses them (a dry-run never does), so the gate is ready without loading them.
  */
 import { createGateActor } from '../../../actors/gate.js';
 import { lazyPorts } from '../../../actors/lazy-ports.js';
