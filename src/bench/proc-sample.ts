@@ -49,15 +49,21 @@ const isActor = (pid: number): boolean => {
   }
 };
 
-/** Samples `pid`'s tree until `stop()`; the last reading of each process is kept. */
+/** Every figure only grows, so the larger of two readings is the later truth (a zombie reads as 0 MB). */
+const latest = (before: ProcessUse | null | undefined, now: ProcessUse | null): ProcessUse | null => {
+  if (!before || !now) return now ?? before ?? null;
+  return { cpuMs: Math.max(before.cpuMs, now.cpuMs), childrenCpuMs: Math.max(before.childrenCpuMs, now.childrenCpuMs), peakRssMb: Math.max(before.peakRssMb, now.peakRssMb) };
+};
+
+/** Samples `pid`'s tree until `stop()`. */
 export function sampleTree(pid: number, everyMs = 200): { stop(): TreeUse } {
   const use: TreeUse = { supervisor: null, actors: new Map() };
   if (!existsSync('/proc/self/stat')) return { stop: () => use };
   const sample = (): void => {
-    use.supervisor = readUse(pid) ?? use.supervisor;
+    use.supervisor = latest(use.supervisor, readUse(pid));
     for (const child of childrenOf(pid)) {
       if (!use.actors.has(child) && !isActor(child)) continue;
-      const reading = readUse(child);
+      const reading = latest(use.actors.get(child), readUse(child));
       if (reading) use.actors.set(child, reading);
     }
   };
