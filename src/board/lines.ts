@@ -25,34 +25,36 @@ export interface BoardLines {
 
 const NEWLINE = 0x0a;
 
-/** Where the line of each event read from a board file starts, for events read with `remember`. */
-const lineStarts = new WeakMap<BoardEvent, number>();
-export const lineStartOf = (event: BoardEvent): number | undefined => lineStarts.get(event);
-
 /**
  * Parses and upcasts every line of `bytes` from byte `from` on (a line boundary), numbering lines
  * from `firstLine`. Never throws for a bad line: it becomes a problem with its line number.
  */
-export function parseLines(bytes: Buffer, file: string, from = 0, firstLine = 1, remember = false): BoardLines {
+export function parseLines(bytes: Buffer, file: string, from = 0, firstLine = 1): BoardLines {
   const events: BoardEvent[] = [];
   const offsets: number[] = [];
   const problems: BoardProblem[] = [];
-  const endsClean = bytes.length === 0 || bytes[bytes.length - 1] === NEWLINE;
-  let start = from;
+  // One decode of the whole text; byte offsets equal text offsets while the text is plain ASCII,
+  // and are counted line by line otherwise.
+  const text = bytes.toString('utf8', from);
+  const ascii = text.length === bytes.length - from;
+  const endsClean = text.length === 0 || text.endsWith('\n');
+  let start = 0;
+  let byte = from;
   let line = firstLine - 1;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(NEWLINE, start);
-    if (end === -1) end = bytes.length;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
     line += 1;
-    const lineStart = start;
-    const isLast = end >= bytes.length - 1;
+    const raw = text.slice(start, end);
+    const lineByte = ascii ? from + start : byte;
+    if (!ascii) byte += Buffer.byteLength(raw) + 1;
+    const isLast = end >= text.length - 1;
     start = end + 1;
-    const parsed = parseLine(bytes, lineStart, end);
+    const parsed = parseText(raw);
     if (parsed === null) continue;
     if ('event' in parsed) {
       events.push(parsed.event);
-      offsets.push(lineStart);
-      if (remember) lineStarts.set(parsed.event, lineStart);
+      offsets.push(lineByte);
     } else {
       problems.push({ file, line, message: parsed.problem, torn: parsed.problem === NOT_JSON && isLast && !endsClean });
     }
@@ -64,7 +66,10 @@ const NOT_JSON = 'not valid JSON';
 
 /** One line as an event, a problem, or null for a blank line. */
 export function parseLine(bytes: Buffer, start: number, end: number): { event: BoardEvent } | { problem: string } | null {
-  const raw = bytes.toString('utf8', start, end);
+  return parseText(bytes.toString('utf8', start, end));
+}
+
+function parseText(raw: string): { event: BoardEvent } | { problem: string } | null {
   if (raw.trim() === '') return null;
   let json: unknown;
   try {
@@ -84,7 +89,6 @@ export function eventAt(bytes: Buffer, start: number, file: string): BoardEvent 
   if (parsed === null || !('event' in parsed)) {
     throw new Error(`${file}: no valid event at byte ${start} (${parsed === null ? 'blank line' : parsed.problem}); the board changed under its snapshot`);
   }
-  lineStarts.set(parsed.event, start);
   return parsed.event;
 }
 
@@ -103,12 +107,12 @@ export interface LineHead {
 }
 
 /**
- * Seq and idempotency key of every valid line of `bytes` up to `end`, cheaply: the head of a
+ * Seq and idempotency key of every valid line of `bytes` from `from` up to `end`, cheaply: the head of a
  * writer's line is matched, any other line is parsed and checked in full (bad lines are skipped).
  */
-export function lineHeads(bytes: Buffer, end = bytes.length): LineHead[] {
+export function lineHeads(bytes: Buffer, end = bytes.length, from = 0): LineHead[] {
   const heads: LineHead[] = [];
-  let start = 0;
+  let start = from;
   while (start < end) {
     let stop = bytes.indexOf(NEWLINE, start);
     if (stop === -1 || stop > end) stop = end;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { BoardEvent } from '../../protocol/board-events.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { applyEvent, foldBoard } from './fold.js';
-import { lineHeads, lineStartOf, parseLines, type BoardProblem } from './lines.js';
+import { lineHeads, parseLines, type BoardProblem } from './lines.js';
 import { decodeSnapshot, encodeSnapshot, hashPrefix } from './snapshot.js';
 import type { RunView } from './view.js';
 
@@ -45,7 +45,7 @@ export function loadBoard(eventsFile: string, options: { writeSnapshot?: boolean
       snapshot = `ignored (${decoded.reason})`;
     }
   }
-  const tail = parseLines(bytes, eventsFile, start?.bytes ?? 0, (start?.lines ?? 0) + 1, true);
+  const tail = parseLines(bytes, eventsFile, start?.bytes ?? 0, (start?.lines ?? 0) + 1);
   let view: RunView;
   if (start) {
     view = start.view;
@@ -54,29 +54,28 @@ export function loadBoard(eventsFile: string, options: { writeSnapshot?: boolean
     view = foldBoard(tail.events);
   }
   const problems = [...(start?.problems ?? []), ...tail.problems];
-  if ((options.writeSnapshot ?? true) && tail.events.length >= SNAPSHOT_AFTER_EVENTS) saveSnapshot(eventsFile, view, problems, bytes, tail.offsets.at(-1));
+  if ((options.writeSnapshot ?? true) && tail.events.length >= SNAPSHOT_AFTER_EVENTS) saveSnapshot(eventsFile, view, problems, { bytes });
   return { view, problems, folded: tail.events.length, snapshot };
 }
 
 /**
  * Writes the snapshot of `view` (folded from `eventsFile` up to `view.lastSeq`, possibly read
- * moments ago as `bytes`, the line of `view.lastSeq` starting at `lastLineStart` when known).
- * `problems` are the bad lines known before that seq. Best effort: it is a cache, so a failure
+ * moments ago as `bytes`). `problems` are the bad lines known before that seq; `index` carries
+ * the lines already looked at from one save to the next. Best effort: it is a cache, so a failure
  * returns false and changes nothing.
  */
-export function saveSnapshot(eventsFile: string, view: RunView, problems: readonly BoardProblem[], bytes?: Buffer, lastLineStart?: number): boolean {
+export function saveSnapshot(eventsFile: string, view: RunView, problems: readonly BoardProblem[], options: { bytes?: Buffer; index?: LineIndex } = {}): boolean {
   try {
     if (view.lastSeq === 0) return false;
-    const board = bytes ?? readFileSync(eventsFile);
-    // Events of a live run came over IPC, not from the file: find their lines by seq (once).
-    let bySeq: Map<number, number> | null = null;
-    const offsetBySeq = (seq: number): number | undefined => (bySeq ??= new Map(lineHeads(board).map((h) => [h.seq, h.start]))).get(seq);
+    const board = options.bytes ?? readFileSync(eventsFile);
+    const index = options.index ?? new LineIndex();
+    index.update(board);
     const offsetOf = (event: BoardEvent): number => {
-      const offset = lineStartOf(event) ?? offsetBySeq(event.seq);
+      const offset = index.startOf(event.seq);
       if (offset === undefined) throw new Error(`event #${event.seq} is not on the board`);
       return offset;
     };
-    const lastStart = lastLineStart ?? offsetBySeq(view.lastSeq);
+    const lastStart = index.startOf(view.lastSeq);
     if (lastStart === undefined) return false;
     const lineEnd = board.indexOf(0x0a, lastStart);
     if (lineEnd === -1) return false;
@@ -96,12 +95,31 @@ function countLines(bytes: Buffer, end: number): number {
   return count;
 }
 
+/** Where each seq's line starts, from a cheap look at each line's head; grows with the board. */
+export class LineIndex {
+  readonly #starts = new Map<number, number>();
+  #scanned = 0;
+
+  /** Looks at the complete lines added since the last update. */
+  update(board: Buffer): void {
+    const end = board.lastIndexOf(0x0a) + 1;
+    if (end <= this.#scanned) return;
+    for (const head of lineHeads(board, end, this.#scanned)) this.#starts.set(head.seq, head.start);
+    this.#scanned = end;
+  }
+
+  startOf(seq: number): number | undefined {
+    return this.#starts.get(seq);
+  }
+}
+
 /** Keeps a live run's snapshot fresh as its supervisor folds events: every `every` events, and at the end. */
 export class SnapshotKeeper {
   readonly #eventsFile: string;
   readonly #view: RunView;
   readonly #problems: readonly BoardProblem[];
   readonly #every: number;
+  readonly #index = new LineIndex();
   #savedAt: number;
 
   /** `problems`: bad lines found when the board was loaded (a live run appends only valid ones). */
@@ -122,6 +140,6 @@ export class SnapshotKeeper {
   }
 
   #save(): void {
-    if (saveSnapshot(this.#eventsFile, this.#view, this.#problems)) this.#savedAt = this.#view.lastSeq;
+    if (saveSnapshot(this.#eventsFile, this.#view, this.#problems, { index: this.#index })) this.#savedAt = this.#view.lastSeq;
   }
 }
