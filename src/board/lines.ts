@@ -1,7 +1,7 @@
 /**
- * The lines of `events.jsonl` as bytes: where each line starts and ends, its parsed event, and a
- * cheap look at the fields the single writer puts first. Offsets are byte offsets into the file,
- * so a snapshot can name the prefix it covers and hash exactly those bytes.
+ * The lines of `events.jsonl`: each one parsed into an event (or a problem with its line number),
+ * and a cheap look at the fields the single writer puts first with the byte offset of each line,
+ * so a snapshot can name the prefix it covers, hash exactly those bytes and find events again.
  */
 import type { BoardEvent } from '../../protocol/board-events.js';
 import { upcastEvent } from '../../protocol/upcast.js';
@@ -16,8 +16,6 @@ export interface BoardProblem {
 
 export interface BoardLines {
   events: BoardEvent[];
-  /** Byte offset of each event's line, parallel to `events`. */
-  offsets: number[];
   problems: BoardProblem[];
   /** Lines seen, blank and bad ones included (the next line's number is `lines + 1`). */
   lines: number;
@@ -31,35 +29,27 @@ const NEWLINE = 0x0a;
  */
 export function parseLines(bytes: Buffer, file: string, from = 0, firstLine = 1): BoardLines {
   const events: BoardEvent[] = [];
-  const offsets: number[] = [];
   const problems: BoardProblem[] = [];
-  // One decode of the whole text; byte offsets equal text offsets while the text is plain ASCII,
-  // and are counted line by line otherwise.
   const text = bytes.toString('utf8', from);
-  const ascii = text.length === bytes.length - from;
   const endsClean = text.length === 0 || text.endsWith('\n');
   let start = 0;
-  let byte = from;
   let line = firstLine - 1;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     line += 1;
     const raw = text.slice(start, end);
-    const lineByte = ascii ? from + start : byte;
-    if (!ascii) byte += Buffer.byteLength(raw) + 1;
     const isLast = end >= text.length - 1;
     start = end + 1;
     const parsed = parseText(raw);
     if (parsed === null) continue;
     if ('event' in parsed) {
       events.push(parsed.event);
-      offsets.push(lineByte);
     } else {
       problems.push({ file, line, message: parsed.problem, torn: parsed.problem === NOT_JSON && isLast && !endsClean });
     }
   }
-  return { events, offsets, problems, lines: line };
+  return { events, problems, lines: line };
 }
 
 const NOT_JSON = 'not valid JSON';

@@ -175,3 +175,17 @@ test('the writer reopens a board from line heads: seq goes on and an append retr
   writer.close();
   assert.equal(readBoard(file).events.length, 23);
 });
+
+test('offsets stay right after a line with a broken multi-byte character (a torn write that a later writer terminated)', (t) => {
+  const dir = tempDir(t);
+  const file = writeBoard(dir, [started, ...tasks(0, 1)]);
+  // Half of "é" (0xc3 0xa9), then the newline the next writer adds, then more events.
+  appendFileSync(file, Buffer.from([0x7b, 0x22, 0x78, 0x22, 0x3a, 0x22, 0xc3, 0x0a]));
+  const writer = new BoardWriter({ eventsFile: file, costsFile: join(dir, 'costs.jsonl') });
+  for (const draft of tasks(1, 3)) writer.append(draft);
+  writer.close();
+  assert.equal(saveSnapshot(file, loadBoard(file, { writeSnapshot: false }).view, readBoard(file).problems), true);
+  const loaded = loadBoard(file, { writeSnapshot: false });
+  assert.equal(loaded.snapshot, 'used');
+  assert.deepEqual(loaded.view, fullFold(file), 'every history read back from the right line');
+});
