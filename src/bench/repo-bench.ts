@@ -14,7 +14,7 @@ import { resolveSha, repoInfo } from '../git/repo.js';
 import { SlotPool, type Slot } from '../git/slots.js';
 import { runTests } from '../gate/test-runner.js';
 import { learnProject } from '../learn/learn.js';
-import { slotSetup } from '../run/workspace.js';
+import { projectCommands } from '../run/project-commands.js';
 import { UserError } from '../util/errors.js';
 import { loopHome } from '../util/paths.js';
 import { percentile } from '../util/stats.js';
@@ -54,11 +54,15 @@ export async function benchRepository(options: { path: string; tests: string | n
   if (!info) throw new UserError(`${options.path} is not inside a git repository; loop bench --repo measures a repository's own test suite`);
   if (info.head === null) throw new UserError(`${info.toplevel} has no commits yet; commit once so a worktree has something to check out`);
   const repo = info.toplevel;
-  const config = await loadConfig({ cwd: repo }).then((c) => c.config, () => null);
-  const intelligence = await learnProject(repo);
-  const testCommand = options.tests ?? config?.loop.testCommand ?? intelligence.commands.test?.command ?? null;
+  // The commands a run would use: this repository's entry in a loop config beside it, else learned.
+  const loaded = await loadConfig({ cwd: repo }).catch(() => null);
+  const entry = loaded?.repositories.find((r) => r.path === repo);
+  const commands = entry
+    ? projectCommands(entry, loaded!.config.loop, await learnProject(repo))
+    : projectCommands({ name: 'repo', path: repo, protectedBranches: [], copyFiles: [], implicit: true }, {}, await learnProject(repo));
+  const testCommand = options.tests ?? commands.test?.command ?? null;
   if (!testCommand) throw new UserError(`no test command found in ${repo} (none configured, none learned); pass --tests "<command>"`);
-  const setupCommand = config?.loop.setup ?? slotSetup(repo, intelligence.commands.install?.command ?? null);
+  const setupCommand = commands.setup?.command ?? null;
   const runId = `bench-${Date.now().toString(36)}`;
   const pool = new SlotPool({ repo, runId, home: loopHome(), setupCommand, copyFiles: [], onLog: () => {} });
   const head = { sha: await resolveSha(repo, 'HEAD'), branch: null };
