@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readBoard } from '../board/store.js';
 import { measureRun, type BenchEvent, type RunFigures } from './measure.js';
 import type { SweepSettings } from './options.js';
 import { reapedChildrenCpuMs, sampleTree } from './proc-sample.js';
@@ -33,14 +34,6 @@ export interface SettingResult extends RunFigures {
   resources: ResourceFigures;
 }
 
-export interface SweepProgress {
-  parallel: number;
-  index: number;
-  of: number;
-  merged: number;
-  tasks: number;
-}
-
 export async function runSetting(settings: SweepSettings, parallel: number, scratch: string, cores: number, onProgress: (merged: number) => void): Promise<SettingResult> {
   const dir = join(scratch, `parallel-${parallel}`);
   mkdirSync(dir, { recursive: true });
@@ -64,7 +57,7 @@ export async function runSetting(settings: SweepSettings, parallel: number, scra
   const tree = sampler?.stop() ?? null;
   const cpuAfter = reapedChildrenCpuMs();
   if (!existsSync(events)) throw new Error(`loop run at maxParallel ${parallel} wrote no board (exit ${exitCode}):\n${output}`);
-  const board = readEvents(events);
+  const board = readBoard(events).events as unknown as BenchEvent[];
   const suiteRuns = existsSync(workload.suiteLog) ? readFileSync(workload.suiteLog, 'utf8').split('\n').filter(Boolean).length : 0;
   const figures = measureRun(board, parallel, suiteRuns);
   onProgress(figures.merged);
@@ -82,17 +75,6 @@ export async function runSetting(settings: SweepSettings, parallel: number, scra
   };
   rmSync(dir, { recursive: true, force: true });
   return { parallel, exitCode, resources, ...figures };
-}
-
-function readEvents(file: string): BenchEvent[] {
-  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
-    if (line.trim() === '') return [];
-    try {
-      return [JSON.parse(line) as BenchEvent];
-    } catch {
-      return [];
-    }
-  });
 }
 
 function countMerged(file: string): number {

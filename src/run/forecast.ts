@@ -158,9 +158,16 @@ export function criticalPath(tasks: readonly ForecastTask[], durations: Readonly
 /** Simulated makespan: tallest chain first, maxParallel slots, role concurrency during the agent part, scope leases. */
 function listSchedule(setup: ForecastSetup, durations: Durations): number {
   const tasks = setup.tasks;
+  const ids = new Set(tasks.map((t) => t.id));
   const height = new Map<string, number>();
   const dependents = new Map<string, string[]>();
-  for (const t of tasks) for (const d of t.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), t.id]);
+  for (const t of tasks) {
+    for (const d of t.dependsOn) {
+      const list = dependents.get(d);
+      if (list) list.push(t.id);
+      else dependents.set(d, [t.id]);
+    }
+  }
   const heightOf = (id: string, seen = new Set<string>()): number => {
     if (height.has(id)) return height.get(id)!;
     if (seen.has(id)) return 0;
@@ -177,7 +184,7 @@ function listSchedule(setup: ForecastSetup, durations: Durations): number {
   while (done.size < tasks.length) {
     for (const task of order) {
       if (running.length >= setup.maxParallel) break;
-      if (started.has(task.id) || !task.dependsOn.every((d) => done.has(d) || !tasks.some((t) => t.id === d))) continue;
+      if (started.has(task.id) || !task.dependsOn.every((d) => done.has(d) || !ids.has(d))) continue;
       const roleBusy = running.filter((r) => r.task.role === task.role && r.agentEnd > now).length;
       if (roleBusy >= (setup.roleConcurrency[task.role] ?? 1)) continue;
       if (task.files?.length && running.some((r) => r.task.files?.length && scopeListsOverlap(r.task.files, task.files!))) continue;
