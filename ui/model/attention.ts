@@ -72,7 +72,7 @@ function failureLog(e: BoardEvent): { attempt: number; kind: LogKind } | null {
 }
 
 function taskItem(task: TaskView, dead: ReadonlySet<string>): AttentionItem | null {
-  const base = { taskId: task.id, role: task.role, title: task.title, attempts: task.attempt };
+  const base = { taskId: task.id, role: task.role, title: task.title, ...(task.attempt > 0 ? { attempts: task.attempt } : {}) };
   const evidence = evidenceOf(task);
   const withEvidence = evidence ? { evidence } : {};
   const failure = task.lastFailure ? failureInWords(task.lastFailure) : undefined;

@@ -37,7 +37,7 @@ export function spendLevel(spentUsd: number, budgetUsd: number | null, exhausted
 function etaText(eta: Eta, view: RunView): string {
   switch (eta.basis) {
     case 'finished':
-      return view.status;
+      return '—';
     case 'no-data':
       return 'after the first merge';
     default:

@@ -104,7 +104,10 @@ function laneText(view: RunView, state: Lane['state'], all: LaneWork[], own: Tas
   if (all.length > 0) return all.map((w) => `${PHASE_WORDS[w.phase]} ${w.taskId}${w.phase === 'agent' && w.attempt > 1 ? ` (attempt ${w.attempt})` : ''}`).join(' · ');
   if (own.length === 0) return 'idle';
   const next = own.find((t) => t.status === 'planned' || t.status === 'ready' || t.status === 'interrupted');
-  if (!next) return 'idle · nothing left';
+  if (!next) {
+    const stuck = own.filter((t) => t.status === 'escalated' || t.status === 'cancelled').length;
+    return stuck > 0 ? `idle · ${stuck} escalated` : 'idle · all merged';
+  }
   const waits = next.dependsOn.filter((id) => view.tasks[id]?.status !== 'merged');
   return next.status === 'ready' || waits.length === 0 ? `idle · ${next.id} ready` : `idle · ${next.id} waits for ${waits.join(', ')}`;
 }
