@@ -74,6 +74,12 @@ export class RunFeed {
     if (fresh.length > 0) this.hooks.onEvents?.(fresh);
   }
 
+  /** Names this board: a page holding events of another board (a run recreated under the same id) gets a snapshot instead. */
+  get epoch(): string {
+    const first = this.events[0];
+    return first ? `${first.seq}:${first.ts}` : '';
+  }
+
   /** Events after `seq`, in order (empty when the client is up to date). */
   eventsAfter(seq: number): BoardEvent[] {
     let lo = 0;

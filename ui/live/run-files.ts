@@ -13,7 +13,6 @@ export interface RunFiles {
 }
 
 const SUFFIX: Record<LogKind, string> = { agent: '.log', gate: '.gate.log', review: '.review.log', merge: '.merge.log' };
-export const LOG_KINDS = Object.keys(SUFFIX) as LogKind[];
 
 export function logFileName(taskId: string, attempt: number, kind: LogKind): string {
   return `${taskId}.${attempt}${SUFFIX[kind]}`;

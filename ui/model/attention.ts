@@ -3,12 +3,12 @@
  * interrupted, with its reason in words, its attempt count and where its evidence is; then the
  * run-level problems (budget, an actor that gave up, a failed plan, work that did not land).
  */
-import type { BoardEvent, Failure } from '../../protocol/index.js';
+import type { BoardEvent, DashboardLogKind, Failure } from '../../protocol/index.js';
 import type { RunView, TaskView } from '../../src/board/view.js';
 import { formatUsd } from './format.js';
 import type { SpendLevel } from './kpis.js';
 
-export type LogKind = 'agent' | 'gate' | 'review' | 'merge';
+export type LogKind = DashboardLogKind;
 
 export interface Evidence {
   taskId: string;
@@ -43,7 +43,8 @@ export function failureInWords(failure: Failure): string {
   const rejected = failure.kind === 'review' ? /^rejected by ([^:]+): ([\s\S]*)$/.exec(failure.summary) : null;
   if (rejected) return `critic ${rejected[1]}: ${rejected[2]}`;
   const summary = failure.summary.trim();
-  if (summary.toLowerCase().startsWith(label.toLowerCase())) return summary;
+  // "tests failed: add" and "agent failed: exit 1" already say what kind of failure they are.
+  if (summary.toLowerCase().split(/\s/)[0] === label.toLowerCase().split(/\s/)[0]) return summary;
   return `${label}: ${summary}`;
 }
 

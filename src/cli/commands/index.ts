@@ -13,8 +13,9 @@ import { CleanCommand } from './clean.js';
 import { DemoCommand } from './demo.js';
 import { StopCommand } from './stop.js';
 import { MonitorCommand } from './monitor.js';
+import { DashboardCommand } from './dashboard.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, MonitorCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, MonitorCommand, DashboardCommand,
 ];

@@ -1,0 +1,34 @@
+/**
+ * Defence in depth for every response body: the server never reads config or environment values
+ * into a response, and should an agent's transcript or an error message on the board contain the
+ * value of a secret-looking environment variable (API keys, tokens, passwords), it is replaced by
+ * the variable's name before it leaves.
+ */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|AUTH|SESSION|COOKIE)/i;
+/** Shorter values would redact ordinary words. */
+const MIN_SECRET_LENGTH = 8;
+
+export class Redactor {
+  readonly #secrets: Array<[value: string, name: string]>;
+
+  constructor(env: NodeJS.ProcessEnv, extra: string[] = []) {
+    const found = Object.entries(env)
+      .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === 'string' && value.length >= MIN_SECRET_LENGTH)
+      .map(([name, value]) => [value!, name] as [string, string]);
+    for (const value of extra) found.push([value, 'dashboard token']);
+    // Longest first, so a secret containing another is replaced whole.
+    this.#secrets = found.sort((a, b) => b[0].length - a[0].length);
+  }
+
+  text(value: string): string {
+    let out = value;
+    for (const [secret, name] of this.#secrets) if (out.includes(secret)) out = out.split(secret).join(`[redacted: $${name}]`);
+    return out;
+  }
+
+  /** JSON.stringify with every string value redacted. */
+  json(value: unknown): string {
+    if (this.#secrets.length === 0) return JSON.stringify(value);
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? this.text(v) : v));
+  }
+}
