@@ -4,7 +4,6 @@
  * process-group hygiene. Actor modules only write `export default defineActor({input, start})`;
  * `actors/entry.js` runs this loop for them.
  */
-import { readFileSync } from 'node:fs';
 // Frame ids only need to be unique per channel; the secure nanoid loads node:crypto, ~10 ms of every actor start.
 import { nanoid } from 'nanoid/non-secure';
 import * as v from 'valibot';
@@ -12,6 +11,7 @@ import type { BoardEventDraft } from '../protocol/board-events.js';
 import {
   PROTOCOL, ToActorSchema, type ErrorInfo, type FromActor, type FromActorBody, type RequestBody, type Result, type ToActor,
 } from '../protocol/messages.js';
+import { killGroup, leadsOwnGroup } from '../supervisor/process-group.js';
 
 export interface ActorContext {
   readonly actorId: string;
@@ -76,7 +76,7 @@ class ActorLoop {
     // nor helpers spawned into our own group (the supervisor forks each actor as a group leader).
     process.on('disconnect', () => {
       this.#killGroups();
-      if (leadsOwnGroup()) process.kill(-process.pid, 'SIGKILL');
+      if (leadsOwnGroup()) killGroup(process.pid);
       process.exit(this.#phase === 'exiting' ? 0 : 1);
     });
     process.on('uncaughtException', (error) => this.#crash(error));
@@ -235,12 +235,7 @@ class ActorLoop {
 
   #killGroups(): void {
     for (const pgid of this.#groups) {
-      if (!Number.isInteger(pgid) || pgid <= 1 || pgid === process.pid) continue;
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // ESRCH: the group already exited.
-      }
+      if (pgid !== process.pid) killGroup(pgid);
     }
     this.#groups.clear();
   }
@@ -253,16 +248,6 @@ function asDefinition(module: unknown, modulePath: string): Loaded {
     return { ok: true, definition: candidate as ActorDefinition<unknown> };
   }
   return { ok: false, error: { name: 'InvalidActorModule', message: `${modulePath} has no default export made with defineActor({input, start})` } };
-}
-
-/** Whether this process leads its own process group (Linux: field 5 of /proc/self/stat). */
-function leadsOwnGroup(): boolean {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === process.pid;
-  } catch {
-    return false;
-  }
 }
 
 function errorInfo(error: unknown): ErrorInfo {

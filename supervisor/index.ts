@@ -8,4 +8,4 @@ export { DEFAULT_CALL_TIMEOUT_MS } from './call.js';
 export {
   ActorExitedError, CallTimeoutError, ChildUnavailableError, InvalidChildSpecError, ProtocolError, StartError, SupervisorError,
 } from './errors.js';
-export { killGroup } from './os-process.js';
+export { groupAlive, groupMembers, killGroup, signalGroup } from './process-group.js';

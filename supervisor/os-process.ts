@@ -63,16 +63,3 @@ function actorEnv(specEnv: Readonly<Record<string, string>> | undefined): NodeJS
   }
   return env;
 }
-
-/** Signal a whole process group. False when it no longer exists (ESRCH) or is not ours (EPERM). */
-export function killGroup(pgid: number, signal: NodeJS.Signals | 0 = 'SIGKILL'): boolean {
-  if (!Number.isInteger(pgid) || pgid <= 1) return false;
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH' || code === 'EPERM') return false;
-    throw error;
-  }
-}

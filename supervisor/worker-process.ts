@@ -9,7 +9,8 @@ import { Channel } from './channel.js';
 import type { NormalizedWorkerSpec } from './child-spec.js';
 import { classifyExit, type ExitKind } from './decide.js';
 import { ActorExitedError, StartError } from './errors.js';
-import { forkActor, killGroup } from './os-process.js';
+import { forkActor } from './os-process.js';
+import { killGroup } from './process-group.js';
 
 export interface ExitInfo {
   readonly code: number | null;

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { killGroup } from '../../supervisor/process-group.js';
 import { gitEnv } from './git.js';
 
 export interface ShellResult {
@@ -81,13 +82,8 @@ export function runShell(options: ShellOptions): Promise<ShellResult> {
     const pid = child.pid;
     groupPid = pid;
     if (pid !== undefined) options.onStart?.(pid);
-    const killGroup = () => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // ESRCH: the group is already gone
-      }
+    const killCommand = (): void => {
+      if (pid !== undefined) killGroup(pid);
     };
     const onData = (chunk: Buffer) => {
       if (log !== null) writeSync(log, chunk);
@@ -97,11 +93,11 @@ export function runShell(options: ShellOptions): Promise<ShellResult> {
     child.stderr.on('data', onData);
     timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killCommand();
     }, options.timeoutMs);
     onAbort = () => {
       aborted = true;
-      killGroup();
+      killCommand();
     };
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -109,14 +105,14 @@ export function runShell(options: ShellOptions): Promise<ShellResult> {
     let exitCode: number | null = null;
     let exitSignal: NodeJS.Signals | null = null;
     child.on('error', (error) => {
-      killGroup();
+      killCommand();
       finish(null, null, error.message);
     });
     child.on('exit', (code, signal) => {
       exitCode = code;
       exitSignal = signal;
       // background children left in the group (servers a test forgot to close) die with the command
-      killGroup();
+      killCommand();
       // a child that left the group may still hold the pipes: stop waiting for them after a while
       drainTimer = setTimeout(() => {
         child.stdout.destroy();

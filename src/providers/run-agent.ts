@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { groupAlive, signalGroup } from './process-group.js';
+import { groupAlive, signalGroup } from '../../supervisor/process-group.js';
 import { Transcript } from './transcript.js';
 import type { Invocation, RawOutput } from './types.js';
 

@@ -5,9 +5,8 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { STDERR_PREFIX } from '../../protocol/transcript.js';
 import type { Invocation } from './types.js';
-
-export const STDERR_PREFIX = '[stderr] ';
 /** A line longer than this (a progress bar without newlines) is written out without waiting for its end. */
 const MAX_PENDING_CHARS = 64 * 1024;
 const MAX_ARG_SHOWN = 300;

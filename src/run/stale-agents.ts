@@ -4,19 +4,14 @@
  * their environment, so `loop resume` finds them in /proc and kills their process groups.
  * Linux only; elsewhere it finds nothing.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { groupOf, killGroup, procPids } from '../../supervisor/process-group.js';
 
 export function findRunAgents(runId: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
   const marker = `LOOP_RUN_ID=${runId}\0`;
-  const own = groupOf(String(process.pid));
+  const own = groupOf(process.pid);
   const groups = new Set<number>();
-  for (const pid of entries) {
+  for (const pid of procPids() ?? []) {
     if (Number(pid) === process.pid) continue;
     try {
       const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
@@ -30,25 +25,8 @@ export function findRunAgents(runId: string): number[] {
   return [...groups];
 }
 
-function groupOf(pid: string): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // Fields after the parenthesised command name: state ppid pgrp ...
-    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-    return Number.isInteger(pgrp) ? pgrp : null;
-  } catch {
-    return null;
-  }
-}
-
 export function killRunAgents(runId: string): number[] {
   const groups = findRunAgents(runId);
-  for (const pgid of groups) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  for (const pgid of groups) killGroup(pgid);
   return groups;
 }

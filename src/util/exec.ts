@@ -4,6 +4,7 @@
  * provider runner instead, which owns process groups and deadlines.
  */
 import { spawn } from 'node:child_process';
+import { killGroup } from '../../supervisor/process-group.js';
 
 export interface ExecResult {
   code: number | null;
@@ -22,15 +23,6 @@ export interface ExecOptions {
   input?: string;
 }
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
 export function exec(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -47,7 +39,7 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
     const timer = options.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
-          killGroup(child.pid);
+          if (child.pid !== undefined) killGroup(child.pid);
         }, options.timeoutMs)
       : undefined;
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));

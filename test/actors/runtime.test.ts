@@ -8,7 +8,8 @@ import test, { type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { FromActorSchema, PROTOCOL, type FromActor, type ToActorBody } from '../../protocol/messages.js';
-import { ACTOR_ENTRY, killGroup } from '../../supervisor/os-process.js';
+import { ACTOR_ENTRY } from '../../supervisor/os-process.js';
+import { killGroup } from '../../supervisor/process-group.js';
 import { groupGone, processAlive, waitUntil } from '../supervisor/helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../supervisor/actors/fixture.js', import.meta.url));

@@ -7,7 +7,7 @@ import { AgentResultSchema } from '../../protocol/index.js';
 import { join } from 'node:path';
 import { callProvider, SessionCosts, type CallProviderOptions } from '../../src/providers/call.js';
 import { STDIN_PROMPT_POINTER } from '../../src/providers/gemini.js';
-import { groupMembers, signalGroup } from '../../src/providers/process-group.js';
+import { groupMembers, signalGroup } from '../../supervisor/process-group.js';
 import { fakeAgents, FAKE_TEXT, type FakeAgents } from '../helpers/fake-agents.js';
 import { tempDir } from '../helpers/temp.js';
 import { contextFor, type ContextOptions } from './fixtures.js';

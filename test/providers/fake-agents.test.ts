@@ -8,7 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { signalGroup } from '../../src/providers/process-group.js';
+import { signalGroup } from '../../supervisor/process-group.js';
 import { runAgent } from '../../src/providers/run-agent.js';
 import { fakeAgents, type FakeAgents } from '../helpers/fake-agents.js';
 import { tempDir, tempRepo } from '../helpers/temp.js';

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { killGroup } from '../../supervisor/os-process.js';
+import { killGroup } from '../../supervisor/process-group.js';
 import { command, groupGone, processAlive, supervise, waitUntil, worker } from './helpers.js';
 
 const DRIVER = fileURLToPath(new URL('./driver.js', import.meta.url));

@@ -5,12 +5,13 @@
  * reports as present. Set LOOP_TEST_ACTOR_LOGS=<dir> to keep every fixture actor's stdout/stderr.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RequestBody } from '../../protocol/messages.js';
 import type { SupervisorSpec, WorkerSpec } from '../../supervisor/child-spec.js';
 import { Supervisor, type SupervisorEvent } from '../../supervisor/supervisor.js';
+import { groupMembers } from '../../supervisor/process-group.js';
 
 export const FIXTURE = fileURLToPath(new URL('./actors/fixture.js', import.meta.url));
 export const ECHO = fileURLToPath(new URL('./actors/echo.js', import.meta.url));
@@ -120,13 +121,7 @@ export function processAlive(pid: number): boolean {
 
 /** Live (non-zombie) members of a process group. */
 export function liveGroupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = procStat(Number(entry));
-    if (stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') members.push(Number(entry));
-  }
-  return members;
+  return groupMembers(pgid).filter((member) => member.state !== 'Z' && member.state !== 'X').map((member) => member.pid);
 }
 
 /** What the brief asks for (`kill(-pgid, 0)` throws ESRCH), or, where orphans linger as zombies, no live member. */
