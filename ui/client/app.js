@@ -181,8 +181,11 @@ function toggle(role) {
 function peek(lane, live) {
   const w = app.watched.get(lane.role);
   const lines = w ? app.logs.get(`${w.taskId}/${w.attempt}/${w.kind}`) : undefined;
-  const text = !live ? 'No agent of this role is running now.' : lines === undefined ? 'loading…' : lines.length === 0 ? `${live.taskId}: nothing printed yet` : lines.join('\n');
-  return h('pre', { class: 'peek', dataset: { role: lane.role } }, text);
+  const body = !live ? 'No agent of this role is running now.'
+    : lines === undefined ? 'loading…'
+    : lines.length === 0 ? `${live.taskId}: nothing printed yet`
+    : lines.map((line) => h('span', { class: `tx tx-${line.kind}` }, `${line.text}\n`));
+  return h('pre', { class: 'peek', dataset: { role: lane.role } }, body);
 }
 
 /** Watch exactly the logs of the expanded lanes' live agents. */

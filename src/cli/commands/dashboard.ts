@@ -27,13 +27,22 @@ export class DashboardCommand extends LoopCommand {
   host = Option.String('--host', '127.0.0.1', { description: 'address to listen on; anything but loopback requires the token on every request' });
   open = Option.Boolean('--open', false, { description: 'open the URL in the default browser' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
+  /** Set by `loop run --dashboard`: stop when the run's end of the stdin pipe closes (the run ended or was killed). */
+  attached = Option.Boolean('--attached', false, { hidden: true });
 
   async run(): Promise<number> {
     const port = Number(this.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port ${this.port}: use a port number from 0 to 65535`);
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
     const runId = this.runId === undefined ? null : pickRun(loaded.dir, this.runId);
+    // Attached to a run that may already be gone: its closed pipe must not crash the server.
+    if (this.attached) process.stdout.on('error', () => undefined);
     const served = await serveDashboard({ loaded, host: this.host, port, runId, open: this.open, say: (line) => this.context.stdout.write(`${line}\n`) });
+    if (this.attached && served.dashboard) {
+      process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
+      process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));
+      process.stdin.resume();
+    }
     await served.stopped;
     return 0;
   }

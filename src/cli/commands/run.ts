@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { withDashboard } from '../dashboard-child.js';
 
 export class RunCommand extends LoopCommand {
   static override paths = [['run']];
@@ -21,6 +22,7 @@ export class RunCommand extends LoopCommand {
       ['Dry-run a goal with the sim agents', '$0 run "add rate limiting to the /login endpoint"'],
       ['Run the real agents', '$0 run "add subtract(a,b) and multiply(a,b) to math.js, each with a test" --execute'],
       ['Skip the planner and name the run', '$0 run "todo app" --plan plan.yaml --run todo-1 --execute'],
+      ['Watch it in the browser while it runs', '$0 run "add a /health endpoint" --execute --dashboard'],
     ],
   });
 
@@ -30,6 +32,7 @@ export class RunCommand extends LoopCommand {
   plan = Option.String('--plan', { description: 'YAML or JSON plan file: {tasks: [{id, title, role, dependsOn, acceptance, files}]}' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
 
   async run(): Promise<number> {
     const goal = this.goal.trim();
@@ -41,6 +44,8 @@ export class RunCommand extends LoopCommand {
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
-    return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+    return withDashboard(this.dashboard, { loaded, runId, say }, () =>
+      runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr }));
   }
 }
