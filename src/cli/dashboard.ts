@@ -43,6 +43,7 @@ export function dashboardPorts(loaded: LoadedConfig): DashboardPorts {
   const repoFor = (name?: string): string | undefined => (loaded.repositories.find((r) => r.name === name) ?? loaded.repositories[0])?.path;
   return {
     runsDir: runsDir(loaded.dir),
+    secrets: Object.values(loaded.config.providers).flatMap((provider) => Object.entries(provider.env ?? {})),
     filesOf: (runId) => runPaths(loaded.dir, runId),
     supervisorAlive: (runId) => {
       const run = readRunJson(runPaths(loaded.dir, runId).runJson);

@@ -25,7 +25,9 @@ export function runMonitor(feed: RunFeed, term: Terminal, options: { color: bool
   const draw = (): void => {
     pending = null;
     if (finished) return;
-    const lines = renderScreen(buildDashboard(feed.state, now()), { width: stdout.columns || 80, height: stdout.rows || 24, color: options.color, nowMs: now() });
+    // Ask the terminal each time: a resize in two steps (width, then height) may signal once.
+    const [width, height] = stdout.getWindowSize?.() ?? [stdout.columns, stdout.rows];
+    const lines = renderScreen(buildDashboard(feed.state, now()), { width: width || 80, height: height || 24, color: options.color, nowMs: now() });
     // Home, each line then clear to its end, then clear below: no flicker, no leftovers after a resize.
     stdout.write(`\x1b[H${lines.join('\x1b[K\r\n')}\x1b[K\x1b[J`);
   };

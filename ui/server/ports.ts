@@ -16,6 +16,8 @@ export interface DashboardPorts {
   filesOf(runId: string): RunFiles;
   /** From run.json: false when it says running but its supervisor is gone (crashed); null when unknown. */
   supervisorAlive(runId: string): boolean | null;
+  /** Variables whose values must never leave the server (providers' `env` in the config), as [name, value]. */
+  secrets?: Array<[name: string, value: string]>;
   /** `loop stop <run>`. */
   stop?(runId: string): Promise<ControlResult>;
   /** The change an attempt made, as `git diff` text; null when there is none to show. */

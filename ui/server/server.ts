@@ -47,7 +47,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   const now = o.now ?? Date.now;
   const token = newToken();
   const files = loadStaticFiles();
-  const redactor = new Redactor(o.env ?? process.env, [token]);
+  const redactor = new Redactor(o.env ?? process.env, [...(o.ports.secrets ?? []), ['dashboard token', token]]);
   const app = uWS.App();
   const follow = new LogFollowers();
   const lastNotice = new Map<string, number>();
