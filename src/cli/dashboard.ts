@@ -14,7 +14,8 @@ import { isAlive, readRunJson } from '../run/run-json.js';
 import { stopRun } from '../run/stop.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { runPaths, runsDir, stateDir } from '../util/paths.js';
-import { startDashboard, type RunningDashboard } from '../../ui/server/server.js';
+import { ListenError, startDashboard, type RunningDashboard } from '../../ui/server/server.js';
+import { UserError } from '../util/errors.js';
 import type { DashboardPorts } from '../../ui/server/ports.js';
 
 export interface DashboardInfo {
@@ -74,7 +75,9 @@ export async function serveDashboard(o: {
     if (o.open) openInBrowser(urlFor(existing, o.runId), o.say);
     return { dashboard: null, stopped: Promise.resolve() };
   }
-  const dashboard = await startDashboard({ ports: dashboardPorts(o.loaded), host: o.host, port: o.port });
+  const dashboard = await startDashboard({ ports: dashboardPorts(o.loaded), host: o.host, port: o.port }).catch((error: unknown) => {
+    throw error instanceof ListenError ? new UserError(error.message) : error;
+  });
   const infoFile = dashboardInfoFile(o.loaded.dir);
   writeFileAtomic(infoFile, `${JSON.stringify({ pid: process.pid, host: dashboard.host, port: dashboard.port, url: dashboard.url, startedAt: Date.now() } satisfies DashboardInfo, null, 2)}\n`, 0o600);
   o.say(`dashboard: ${urlFor(dashboard, o.runId)}`);

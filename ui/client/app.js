@@ -68,6 +68,8 @@ function onFrame(frame) {
       break;
     case 'events':
       if (frame.runId !== app.runId || !app.state) return;
+      // An empty board has no epoch yet; its first events give it one.
+      if (app.epoch === '' && app.state.view.lastSeq === 0) app.epoch = frame.epoch;
       if (frame.epoch !== app.epoch) {
         app.state = null;
         conn.send({ type: 'subscribe', runId: app.runId });
@@ -219,7 +221,11 @@ function drawerFor(model) {
     const url = `${base}/${route.diff}/diff`;
     return textDrawer(app.runId, route.taskId, `${route.taskId} · attempt ${route.diff} · diff`, load(url), true);
   }
-  return storyDrawer(app.runId, story);
+  // The logs on disk, asked again whenever the task moves on.
+  const listed = load(`/api/runs/${encodeURIComponent(app.runId)}/tasks/${encodeURIComponent(route.taskId)}/logs?at=${app.state.view.tasks[route.taskId].history.length}`);
+  let logs = null;
+  try { logs = listed?.text ? JSON.parse(listed.text) : null; } catch { logs = null; }
+  return storyDrawer(app.runId, story, logs);
 }
 
 /** Fetched once per opening of a log or diff. */

@@ -4,7 +4,6 @@ import { h } from './dom.js';
 
 export const taskHref = (runId, taskId) => `#/run/${encodeURIComponent(runId)}/task/${encodeURIComponent(taskId)}`;
 export const logHref = (runId, taskId, attempt, kind) => `${taskHref(runId, taskId)}/log/${attempt}/${kind}`;
-const logName = (e) => `${e.taskId}.${e.attempt}${e.log === 'agent' ? '' : `.${e.log}`}.log`;
 
 function kpi(label, value, extra, cls) {
   return h('div', { class: ['kpi', cls], dataset: { kpi: label.toLowerCase().replace(/[^a-z]+/g, '-') } },
@@ -40,7 +39,7 @@ export function attentionStrip(m) {
     h('span', { class: 'att-reason' }, item.reason),
     item.detail ? h('span', { class: 'att-detail' }, item.detail) : null,
     item.attempts !== undefined ? h('span', { class: 'att-attempts' }, `attempt ${item.attempts}`) : null,
-    item.evidence ? h('a', { class: 'att-evidence', href: logHref(m.run.id, item.evidence.taskId, item.evidence.attempt, item.evidence.log) }, `evidence: ${logName(item.evidence)}`) : null,
+    item.evidence ? h('a', { class: 'att-evidence', href: taskHref(m.run.id, item.evidence.taskId), title: `the story of ${item.evidence.taskId}, with the evidence of attempt ${item.evidence.attempt}` }, `evidence (attempt ${item.evidence.attempt}) →`) : null,
   ));
 }
 

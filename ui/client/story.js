@@ -13,7 +13,8 @@ function drawer(runId, title, ...body) {
       h('div', { class: 'drawer-body' }, ...body)));
 }
 
-function attemptCard(runId, taskId, a) {
+/** `logs`: the logs that exist for this attempt (from the server), or null while loading. */
+function attemptCard(runId, taskId, a, logs) {
   const head = [`Attempt ${a.attempt}`];
   if (a.provider) head.push(`${a.provider}${a.providerType && a.providerType !== a.provider ? ` (${a.providerType})` : ''}`);
   if (a.outcome) head.push(a.outcome);
@@ -36,12 +37,13 @@ function attemptCard(runId, taskId, a) {
       a.merge.evidence ? h('details', null, h('summary', null, 'evidence'), h('pre', { class: 'evidence' }, a.merge.evidence)) : null) : null,
     a.next ? h('div', { class: ['step', 'next', `next-${a.next.kind}`] }, h('b', null, `${a.next.kind}: `), a.next.text) : null,
     a.attempt > 0 ? h('nav', { class: 'links' },
-      a.logs.map((kind) => h('a', { href: logHref(runId, taskId, a.attempt, kind) }, LOG_LABEL[kind])),
+      (logs ?? []).map((kind) => h('a', { href: logHref(runId, taskId, a.attempt, kind) }, LOG_LABEL[kind] ?? `${kind} log`)),
       a.commit ? h('a', { href: `${taskHref(runId, taskId)}/diff/${a.attempt}` }, 'diff') : null) : null,
   );
 }
 
-export function storyDrawer(runId, story) {
+/** `logs`: [{attempt, kind}] of the task's logs on disk, or null while they load. */
+export function storyDrawer(runId, story, logs) {
   const c = story.card;
   return drawer(runId, `${c.id} · ${c.title}`,
     h('div', { class: 'story-meta' },
@@ -57,7 +59,8 @@ export function storyDrawer(runId, story) {
     h('ul', { class: 'acceptance' }, story.acceptance.map((a) => h('li', null, a))),
     story.files ? h('div', { class: 'files' }, 'scope ', story.files.map((f) => h('code', { class: 'chip' }, f))) : null,
     h('h4', null, 'Attempts'),
-    story.attempts.length === 0 ? h('p', { class: 'calm' }, 'Not started yet.') : story.attempts.map((a) => attemptCard(runId, c.id, a)),
+    story.attempts.length === 0 ? h('p', { class: 'calm' }, 'Not started yet.')
+      : story.attempts.map((a) => attemptCard(runId, c.id, a, logs && logs.filter((l) => l.attempt === a.attempt).map((l) => l.kind))),
   );
 }
 

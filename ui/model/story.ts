@@ -5,7 +5,7 @@
  */
 import type { BoardEvent } from '../../protocol/index.js';
 import type { RunView, TaskView } from '../../src/board/view.js';
-import { failureInWords, type LogKind } from './attention.js';
+import { failureInWords } from './attention.js';
 import { card, type Card } from './board.js';
 
 export interface ReviewStory {
@@ -33,8 +33,6 @@ export interface AttemptStory {
   merge?: { merged: boolean; text: string; sha?: string; evidence?: string };
   /** What the board decided after this attempt. */
   next?: { kind: 'repair' | 'retry' | 'escalated' | 'cancelled' | 'interrupted'; text: string };
-  /** Logs this attempt wrote (by the events seen; a file may still be missing). */
-  logs: LogKind[];
 }
 
 export interface TaskStory {
@@ -48,11 +46,7 @@ export interface TaskStory {
 }
 
 function blank(attempt: number): AttemptStory {
-  return { attempt, changedFiles: [], reviews: [], discarded: [], logs: [] };
-}
-
-function addLog(story: AttemptStory, kind: LogKind): void {
-  if (!story.logs.includes(kind)) story.logs.push(kind);
+  return { attempt, changedFiles: [], reviews: [], discarded: [] };
 }
 
 function apply(attempts: Map<number, AttemptStory>, current: () => AttemptStory, e: BoardEvent): void {
@@ -68,7 +62,6 @@ function apply(attempts: Map<number, AttemptStory>, current: () => AttemptStory,
     case 'attempt.started': {
       const s = at(e.attempt);
       Object.assign(s, { provider: e.provider, providerType: e.providerType, startedAt: e.ts });
-      addLog(s, 'agent');
       break;
     }
     case 'attempt.finished': {
@@ -82,20 +75,17 @@ function apply(attempts: Map<number, AttemptStory>, current: () => AttemptStory,
       s.gate = { passed: true, text: e.summary };
       if (e.commit) s.commit = e.commit;
       if (e.changedFiles) s.changedFiles = e.changedFiles;
-      if (e.tests === 'passed' || e.tests === 'baseline-red') addLog(s, 'gate');
       break;
     }
     case 'gate.failed': {
       const s = at(e.attempt);
       s.gate = { passed: false, text: failureInWords(e.failure), evidence: e.failure.evidence, ...(e.failure.files ? { files: e.failure.files } : {}) };
       if (e.commit) s.commit = e.commit;
-      addLog(s, 'gate');
       break;
     }
     case 'review.started': {
       const s = at(e.attempt);
       s.reviews.push({ critic: e.critic, provider: e.provider, verdict: 'pending', reasons: [], notes: [] });
-      if (e.critic !== 'none') addLog(s, 'review');
       break;
     }
     case 'review.accepted':
@@ -113,13 +103,11 @@ function apply(attempts: Map<number, AttemptStory>, current: () => AttemptStory,
     case 'task.merged': {
       const s = at(e.attempt);
       s.merge = { merged: true, text: e.sha ? `merged ${e.sha.slice(0, 7)} on ${e.branch ?? 'the integration branch'}` : 'merged (dry-run)', ...(e.sha ? { sha: e.sha } : {}) };
-      addLog(s, 'merge');
       break;
     }
     case 'merge.failed': {
       const s = at(e.attempt);
       s.merge = { merged: false, text: failureInWords(e.failure), evidence: e.failure.evidence };
-      addLog(s, 'merge');
       break;
     }
     case 'repair.scheduled':

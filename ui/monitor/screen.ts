@@ -70,7 +70,6 @@ function attentionLine(item: AttentionItem): Line {
   const where = item.taskId ? [[padTo(item.taskId, 6), 'bold'] as [string, Style], [` ${padTo(item.role ?? '', 10)} `, 'dim'] as [string, Style]] : [];
   const tail: Line = [];
   if (item.attempts !== undefined) tail.push([`  attempt ${item.attempts}`, 'dim']);
-  if (item.evidence) tail.push([`  evidence: logs/${item.evidence.taskId}.${item.evidence.attempt}${item.evidence.log === 'agent' ? '' : `.${item.evidence.log}`}.log`, 'dim']);
   return [mark, ...where, [item.kind === 'escalated' ? 'ESCALATED ' : '', 'red'], [item.reason, item.severity === 'red' ? 'red' : 'amber'], ...(item.detail ? [[` · ${item.detail}`, 'dim'] as [string, Style]] : []), ...tail];
 }
 

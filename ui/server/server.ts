@@ -3,13 +3,13 @@
  * It follows each board as it grows and publishes the events to the run's topic the moment they
  * are read; pages get a snapshot first and resume from the last seq they saw after a reconnect.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import uWS, { type us_listen_socket } from 'uWebSockets.js';
 import { TASK_ID_PATTERN, DASHBOARD_LOG_KINDS, type DashboardLogKind } from '../../protocol/index.js';
 import { buildDashboard } from '../model/dashboard.js';
 import { taskStory } from '../model/story.js';
 import type { RunFeed } from '../live/run-feed.js';
-import { logPath } from '../live/run-files.js';
+import { logPath, parseLogFileName } from '../live/run-files.js';
 import { Http, type Incoming, type Reply } from './http.js';
 import { LogFollowers } from './log-follow.js';
 import type { DashboardPorts } from './ports.js';
@@ -24,6 +24,11 @@ export const DEFAULT_PORT = 4318;
 const OUTPUT_NOTICE_MS = 1000;
 /** The log endpoint serves at most the last part of a log. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
+
+/** The address or port cannot be listened on: a user's choice to change, not a bug. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
 
 export interface DashboardOptions {
   ports: DashboardPorts;
@@ -123,6 +128,15 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     const story = taskStory(feed.state.view, r.params[1]!, new Set(model.criticalPath), now());
     return story ? http.json(200, story) : http.notFound(`no task "${r.params[1]}" in run ${feed.runId}`);
   }));
+  app.get('/api/runs/:run/tasks/:task/logs', http.handler('read', 2, async (r) => {
+    const feed = feedOr404(r);
+    if (isReply(feed)) return feed;
+    const taskId = r.params[1]!;
+    if (!feed.state.view.tasks[taskId]) return http.notFound(`no task "${taskId}" in run ${feed.runId}`);
+    const names = await readdir(feed.files.logs).catch(() => [] as string[]);
+    const logs = names.map(parseLogFileName).filter((log) => log?.taskId === taskId).map((log) => ({ attempt: log!.attempt, kind: log!.kind }));
+    return http.json(200, logs.sort((a, b) => a.attempt - b.attempt || DASHBOARD_LOG_KINDS.indexOf(a.kind) - DASHBOARD_LOG_KINDS.indexOf(b.kind)));
+  }));
   app.get('/api/runs/:run/tasks/:task/attempts/:attempt/logs/:kind', http.handler('read', 4, async (r) => {
     const target = attemptOf(r);
     if (isReply(target)) return target;
@@ -195,11 +209,16 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   };
 }
 
-/** Resolves once listening; port 0 picks a free port. */
+/**
+ * Resolves once listening; port 0 picks a free port. The port is exclusive: by default uSockets
+ * sets SO_REUSEPORT, and a second dashboard on the same port would then share its connections.
+ */
 function listen(app: uWS.TemplatedApp, host: string, port: number): Promise<{ listenSocket: us_listen_socket; port: number }> {
+  // The (host, port, options, callback) form exists in the binary but not in its typings.
+  const listenExclusive = app.listen as unknown as (host: string, port: number, options: number, cb: (socket: us_listen_socket | false) => void) => void;
   return new Promise((resolve, reject) => {
-    app.listen(host, port, (socket) => {
-      if (!socket) reject(new Error(`cannot listen on ${host}:${port} (in use, or not an address of this machine)`));
+    listenExclusive.call(app, host, port, (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT, (socket) => {
+      if (!socket) reject(new ListenError(`cannot listen on ${host}:${port}: the port is in use or the address is not one of this machine's; pick another with --port or --host`));
       else resolve({ listenSocket: socket, port: uWS.us_socket_local_port(socket as unknown as uWS.us_socket) });
     });
   });

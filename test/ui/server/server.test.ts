@@ -76,6 +76,7 @@ test('a watched transcript arrives decoded: its last lines first, then each new 
   folder.log('r1', 't1.1.log', '# loop agent transcript 2026-01-01T00:00:00Z', '# argv: claude -p hi --output-format stream-json', JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: 'Reading math.js first.' }] } }));
   const d = await serve(t, folder.dir);
   const watch = { type: 'watch-log', runId: 'r1', taskId: 't1', attempt: 1, kind: 'agent' };
+  assert.deepEqual(JSON.parse((await httpRequest(`${d.base}/api/runs/r1/tasks/t1/logs`)).body), [{ attempt: 1, kind: 'agent' }], 'the logs that exist');
   const one = (await subscribed(d.port, 'r1')).ws;
   one.send(watch);
   const tail = await one.next<Frame>((m) => m['type'] === 'log');
@@ -105,7 +106,7 @@ test('unknown runs, roles, tasks and paths are JSON 404s, and the server keeps s
   appendAll(folder.board('r1'), [runStarted(), created('t1')]);
   const d = await serve(t, folder.dir);
   const paths = [
-    '/api/runs/nope', '/api/runs/..%2F..%2Fetc', '/api/runs/r1/tasks/nope', '/api/runs/r1/roles/nope', '/api/runs/r1/tasks/t1/attempts/1/logs/agent',
+    '/api/runs/nope', '/api/runs/..%2F..%2Fetc', '/api/runs/r1/tasks/nope', '/api/runs/r1/tasks/nope/logs', '/api/runs/r1/roles/nope', '/api/runs/r1/tasks/t1/attempts/1/logs/agent',
     '/api/runs/r1/tasks/t1/attempts/zero/logs/agent', '/api/runs/r1/tasks/t1/attempts/1/logs/passwd', '/api/runs/r1/tasks/t1/attempts/1/diff',
     '/nothing/here', '/app/../../package.json', '/m/src/board/store.js', '/m/../../etc/passwd',
   ];
