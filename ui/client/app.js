@@ -12,7 +12,7 @@ const app = {
   runs: [], runId: null, epoch: null, state: null, controls: false, status: 'connecting', error: null,
   expanded: new Set(), watched: new Map(), logs: new Map(), detail: new Map(), stopStep: 0, stopMessage: '',
   // For tests and the bench: what was applied, skipped as a repeat, and when each seq was on screen.
-  appliedSeqs: [], repeats: 0, gaps: [], renderedAt: new Map(),
+  appliedSeqs: [], repeats: 0, gaps: [], receivedAt: new Map(), renderedAt: new Map(),
 };
 window.__loop = app;
 
@@ -75,7 +75,9 @@ function onFrame(frame) {
         conn.send({ type: 'subscribe', runId: app.runId });
         return;
       }
+      const at = performance.timeOrigin + performance.now();
       for (const event of frame.events) {
+        app.receivedAt.set(event.seq, at);
         const last = app.state.view.lastSeq;
         if (event.seq <= last) { app.repeats++; continue; }
         if (event.seq !== last + 1) app.gaps.push([last, event.seq]);
@@ -141,7 +143,7 @@ function render() {
   mount('drawer', drawerFor(model));
   const last = model.run.lastSeq;
   if (!app.renderedAt.has(last)) app.renderedAt.set(last, performance.timeOrigin + performance.now());
-  if (app.renderedAt.size > 20000) app.renderedAt.delete(app.renderedAt.keys().next().value);
+  for (const seen of [app.renderedAt, app.receivedAt]) while (seen.size > 20000) seen.delete(seen.keys().next().value);
 }
 
 function renderHeader() {

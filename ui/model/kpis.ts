@@ -34,12 +34,11 @@ export function spendLevel(spentUsd: number, budgetUsd: number | null, exhausted
   return { pct, level };
 }
 
-function etaText(eta: Eta, view: RunView): string {
+function etaText(eta: Eta): string {
   switch (eta.basis) {
     case 'finished':
-      return '—';
     case 'no-data':
-      return 'after the first merge';
+      return '—';
     default:
       return `~${formatDuration(eta.ms ?? 0)}`;
   }
@@ -61,7 +60,7 @@ export function kpis(view: RunView, eta: Eta, nowMs: number): Kpis {
     blocked: count((s) => s === 'escalated' || s === 'cancelled' || s === 'interrupted'),
     retries: tasks.reduce((n, t) => n + t.retries, 0),
     repairs: tasks.reduce((n, t) => n + t.repairs, 0),
-    eta: { ms: eta.ms, text: etaText(eta, view), basis: eta.basis },
+    eta: { ms: eta.ms, text: etaText(eta), basis: eta.basis },
     spend: { usd: view.spend.totalUsd, budgetUsd: view.budgetUsd, ...spend },
     elapsedMs: view.startedAt === undefined ? 0 : Math.max(0, end - view.startedAt),
   };
