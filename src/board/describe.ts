@@ -71,9 +71,9 @@ export function describeEvent(event: BoardEvent): EventWords | null {
     case 'protocol.rejected':
       return words('protocol', `invalid frame from ${event.from}: ${event.summary}`, 'bad');
     case 'run.landed':
-      return event.fastForwarded
-        ? words('landed', `${event.branch} → ${event.sha.slice(0, 7)}`, 'good')
-        : words('not landed', `${event.reason ?? ''} ${event.command ? `— land it with: ${event.command}` : ''}`.trim(), 'warn');
+      if (event.fastForwarded) return words('landed', `${event.branch} → ${event.sha.slice(0, 7)}`, 'good');
+      if (event.url) return words('pull request', `${event.url} (${event.branch})`, 'good');
+      return words('not landed', `${event.reason ?? ''} ${event.command ? `— land it with: ${event.command}` : ''}`.trim(), 'warn');
     case 'run.started':
       return words('started', `${event.mode} · ${event.goal}`);
     case 'run.resumed':

@@ -79,7 +79,7 @@ export async function serveDashboard(o: {
     throw error instanceof ListenError ? new UserError(error.message) : error;
   });
   const infoFile = dashboardInfoFile(o.loaded.dir);
-  writeFileAtomic(infoFile, `${JSON.stringify({ pid: process.pid, host: dashboard.host, port: dashboard.port, url: dashboard.url, startedAt: Date.now() } satisfies DashboardInfo, null, 2)}\n`, 0o600);
+  writeFileAtomic(infoFile, `${JSON.stringify({ pid: process.pid, host: dashboard.host, port: dashboard.port, url: dashboard.url, startedAt: Date.now() } satisfies DashboardInfo, null, 2)}\n`, { mode: 0o600 });
   o.say(`dashboard: ${urlFor(dashboard, o.runId)}`);
   if (dashboard.tokenRequired) {
     for (const address of externalAddresses(o.host)) o.say(`       or: ${urlFor({ url: dashboard.url.replace(/\/\/[^/]+\//, `//${address}:${dashboard.port}/`) }, o.runId)}`);

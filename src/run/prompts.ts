@@ -84,6 +84,17 @@ export interface ReviewPromptInput {
   testSummary: string;
   base: string | null;
   commit: string | null;
+  /** Files the change touches (from the gate), to point out the ones a reviewer must weigh. */
+  changedFiles?: readonly string[];
+}
+
+/** Lines that make a reviewer look twice: a changed `.gitignore` can slip files users keep out of git into the repository. */
+export function reviewAttention(changedFiles: readonly string[]): string[] {
+  const ignores = changedFiles.filter((file) => file === '.gitignore' || file.endsWith('/.gitignore'));
+  if (ignores.length === 0) return [];
+  return [
+    `- This change edits ${ignores.join(', ')}. Files it stops ignoring can be committed, and once landed they replace files people keep out of git (such as .env or local settings). Check that every file it un-ignores belongs in the repository.`,
+  ];
 }
 
 export const VERDICT_FORMAT =
@@ -106,6 +117,7 @@ export function reviewPrompt(p: ReviewPromptInput): string {
     '## Test evidence (run by loop on this exact change, not reported by the author)',
     p.testSummary,
     '',
+    ...withHeading('## Look closely', reviewAttention(p.changedFiles ?? [])),
     `## The change (git diff ${p.base ? p.base.slice(0, 12) : 'base'}..${p.commit ? p.commit.slice(0, 12) : 'change'})`,
     '```diff',
     p.diff.trim() || '(empty diff)',
@@ -118,6 +130,8 @@ export function reviewPrompt(p: ReviewPromptInput): string {
     'Do not edit, create or delete any file: your copy is read-only and anything you change is discarded.',
   ].join('\n') + '\n';
 }
+
+const withHeading = (heading: string, lines: readonly string[]): string[] => (lines.length === 0 ? [] : [heading, ...lines, '']);
 
 export const PLAN_FORMAT =
   '{"tasks": [{"id": "t1", "title": "...", "role": "<one of the roles above>", "dependsOn": [], "acceptance": ["..."], "files": ["optional globs"], "description": "optional detail"}]}';

@@ -19,7 +19,7 @@ import { BoardClient } from './board-client.js';
 import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
-import { obtainPlan } from './planning.js';
+import { obtainPlan, restorePlan } from './planning.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
 import { writeSystemPrompts } from './prepare.js';
@@ -27,7 +27,8 @@ import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
-import type { RunRuntime } from './runtime.js';
+import { teamFingerprint } from './team-drift.js';
+import { repoNameOf, type RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { excludeStateDir } from '../config/git-exclude.js';
@@ -96,8 +97,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   /** Until the tree is up there is no board actor to write to. */
   let supervisorStarted = false;
   const workspaces = new Map<string, RepoWorkspace>();
+  const runIdentity = { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, team: teamFingerprint(config) };
   try {
-    writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
+    writeRunJson(o.paths.runJson, { ...runIdentity, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
     if (resume) {
       const killed = killRunAgents(o.runId);
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
@@ -107,7 +109,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
-        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), onLog: say }));
+        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say }));
       }
     }
     const systemPrompts = writeSystemPrompts({
@@ -136,6 +138,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       });
     } else {
       await recoverInFlight(rt);
+      await restorePlan(rt, say);
     }
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
@@ -162,8 +165,16 @@ export async function runSession(o: SessionOptions): Promise<number> {
       ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
       : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
     if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
-    if (workspaces.size > 0 && bug === null && mistake === null) {
-      await landAndClean({ runId: o.runId, view: board.view, outcome, workspaces: workspaces.values(), append: (d) => board.append(d), log: say });
+    if (workspaces.size > 0 && mistake !== null) {
+      // A repository refused after others were opened: their slots go, their branches stay for
+      // `loop resume` (and `loop clean`); nothing lands after a usage error.
+      for (const ws of workspaces.values()) await ws.pool.dispose();
+    } else if (workspaces.size > 0 && bug === null) {
+      await landAndClean({
+        runId: o.runId, goal: o.goal, runDir: o.paths.dir, policy: config.loop.land, view: board.view, outcome, workspaces: workspaces.values(),
+        repoOf: (task) => repoNameOf(o.loaded, config.roles.find((r) => r.name === task.role), task.repo),
+        append: (d) => board.append(d), log: say,
+      });
     }
     if (supervisorStarted) await board.append({ type: 'run.finished', status: outcome.status, exitCode: outcome.exitCode, reason: outcome.reason }).catch(() => undefined);
   } catch (error) {
@@ -173,8 +184,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     await supervisor.stop('run finished');
   }
   writeRunJson(o.paths.runJson, {
-    runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: outcome.status,
-    pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
+    ...runIdentity, status: outcome.status, pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
   });
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
   else if (!mistake) o.stdout.write(summaryText(board.view, outcome, Date.now() - started));

@@ -96,7 +96,7 @@ export default async (ctx) => {
   assert.equal(ofType(events, 'task.merged').length, 2);
   assert.equal(ofType(events, 'repair.scheduled').length, 0, 'the dependent task saw upstream code on its first attempt');
   assert.match(result.stdout, /not landed/);
-  assert.match(result.stdout, /land it with: git .*merge --ff-only loop\/deps\/integration/);
+  assert.match(result.stdout, /land it with: git .*merge --ff-only --no-overwrite-ignore loop\/deps\/integration/);
   assert.match(git(project.dir, ['show', 'loop/deps/integration:lib/downstream.js']), /upstream \+ 1/);
   project.assertUserUntouched();
   await noProcessesLeft('deps');

@@ -126,7 +126,7 @@ export function attentionItems(view: RunView, signals: RunSignals): AttentionIte
     if (item) items.push(item);
   }
   for (const landing of view.landings) {
-    if (!landing.fastForwarded) items.push({ kind: 'landing', severity: 'amber', reason: `not landed in ${landing.repo}: ${landing.reason ?? ''}${landing.command ? ` — land it with: ${landing.command}` : ''}` });
+    if (!landing.fastForwarded && !landing.url) items.push({ kind: 'landing', severity: 'amber', reason: `not landed in ${landing.repo}: ${landing.reason ?? ''}${landing.command ? ` — land it with: ${landing.command}` : ''}` });
   }
   for (const problem of signals.problems) items.push({ kind: 'problem', severity: 'amber', reason: problem });
   // Red first, then in plan order (stable sort keeps it).
