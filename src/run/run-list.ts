@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { foldBoard } from '../board/fold.js';
 import { readBoard } from '../board/store.js';
+import { runFigures } from '../board/summary.js';
 import { runPaths, runsDir } from '../util/paths.js';
 import { isAlive, readRunJson } from './run-json.js';
 import { checkRunId } from '../config/run-id.js';
@@ -37,18 +38,18 @@ export function listRuns(configDir: string): RunListing[] {
     } catch {
       view = null;
     }
-    const tasks = view ? view.order.map((id) => view.tasks[id]!) : [];
-    const status = run?.status === 'running' && !isAlive(run.pid) ? 'crashed' : run?.status ?? view?.status ?? 'unknown';
+    const figures = view ? runFigures(view) : null;
+    const status = run?.status === 'running' && !isAlive(run.pid) ? 'crashed' : run?.status ?? figures?.status ?? 'unknown';
     out.push({
       runId,
-      goal: run?.goal ?? view?.goal ?? '',
-      mode: run?.mode ?? view?.mode ?? '',
+      goal: run?.goal ?? figures?.goal ?? '',
+      mode: run?.mode ?? figures?.mode ?? '',
       status,
-      merged: tasks.filter((t) => t.status === 'merged').length,
-      total: tasks.length,
-      spentUsd: view?.spend.totalUsd ?? 0,
-      budgetUsd: view?.budgetUsd ?? null,
-      startedAt: run?.startedAt ?? view?.startedAt ?? null,
+      merged: figures?.merged ?? 0,
+      total: figures?.total ?? 0,
+      spentUsd: figures?.spentUsd ?? 0,
+      budgetUsd: figures?.budgetUsd ?? null,
+      startedAt: run?.startedAt ?? figures?.startedAt ?? null,
       endedAt: run?.endedAt ?? null,
       problems: board.problems.length,
     });

@@ -4,22 +4,15 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { RUN_ID_PATTERN, type BoardEvent } from '../../protocol/index.js';
+import { runFigures, type RunFigures } from '../../src/board/summary.js';
 import { RunFeed } from '../live/run-feed.js';
 import { watchFolder, type Watch } from '../live/watch.js';
 import type { DashboardPorts } from './ports.js';
 
-export interface RunSummary {
+export interface RunSummary extends Omit<RunFigures, 'status'> {
   id: string;
-  goal: string;
-  mode: string;
   /** The board's status, or `crashed` when it says running but the supervisor is gone. */
   status: string;
-  merged: number;
-  total: number;
-  spentUsd: number;
-  budgetUsd: number | null;
-  startedAt: number | null;
-  finishedAt: number | null;
 }
 
 export interface RegistryHooks {
@@ -81,21 +74,9 @@ export class RunRegistry {
   }
 
   #summary(feed: RunFeed): RunSummary {
-    const view = feed.state.view;
-    const tasks = view.order.map((id) => view.tasks[id]!);
-    const crashed = view.status === 'running' && this.ports.supervisorAlive(feed.runId) === false;
-    return {
-      id: feed.runId,
-      goal: view.goal ?? '',
-      mode: view.mode ?? '',
-      status: crashed ? 'crashed' : view.status,
-      merged: tasks.filter((t) => t.status === 'merged').length,
-      total: tasks.length,
-      spentUsd: view.spend.totalUsd,
-      budgetUsd: view.budgetUsd,
-      startedAt: view.startedAt ?? null,
-      finishedAt: view.finishedAt ?? null,
-    };
+    const figures = runFigures(feed.state.view);
+    const crashed = figures.status === 'running' && this.ports.supervisorAlive(feed.runId) === false;
+    return { id: feed.runId, ...figures, status: crashed ? 'crashed' : figures.status };
   }
 
   /** Re-reads the folder; true when the set of runs changed. */
