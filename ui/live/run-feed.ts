@@ -38,9 +38,9 @@ export class RunFeed {
     this.#reader = new LineReader(files.events);
   }
 
-  /** Reads what is on disk now and follows from there. */
+  /** Reads what is on disk now (the state a first snapshot shows, so no hook is called for it) and follows from there. */
   start(): this {
-    this.refresh();
+    this.#read(false);
     this.#noteTranscriptTimes();
     this.#watches.push(watchFolder(dirname(this.files.events), (name) => {
       if (name === null || name.startsWith('events')) this.refresh();
@@ -51,6 +51,10 @@ export class RunFeed {
 
   /** Reads lines appended since the last read and applies them. */
   refresh(): void {
+    this.#read(true);
+  }
+
+  #read(notify: boolean): void {
     const fresh: BoardEvent[] = [];
     for (;;) {
       const read = this.#reader.read();
@@ -58,7 +62,7 @@ export class RunFeed {
         this.state = emptyLiveState();
         this.events = [];
         fresh.length = 0;
-        this.hooks.onReset?.();
+        if (notify) this.hooks.onReset?.();
         continue;
       }
       const firstLine = this.#reader.lineCount - read.lines.length + 1;
@@ -71,7 +75,7 @@ export class RunFeed {
       });
       if (!read.more) break;
     }
-    if (fresh.length > 0) this.hooks.onEvents?.(fresh);
+    if (notify && fresh.length > 0) this.hooks.onEvents?.(fresh);
   }
 
   /** Names this board: a page holding events of another board (a run recreated under the same id) gets a snapshot instead. */
