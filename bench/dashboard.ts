@@ -78,7 +78,7 @@ function ask<T>(child: ChildProcess, message: object | null, reply: string): Pro
 }
 
 async function startServer(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [LOOP_BIN, 'dashboard', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), LOOP_BIN, 'dashboard', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {

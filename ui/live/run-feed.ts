@@ -99,6 +99,7 @@ export class RunFeed {
   close(): void {
     for (const w of this.#watches) w.close();
     this.#watches = [];
+    this.#reader.close();
   }
 
   #parse(line: string, lineNumber: number): BoardEvent | null {

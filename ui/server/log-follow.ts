@@ -80,6 +80,7 @@ export class LogFollowers {
   }
 
   close(topic: string): void {
+    this.#followed.get(topic)?.reader.close();
     this.#followed.delete(topic);
   }
 

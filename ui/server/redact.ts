@@ -26,9 +26,10 @@ export class Redactor {
     return out;
   }
 
-  /** JSON.stringify with every string value redacted. */
+  /** JSON.stringify with every string value redacted (serialised twice only when a secret is in it). */
   json(value: unknown): string {
-    if (this.#secrets.length === 0) return JSON.stringify(value);
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? this.text(v) : v));
+    const plain = JSON.stringify(value);
+    const found = this.#secrets.some(([secret]) => plain.includes(secret) || plain.includes(JSON.stringify(secret).slice(1, -1)));
+    return found ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? this.text(v) : v)) : plain;
   }
 }

@@ -22,6 +22,8 @@ import { loadStaticFiles, type StaticFile } from './static.js';
 export const DEFAULT_PORT = 4318;
 /** A page notices an agent's output at most this often per task (the silence timer needs no more). */
 const OUTPUT_NOTICE_MS = 1000;
+/** The run picker's list is sent at most this often (it changes with every task created or merged). */
+const RUNS_NOTICE_MS = 500;
 /** The log endpoint serves at most the last part of a log. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
 
@@ -57,6 +59,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   const follow = new LogFollowers();
   const lastNotice = new Map<string, number>();
   const open = new Set<uWS.WebSocket<Peer>>();
+  let runsNotice: NodeJS.Timeout | null = null;
   let sockets: Sockets;
   const registry = new RunRegistry(o.ports, {
     onEvents: (feed, events) => sockets.publish(runTopic(feed.runId), { type: 'events', runId: feed.runId, epoch: feed.epoch, events }),
@@ -68,7 +71,12 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       sockets.publish(runTopic(feed.runId), { type: 'output', runId: feed.runId, taskId, at });
     },
     onLogChange: (feed, name) => sockets.logChanged(feed, name),
-    onRunsChanged: () => sockets.publish('runs', { type: 'runs', runs: registry.list() }),
+    onRunsChanged: () => {
+      runsNotice ??= setTimeout(() => {
+        runsNotice = null;
+        sockets.publish('runs', { type: 'runs', runs: registry.list() });
+      }, RUNS_NOTICE_MS);
+    },
   });
   sockets = new Sockets(app, registry, follow, redactor);
 
@@ -202,6 +210,7 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     tokenRequired: guard.tokenRequired,
     url: `http://${shown}:${port}/?${TOKEN_QUERY}=${token}`,
     close() {
+      if (runsNotice) clearTimeout(runsNotice);
       registry.close();
       uWS.us_listen_socket_close(listenSocket);
       for (const ws of open) ws.end(1001, 'the dashboard is shutting down');
