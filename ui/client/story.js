@@ -7,8 +7,12 @@ const runHref = (runId) => `#/run/${encodeURIComponent(runId)}`;
 const LOG_LABEL = { agent: 'agent transcript', gate: 'gate log (tests)', review: 'critic transcript', merge: 'merge log' };
 
 function drawer(runId, title, ...body) {
+  return drawerWith({}, runId, title, ...body);
+}
+
+function drawerWith(attrs, runId, title, ...body) {
   return h('div', { class: 'drawer-backdrop' },
-    h('aside', { class: 'drawer', role: 'dialog', 'aria-label': title },
+    h('aside', { class: 'drawer', role: 'dialog', 'aria-label': title, ...attrs },
       h('header', { class: 'drawer-head' }, h('h2', null, title), h('a', { class: 'close', href: runHref(runId), title: 'close' }, '✕')),
       h('div', { class: 'drawer-body' }, ...body)));
 }
@@ -45,7 +49,7 @@ function attemptCard(runId, taskId, a, logs) {
 /** `logs`: [{attempt, kind}] of the task's logs on disk, or null while they load. */
 export function storyDrawer(runId, story, logs) {
   const c = story.card;
-  return drawer(runId, `${c.id} · ${c.title}`,
+  return drawerWith({ dataset: { logs: logs ? 'listed' : 'loading' } }, runId, `${c.id} · ${c.title}`,
     h('div', { class: 'story-meta' },
       h('span', { class: ['badge', `status-${c.status}`] }, c.status),
       h('span', null, `role ${c.role}`),
