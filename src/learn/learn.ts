@@ -11,14 +11,18 @@ import { listFiles, WALK_SKIP_DIRS } from './list-files.js';
 import { countRepository } from './scan.js';
 import { createRepoView } from './repo-view.js';
 import { detectNode } from './detect-node.js';
-import { detectPython } from './detect-python.js';
-import { detectCargo, detectGo, detectGradle, detectMaven } from './detect-native.js';
+import { detectPython, pythonRunPrefix } from './detect-python.js';
+import { detectPreCommit } from './pre-commit.js';
+import { detectGo } from './detect-go.js';
+import { detectCargo } from './detect-cargo.js';
+import { detectGradle, detectMaven } from './detect-jvm.js';
 import { detectMake } from './detect-make.js';
+import { detectJust, detectTaskfile } from './detect-tasks.js';
 import { detectCi } from './detect-ci.js';
 import { combineDetections, unique } from './combine.js';
 import { markerFrameworks } from './frameworks.js';
 import { computeLayout } from './layout.js';
-import { DEFAULT_TEST_PATTERNS, isRunnerConfig } from './test-patterns.js';
+import { DEFAULT_TEST_PATTERNS, isPackageManagerConfig, isRunnerConfig } from './test-patterns.js';
 import { isCiFile } from './ci-files.js';
 import { MAX_COUNTED_BYTES } from './count-lines.js';
 
@@ -37,7 +41,7 @@ export async function learnProject(dir: string, options: LearnOptions = {}): Pro
   });
   const [facts, counts] = await Promise.all([readManifestsAndLayout(root, files), counting]);
   progress({ phase: 'finishing', done: 1, total: 1 });
-  const { combined, layout, runnerConfigs, ciFiles, frameworks } = facts;
+  const { combined, layout, runnerConfigs, packageManagerConfigs, ciFiles, frameworks } = facts;
 
   const languages = Object.entries(counts.languages)
     .map(([name, tally]) => ({ name, files: tally.files, lines: tally.lines }))
@@ -70,6 +74,7 @@ export async function learnProject(dir: string, options: LearnOptions = {}): Pro
     commands: combined.commands,
     testPatterns: unique([...DEFAULT_TEST_PATTERNS, ...combined.testPatterns]),
     runnerConfigs,
+    packageManagerConfigs,
     ciFiles,
     notes,
   };
@@ -82,9 +87,11 @@ export async function learnProject(dir: string, options: LearnOptions = {}): Pro
 async function readManifestsAndLayout(root: string, files: string[]) {
   await yieldToEventLoop();
   const repo = createRepoView(root, files);
+  const python = detectPython(repo);
+  // Ecosystems first, so their package manager and name win and their entry points win ties with a Makefile's.
   const combined = combineDetections([
-    detectNode(repo), detectPython(repo), detectGo(repo), detectCargo(repo), detectMake(repo),
-    detectGradle(repo), detectMaven(repo), detectCi(repo),
+    detectNode(repo), python, detectPreCommit(repo, pythonRunPrefix(python?.packageManager)), detectGo(repo), detectCargo(repo),
+    detectGradle(repo), detectMaven(repo), detectMake(repo), detectJust(repo), detectTaskfile(repo), detectCi(repo),
   ]);
   await yieldToEventLoop();
   const layout = computeLayout(files);
@@ -93,6 +100,7 @@ async function readManifestsAndLayout(root: string, files: string[]) {
     combined,
     layout,
     runnerConfigs: files.filter(isRunnerConfig).sort(),
+    packageManagerConfigs: files.filter(isPackageManagerConfig).sort(),
     ciFiles: files.filter(isCiFile).sort(),
     frameworks: unique([...combined.frameworks, ...markerFrameworks(files)]),
   };

@@ -6,7 +6,7 @@
 /** A command read from one of the repository's own files, never made up. */
 export interface FoundCommand {
   command: string;
-  /** Where it was read, e.g. "package.json scripts.test (pnpm)", "Makefile target test". */
+  /** Where it was read, with the line where there is one: "package.json line 7 (scripts.test, pnpm)", "Makefile line 18 (target test)". */
   source: string;
 }
 
@@ -29,10 +29,12 @@ export interface ProjectIntelligence {
     testDirs: string[];
   };
   commands: Record<CommandKind, FoundCommand | null>;
-  /** Globs (src/util/glob.ts syntax) of the test files the gate protects. */
+  /** Globs (src/util/glob.ts syntax) of the test files the gate protects: the project's own patterns plus src/gate/grader-files.ts. */
   testPatterns: string[];
   /** Test-runner config files present (jest/vitest/mocha/pytest/tox/conftest/...). */
   runnerConfigs: string[];
+  /** Package-manager and build-tool configs present that change how scripts run (.npmrc, .yarnrc.yml, bunfig.toml, …). */
+  packageManagerConfigs: string[];
   ciFiles: string[];
   notes: string[];
 }

@@ -48,6 +48,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
     }
     slot = point?.slot ?? null;
     const promptFile = join(rt.paths.prompts, `${taskId}.${attempt}.md`);
+    const allowedCommands = ws?.agentCommands.map((found) => found.command);
     const logFile = join(rt.paths.logs, `${taskId}.${attempt}.log`);
     const prompt = taskPrompt({
       task: task(),
@@ -58,6 +59,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
       workdir: slot?.path ?? null,
       branch: slot ? taskBranch(rt.runId, taskId) : null,
       testCommand: ws?.testCommand ?? null,
+      ...(allowedCommands ? { allowedCommands } : {}),
       upstream: upstreamOf(rt, task()),
       failure: attempt > 1 ? previous : null,
       continuesPrevious: point?.continues ?? false,
@@ -73,6 +75,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
       ...(task().files ? { taskFiles: task().files! } : {}),
       provider, workdir: slot?.path ?? null, prompt, promptFile,
       systemPromptFile: rt.systemPrompts.get(role.name)!, logFile, deadlineMs,
+      ...(allowedCommands ? { allowedCommands } : {}),
     }, deadlineMs + CALL_GRACE_MS, signal);
     if (reply.kind !== 'result') {
       rt.budget.release(budgetCallId);
@@ -157,7 +160,7 @@ async function gateStage(rt: RunRuntime, task: TaskView, attempt: number, ws: Re
   const reply = await callActor(rt, 'gate', {
     type: 'verify', runId: rt.runId, taskId: task.id, attempt,
     repoPath: ws?.repo.path ?? null, workdir: slot?.path ?? null, baseSha: base,
-    baselineWorkdir: ws?.baseline.path ?? null, testCommand: ws?.testCommand ?? null, testTimeoutMs,
+    baselineWorkdir: ws?.baseline.path ?? null, testCommand: ws?.testCommand ?? null, setupCommand: ws?.setupCommand ?? null, testTimeoutMs,
     protected: ws?.protected ?? { testGlobs: [], lockedGlobs: [] },
     logFile: join(rt.paths.logs, `${task.id}.${attempt}.gate.log`),
     commitMessage: `loop(${task.id}): ${task.title} [attempt ${attempt}]`,
@@ -182,7 +185,7 @@ async function mergeStage(rt: RunRuntime, task: TaskView, attempt: number, ws: R
     type: 'merge', runId: rt.runId, taskId: task.id, attempt,
     repoPath: ws?.repo.path ?? null, scratchWorkdir: ws?.scratch.path ?? null,
     integrationRef: ws?.integration.ref ?? null, taskCommit: ws ? current.commit ?? null : null,
-    testCommand: ws?.testCommand ?? null, testTimeoutMs: minutes(rt.config.loop.testTimeoutMinutes),
+    testCommand: ws?.testCommand ?? null, setupCommand: ws?.setupCommand ?? null, testTimeoutMs: minutes(rt.config.loop.testTimeoutMinutes),
     logFile: join(rt.paths.logs, `${task.id}.${attempt}.merge.log`),
     message: `loop: merge ${task.id} (${task.role}): ${task.title}`,
   }, gateTimeoutMs(rt), signal);

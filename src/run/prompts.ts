@@ -23,6 +23,8 @@ export interface TaskPromptInput {
   workdir: string | null;
   branch: string | null;
   testCommand: string | null;
+  /** The project's own commands the agent's CLI allows without asking (its allow-list). */
+  allowedCommands?: readonly string[];
   upstream: UpstreamSummary[];
   /** The failure this attempt must fix (repairs only). */
   failure: Failure | null;
@@ -69,6 +71,9 @@ export function taskPrompt(p: TaskPromptInput): string {
     p.testCommand
       ? `- loop runs \`${p.testCommand}\` on your change, then an independent critic reviews the diff. Run the tests yourself before you finish.`
       : '- An independent critic reviews your diff; the project has no test command, so verify your change another way.',
+    ...(p.allowedCommands && p.allowedCommands.length > 0
+      ? [`- You may run the project's own commands without asking: ${p.allowedCommands.map((c) => `\`${c}\``).join(', ')} (as written; more arguments may follow). Other shell commands may be refused.`]
+      : []),
     '- Never modify existing test files, test-runner configuration, CI workflows, package.json scripts, loop.config.yaml or brief.md: the gate rejects the attempt. Adding new tests is welcome.',
     '- Do not push, switch branches or rewrite history. Do not run destructive commands.',
     '- Finish with a short plain summary of what you changed and how you checked it.',
@@ -94,6 +99,7 @@ export function reviewAttention(changedFiles: readonly string[]): string[] {
   if (ignores.length === 0) return [];
   return [
     `- This change edits ${ignores.join(', ')}. Files it stops ignoring can be committed, and once landed they replace files people keep out of git (such as .env or local settings). Check that every file it un-ignores belongs in the repository.`,
+    '- Files it starts ignoring are never committed, merged or tested: check that the code does not need one of them (generated sources, config or data it reads).',
   ];
 }
 

@@ -142,7 +142,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     }
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
-      if (planned && o.mode === 'dry-run') printArgvPreview(rt, say);
+      if (planned && o.mode === 'dry-run') await printArgvPreview(rt, say);
     }
     if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
     await board.flush();

@@ -128,6 +128,30 @@ export default async (ctx) => {
   project.assertUserUntouched();
 });
 
+test("an implementer in claude's default acceptEdits mode runs the project's own npm test, learned from package.json, and its work lands", async (t) => {
+  const project = sandboxProject(t, { config: seedTeam(), userEdits: null });
+  project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'review') return { text: ${ACCEPT} };
+  ctx.writeFile('lib/answer.js', 'export const answer = 42;\\n');
+  const run = ctx.run('npm test');
+  if (!run.allowed || !run.ok) return { text: 'could not run npm test: ' + JSON.stringify(run), isError: true };
+  return { text: 'npm test passed in the worktree' };
+};
+`);
+  const plan = writePlan(t, [{ id: 'answer', title: 'Add the answer module', role: 'be1', acceptance: ['lib/answer.js exports answer'] }]);
+  const result = await project.run(['run', 'the answer', '--execute', '--plan', plan, '--run', 'allow']);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = project.events('allow');
+  assert.deepEqual(ofType(events, 'attempt.finished').map((e) => e['summary']), ['npm test passed in the worktree']);
+  assert.equal(ofType(events, 'task.merged').length, 1);
+  const [implement] = project.fakes.readLog().filter((call) => call.cli === 'claude' && /^# Task/m.test(call.prompt));
+  const argv = implement!.argv;
+  assert.deepEqual(argv.slice(argv.indexOf('--allowedTools'), argv.indexOf('--permission-mode') + 2), ['--allowedTools', 'Bash(npm test *)', '--permission-mode', 'acceptEdits']);
+  assert.match(implement!.prompt, /You may run the project's own commands without asking: `npm test`/);
+  await noProcessesLeft('allow');
+});
+
 test('a critic\'s reject reasons reach the repair prompt word for word, and the repaired change lands', async (t) => {
   const reason = 'multiply(2, 3) returns 5 instead of 6: the body adds instead of multiplying (math.js line 5)';
   const project = sandboxProject(t, { config: seedTeam() });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../helpers/temp.js';
+import { git, tempDir } from '../helpers/temp.js';
 import { boardEvents, processesOfRun, runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
 import { simTeamConfig, type SimTeamOptions } from '../helpers/sim-config.js';
 
@@ -284,6 +284,23 @@ test('dry-run never starts a provider CLI and prints the command line each real 
   assert.match(result.stdout, /--model sonnet/);
   const { existsSync } = await import('node:fs');
   assert.equal(existsSync(marker), false, 'the claude CLI was never started');
+});
+
+test("dry-run's command lines carry each implementer's allow-list of the repository's own commands", async (t) => {
+  const { dir, env } = project(t, {
+    roles: ['backend', 'frontend'],
+    providers: { claude: { type: 'claude' }, gemini: { type: 'gemini' } },
+    roleProvider: { backend: 'claude', frontend: 'gemini' },
+  });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', scripts: { test: 'node --test', lint: 'eslint .' } }, null, 2));
+  writeFileSync(join(dir, 'package-lock.json'), '{}');
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'shop']);
+  const result = await runLoop(['run', 'two things', '--run', 'dry'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /backend: claude -p .* --allowedTools 'Bash\(npm test \*\)' 'Bash\(npm run lint \*\)' --permission-mode acceptEdits/);
+  assert.match(result.stdout, /frontend: gemini -p [\s\S]* --policy \S+prompts\/t\d+\.1\.gemini-policy\.toml --approval-mode auto_edit/);
 });
 
 test('loop stop <run> stops exactly that run like Ctrl-C, leaving another run alone', async (t) => {
