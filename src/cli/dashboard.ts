@@ -50,7 +50,7 @@ export function dashboardPorts(loaded: LoadedConfig): DashboardPorts {
       const run = readRunJson(runPaths(loaded.dir, runId).runJson);
       return run ? run.status !== 'running' || isAlive(run.pid) : null;
     },
-    stop: async (runId) => (await stopRun({ configDir: loaded.dir, runId })) ?? { ok: false, message: `no run "${runId}" here` },
+    stop: async (runId) => (await stopRun({ configDir: loaded.dir, runId, wait: false })) ?? { ok: false, message: `no run "${runId}" here` },
     diff: async ({ commit, mergedSha, repo }) => {
       const path = repoFor(repo);
       return path === undefined ? null : attemptDiff(path, commit, mergedSha);

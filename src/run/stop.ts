@@ -14,7 +14,11 @@ export interface StopOutcome {
   message: string;
 }
 
-export async function stopRun(o: { configDir: string; runId: string; waitMs?: number; onSignalled?: (pid: number) => void }): Promise<StopOutcome | null> {
+/**
+ * `wait: false` returns once the supervisor is signalled (the dashboard: the page sees the run stop
+ * on the board, and a dashboard started with the run stops with it, before any answer could come).
+ */
+export async function stopRun(o: { configDir: string; runId: string; wait?: boolean; waitMs?: number; onSignalled?: (pid: number) => void }): Promise<StopOutcome | null> {
   const run = readRunJson(runPaths(o.configDir, o.runId).runJson);
   if (!run) return null;
   if (run.status !== 'running' || !isAlive(run.pid)) {
@@ -22,6 +26,7 @@ export async function stopRun(o: { configDir: string; runId: string; waitMs?: nu
   }
   process.kill(run.pid, 'SIGTERM');
   o.onSignalled?.(run.pid);
+  if (o.wait === false) return { ok: true, message: `stopping run ${o.runId} (supervisor pid ${run.pid}) as on Ctrl-C; \`loop resume ${o.runId}\` continues it` };
   const waitMs = o.waitMs ?? STOP_WAIT_MS;
   const deadline = Date.now() + waitMs;
   while (isAlive(run.pid) && Date.now() < deadline) await sleep(100);

@@ -88,7 +88,7 @@ test('loop run --dashboard serves the run while it lasts, stops the dashboard wi
   assert.equal(refused.status, 401, 'no token, no stop');
   const stopped = await httpRequest(`${url.origin}/api/runs/live/stop`, { method: 'POST', headers: { Origin: url.origin, Authorization: `Bearer ${token}` } });
   assert.equal(stopped.status, 202, stopped.body);
-  assert.match(JSON.parse(stopped.body).message, /stopped; `loop resume live` continues it/);
+  assert.match(JSON.parse(stopped.body).message, /^stopping run live \(supervisor pid \d+\) as on Ctrl-C; `loop resume live` continues it$/);
   const result = await run.done;
   assert.equal(result.code, 4, 'stopped, as on Ctrl-C');
   assert.ok(boardEvents(dir, 'live').some((e) => e.type === 'task.interrupted'));
