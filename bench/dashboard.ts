@@ -156,7 +156,7 @@ async function pageBench(dir: string, url: string): Promise<Figure[]> {
     }
     const last = Math.max(...appendedAt.keys());
     await page.waitForFunction(`window.__loop.renderedAt.has(${last})`, undefined, { timeout: 60_000 }).catch(() => undefined);
-    const seen = await page.evaluate<{ received: Array<[number, number]>; rendered: Array<[number, number]> }>('({ received: [...window.__loop.receivedAt], rendered: [...window.__loop.renderedAt] })');
+    const seen = await page.evaluate<{ received: Array<[number, number]>; rendered: Array<[number, number]>; renderMs: number[] }>('({ received: [...window.__loop.receivedAt], rendered: [...window.__loop.renderedAt], renderMs: window.__loop.renderMs })');
     const received = seen.received.filter(([seq]) => appendedAt.has(seq)).map(([seq, at]) => at - appendedAt.get(seq)!);
     const renders = seen.rendered.sort((a, b) => a[0] - b[0]);
     const shown = [...appendedAt].flatMap(([seq, at]) => {
@@ -169,6 +169,7 @@ async function pageBench(dir: string, url: string): Promise<Figure[]> {
       emit({ name: 'board event → Chromium page (frame received), p99', value: percentile(received, 99), unit: 'ms', samples: received.length }),
       emit({ name: 'board event → on screen in Chromium (folded + drawn), p50', value: median(shown), unit: 'ms', samples: shown.length, note: 'drawn on the next animation frame (≤ 16.7 ms at 60 Hz)' }),
       emit({ name: 'board event → on screen in Chromium (folded + drawn), p99', value: percentile(shown, 99), unit: 'ms', samples: shown.length }),
+      emit({ name: 'page render (model + DOM patch), p50', value: median(seen.renderMs), unit: 'ms', samples: seen.renderMs.length, note: `p99 ${percentile(seen.renderMs, 99).toFixed(1)} ms; ${Math.ceil(PAGE_EVENTS / 10)} tasks at the end` }),
     ];
   } finally {
     await context.close();

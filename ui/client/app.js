@@ -12,7 +12,7 @@ const app = {
   runs: [], runId: null, epoch: null, state: null, controls: false, status: 'connecting', error: null,
   expanded: new Set(), watched: new Map(), logs: new Map(), detail: new Map(), stopStep: 0, stopMessage: '',
   // For tests and the bench: what was applied, skipped as a repeat, and when each seq was on screen.
-  appliedSeqs: [], repeats: 0, gaps: [], receivedAt: new Map(), renderedAt: new Map(),
+  appliedSeqs: [], repeats: 0, gaps: [], receivedAt: new Map(), renderedAt: new Map(), renderMs: [],
 };
 window.__loop = app;
 
@@ -37,6 +37,7 @@ conn.wanted = () => {
 
 function showRun(runId) {
   if (runId === app.runId) return;
+  panelKeys.clear();
   app.runId = runId;
   app.state = null;
   app.epoch = null;
@@ -113,7 +114,10 @@ function schedule() {
   frameQueued = true;
   requestAnimationFrame(() => {
     frameQueued = false;
+    const started = performance.now();
     render();
+    app.renderMs.push(performance.now() - started);
+    if (app.renderMs.length > 2000) app.renderMs.shift();
   });
 }
 
@@ -130,20 +134,38 @@ function render() {
   empty.hidden = true;
   document.getElementById('main').classList.remove('waiting');
   const model = buildDashboard(app.state, Date.now());
-  mount('kpis', kpiBar(model));
-  mount('attention', attentionStrip(model));
+  panel('kpis', keyOf(model.kpis), () => kpiBar(model));
+  panel('attention', keyOf(model.attention), () => attentionStrip(model));
+  syncWatches(model);
+  const peeks = [...app.watched.values()].map((w) => { const lines = app.logs.get(`${w.taskId}/${w.attempt}/${w.kind}`); return `${lines?.length}:${lines?.[lines.length - 1]?.text}`; });
   // A transcript the reader left at its end follows new lines; a new one starts at its end.
   const atBottom = new Map([...document.querySelectorAll('.peek')].map((b) => [b.dataset.role, b.scrollTop + b.clientHeight >= b.scrollHeight - 4]));
-  mount('lanes', swimlanes(model, { expanded: app.expanded, peek }));
-  for (const box of document.querySelectorAll('.peek')) if (atBottom.get(box.dataset.role) ?? true) box.scrollTop = box.scrollHeight;
-  syncWatches(model);
-  mount('board', board(model));
-  mount('feed', feed(model));
-  mount('charts', h('figure', null, h('figcaption', null, 'Spend against the budget'), costChart(model)), h('figure', null, h('figcaption', null, 'Tasks merged'), doneChart(model)));
+  if (panel('lanes', keyOf([model.lanes, [...app.expanded], peeks]), () => swimlanes(model, { expanded: app.expanded, peek }))) {
+    for (const box of document.querySelectorAll('.peek')) if (atBottom.get(box.dataset.role) ?? true) box.scrollTop = box.scrollHeight;
+  }
+  panel('board', keyOf(model.columns), () => board(model));
+  panel('feed', `${model.feed.length}:${model.feed[0]?.seq}`, () => feed(model));
+  // The charts' time axis ends now: redrawn with new points, or every 5 s.
+  panel('charts', `${model.charts.cost.points.length}:${model.charts.done.points.length}:${model.charts.cost.budgetUsd}:${Math.floor(model.charts.endAt / 5000)}`,
+    () => [h('figure', null, h('figcaption', null, 'Spend against the budget'), costChart(model)), h('figure', null, h('figcaption', null, 'Tasks merged'), doneChart(model))]);
   mount('drawer', drawerFor(model));
   const last = model.run.lastSeq;
   if (!app.renderedAt.has(last)) app.renderedAt.set(last, performance.timeOrigin + performance.now());
   for (const seen of [app.renderedAt, app.receivedAt]) while (seen.size > 20000) seen.delete(seen.keys().next().value);
+}
+
+/**
+ * Patches a panel only when its part of the model changed (`key`): a render per event then costs
+ * the panels that moved, not the whole page. True when it was patched.
+ */
+const panelKeys = new Map();
+/** A panel's key: durations count in the whole seconds they are shown in. */
+const keyOf = (value) => JSON.stringify(value, (name, v) => (typeof v === 'number' && name.endsWith('Ms') ? Math.round(v / 1000) : v));
+function panel(id, key, build) {
+  if (panelKeys.get(id) === key) return false;
+  panelKeys.set(id, key);
+  mount(id, build());
+  return true;
 }
 
 function renderHeader() {

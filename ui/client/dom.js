@@ -34,11 +34,30 @@ export function mount(id, ...children) {
 
 function patchChildren(parent, wanted) {
   const have = [...parent.childNodes];
+  const keyed = wanted.length > 0 && wanted.every((node) => node.dataset?.key !== undefined);
+  if (keyed) return patchKeyed(parent, have, wanted);
   wanted.forEach((node, i) => {
     if (i < have.length) patch(have[i], node);
     else parent.append(node);
   });
   for (let i = wanted.length; i < have.length; i++) have[i].remove();
+}
+
+/** Children with `data-key` (feed rows, cards, lanes) are matched by key, so a new row on top patches one row, not all. */
+function patchKeyed(parent, have, wanted) {
+  const byKey = new Map(have.filter((node) => node.dataset?.key !== undefined).map((node) => [node.dataset.key, node]));
+  const kept = new Set();
+  wanted.forEach((node, i) => {
+    const old = byKey.get(node.dataset.key);
+    let placed = node;
+    if (old && old.nodeName === node.nodeName) {
+      patch(old, node);
+      placed = old;
+      kept.add(old);
+    }
+    if (parent.childNodes[i] !== placed) parent.insertBefore(placed, parent.childNodes[i] ?? null);
+  });
+  for (const node of have) if (!kept.has(node)) node.remove();
 }
 
 function patch(from, to) {

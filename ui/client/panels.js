@@ -33,7 +33,7 @@ export function kpiBar(m) {
 
 export function attentionStrip(m) {
   if (m.attention.length === 0) return [h('div', { class: 'calm' }, 'Nothing needs attention: no task is escalated, rejected or blocked.')];
-  return m.attention.map((item) => h('div', { class: ['attention-item', `sev-${item.severity}`], dataset: { kind: item.kind, task: item.taskId } },
+  return m.attention.map((item) => h('div', { class: ['attention-item', `sev-${item.severity}`], dataset: { kind: item.kind, task: item.taskId, key: `${item.kind}:${item.taskId ?? item.reason}` } },
     h('span', { class: 'att-kind' }, item.kind),
     item.taskId ? h('a', { class: 'chip task-chip', href: taskHref(m.run.id, item.taskId), title: item.title }, item.taskId) : null,
     h('span', { class: 'att-reason' }, item.reason),
@@ -53,7 +53,7 @@ export function swimlanes(m, { expanded, peek }) {
   return m.lanes.map((lane) => {
     const live = lane.work.find((w) => w.log);
     const open = expanded.has(lane.role);
-    return h('div', { class: ['lane', `state-${lane.state}`], dataset: { role: lane.role } },
+    return h('div', { class: ['lane', `state-${lane.state}`], dataset: { role: lane.role, key: lane.role } },
       h('div', { class: 'lane-head' },
         h('span', { class: 'lane-role' }, lane.role),
         h('span', { class: ['badge', `state-${lane.state}`] }, lane.state),
@@ -71,7 +71,7 @@ export function swimlanes(m, { expanded, peek }) {
 }
 
 function card(m, c) {
-  return h('a', { class: ['card', `status-${c.status}`, c.critical && 'critical'], href: taskHref(m.run.id, c.id), dataset: { task: c.id } },
+  return h('a', { class: ['card', `status-${c.status}`, c.critical && 'critical'], href: taskHref(m.run.id, c.id), dataset: { task: c.id, key: c.id } },
     h('div', { class: 'card-top' },
       h('span', { class: 'card-id' }, c.id),
       c.critical ? h('span', { class: 'crit', title: 'on the critical path' }, '★ critical') : null,
@@ -95,7 +95,7 @@ export function board(m) {
 
 export function feed(m) {
   if (m.feed.length === 0) return [h('div', { class: 'calm' }, 'No events yet.')];
-  return m.feed.map((e) => h('div', { class: ['event', `tone-${e.tone}`], dataset: { seq: e.seq } },
+  return m.feed.map((e) => h('div', { class: ['event', `tone-${e.tone}`], dataset: { seq: e.seq, key: e.seq } },
     h('span', { class: 'ev-time' }, clock(e.ts)),
     e.taskId ? h('a', { class: 'chip task-chip', href: taskHref(m.run.id, e.taskId) }, e.taskId) : h('span', { class: 'chip run-chip' }, 'run'),
     h('span', { class: 'ev-what' }, e.what),
