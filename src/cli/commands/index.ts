@@ -13,8 +13,10 @@ import { CleanCommand } from './clean.js';
 import { DemoCommand } from './demo.js';
 import { StopCommand } from './stop.js';
 import { BenchCommand } from './bench.js';
+import { MonitorCommand } from './monitor.js';
+import { DashboardCommand } from './dashboard.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
 ];

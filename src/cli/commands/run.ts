@@ -6,6 +6,7 @@ import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
 import { terminalQuestion } from '../ask.js';
+import { withDashboard } from '../dashboard-child.js';
 
 export class RunCommand extends LoopCommand {
   static override paths = [['run']];
@@ -24,6 +25,7 @@ export class RunCommand extends LoopCommand {
       ['Dry-run a goal with the sim agents', '$0 run "add rate limiting to the /login endpoint"'],
       ['Run the real agents', '$0 run "add subtract(a,b) and multiply(a,b) to math.js, each with a test" --execute'],
       ['Skip the planner and name the run', '$0 run "todo app" --plan plan.yaml --run todo-1 --execute'],
+      ['Watch it in the browser while it runs', '$0 run "add a /health endpoint" --execute --dashboard'],
     ],
   });
 
@@ -34,6 +36,7 @@ export class RunCommand extends LoopCommand {
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
   yes = Option.Boolean('--yes', false, { description: 'start even when the forecast\'s upper bound passes budgetUsd, without asking' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
 
   async run(): Promise<number> {
     const goal = this.goal.trim();
@@ -45,10 +48,12 @@ export class RunCommand extends LoopCommand {
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
-    return runSession({
-      loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
-      budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
-      stdout: this.context.stdout, stderr: this.context.stderr,
-    });
+    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+    return withDashboard(this.dashboard, { loaded, runId, say }, () =>
+      runSession({
+        loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
+        budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
+        stdout: this.context.stdout, stderr: this.context.stderr,
+      }));
   }
 }
