@@ -15,7 +15,7 @@ export function providerForRun(config: LoopConfig, role: RoleConfig, mode: 'dry-
   const stand: ProviderConfig = {
     ...provider,
     type: 'sim',
-    sim: { latencyMs: DRY_RUN_LATENCY_MS, jitterMs: DRY_RUN_LATENCY_MS, costUsd: 0, behaviour: 'ok', failAttempts: 0, tasks: {}, tasksPerRole: 1 },
+    sim: { latencyMs: DRY_RUN_LATENCY_MS, jitterMs: DRY_RUN_LATENCY_MS, latencySigma: 0, costUsd: 0, behaviour: 'ok', failAttempts: 0, tasks: {}, tasksPerRole: 1 },
   };
   return { key, config: stand };
 }

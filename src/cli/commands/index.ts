@@ -12,9 +12,13 @@ import { RunsCommand } from './runs.js';
 import { CleanCommand } from './clean.js';
 import { DemoCommand } from './demo.js';
 import { StopCommand } from './stop.js';
+import { BenchCommand } from './bench.js';
+import { MonitorCommand } from './monitor.js';
+import { DashboardCommand } from './dashboard.js';
 import { NatsSetupCommand } from './nats-setup.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, NatsSetupCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
+  NatsSetupCommand,
 ];

@@ -4,8 +4,8 @@ import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
-import { readBoard, formatBoardProblem } from '../../board/store.js';
-import { foldBoard } from '../../board/fold.js';
+import { formatBoardProblem } from '../../board/store.js';
+import { loadBoard } from '../../board/replay.js';
 import { TERMINAL } from '../../board/transitions.js';
 import { teamDrift, teamFingerprint } from '../../run/team-drift.js';
 import { UserError } from '../../util/errors.js';
@@ -15,6 +15,7 @@ import { openRunEngine, type RunEngine } from '../../run/engine.js';
 import type { RunJson } from '../../../protocol/index.js';
 import { preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { withDashboard } from '../dashboard-child.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,6 +38,7 @@ export class ResumeCommand extends LoopCommand {
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON' });
   allowConfigChange = Option.Boolean('--allow-config-change', false, { description: 'continue although roles or providers changed since the run started (a role unfinished tasks need must still exist)' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
 
   async run(): Promise<number> {
     const problem = checkRunId(this.runId);
@@ -47,7 +49,7 @@ export class ResumeCommand extends LoopCommand {
     if (run && run.status === 'running' && run.pid !== process.pid && isAlive(run.pid)) {
       throw new UserError(`run ${this.runId} is still running (supervisor pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
     }
-    // nats: refuses when another supervisor answers for the run, and rebuilds the mirror from the stream.
+    // nats: refuses when another supervisor answers for the run, and brings the mirror up to date with the stream.
     const engine = await openRunEngine({ loaded, runId: this.runId, paths, purpose: 'resume', say: (line) => this.context.stderr.write(`${line}\n`) });
     try {
       return await this.resume(loaded, paths, run, engine);
@@ -61,26 +63,27 @@ export class ResumeCommand extends LoopCommand {
       const where = engine.kind === 'nats' ? `${paths.dir} nor on the NATS server` : paths.dir;
       throw new UserError(`no run "${this.runId}" in ${where}; \`loop runs\` lists the runs`);
     }
-    const read = readBoard(paths.events);
-    for (const p of read.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
-    const started = read.events.find((e) => e.type === 'run.started');
-    if (!started || started.type !== 'run.started') throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
-    const finished = [...read.events].reverse().find((e) => e.type === 'run.finished' || e.type === 'run.resumed');
-    if (finished?.type === 'run.finished' && finished.status === 'merged') {
-      this.context.stdout.write(`run ${this.runId} already finished: ${finished.reason}\n`);
+    const board = loadBoard(paths.events);
+    for (const p of board.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
+    const { mode, goal, status, reason } = board.view;
+    if (mode === undefined || goal === undefined) throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
+    if (status === 'merged') {
+      this.context.stdout.write(`run ${this.runId} already finished: ${reason ?? 'every task merged'}\n`);
       return 0;
     }
-    const view = foldBoard(read.events);
+    const view = board.view;
     const open = view.order.map((id) => view.tasks[id]!).filter((task) => !TERMINAL.has(task.status));
-    const drift = teamDrift(run?.team ?? { roleNames: started.roles }, teamFingerprint(loaded.config), open);
+    const drift = teamDrift(run?.team ?? { roleNames: view.roles }, teamFingerprint(loaded.config), open);
     if (drift.changes.length > 0) {
       const what = `the team in ${loaded.file} changed since run ${this.runId} started: ${drift.changes.join('; ')}`;
       if (drift.missingRoles.length > 0) throw new UserError(`${what}; put role ${drift.missingRoles.join(', ')} back to resume it`);
       if (!this.allowConfigChange) throw new UserError(`${what}; undo the change, or pass --allow-config-change to continue with the new team`);
       this.context.stderr.write(`loop: continuing with the changed team: ${drift.changes.join('; ')}\n`);
     }
-    await preflight(loaded, started.mode, true);
+    await preflight(loaded, mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
-    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, engine, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+    return withDashboard(this.dashboard, { loaded, runId: this.runId, say }, () =>
+      runSession({ loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, engine, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr }));
   }
 }

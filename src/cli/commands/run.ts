@@ -7,6 +7,8 @@ import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/
 import { runSession } from '../../run/session.js';
 import { openRunEngine } from '../../run/engine.js';
 import { runPaths } from '../../util/paths.js';
+import { terminalQuestion } from '../ask.js';
+import { withDashboard } from '../dashboard-child.js';
 
 export class RunCommand extends LoopCommand {
   static override paths = [['run']];
@@ -17,12 +19,15 @@ export class RunCommand extends LoopCommand {
 
       Without --execute this is a dry-run: every agent is the built-in \`sim\` agent, no provider CLI is started, nothing is spent and no file is touched; the plan and the exact command line each real provider would get are printed.
 
+      Before the first task starts, a forecast for --execute is printed: the plan's critical path, the expected wall time and a cost range, from the durations and token counts of earlier --execute runs in this folder and the price table ("no history yet" otherwise). When its upper bound passes budgetUsd, --execute asks on a terminal before spending (--yes skips the question); without a terminal it says so and starts.
+
       Exit codes: 0 every task merged · 1 the run ended with escalated tasks · 2 usage or config error · 3 budget exhausted · 4 stopped (Ctrl-C) · 5 internal error.
     `,
     examples: [
       ['Dry-run a goal with the sim agents', '$0 run "add rate limiting to the /login endpoint"'],
       ['Run the real agents', '$0 run "add subtract(a,b) and multiply(a,b) to math.js, each with a test" --execute'],
       ['Skip the planner and name the run', '$0 run "todo app" --plan plan.yaml --run todo-1 --execute'],
+      ['Watch it in the browser while it runs', '$0 run "add a /health endpoint" --execute --dashboard'],
     ],
   });
 
@@ -32,6 +37,8 @@ export class RunCommand extends LoopCommand {
   plan = Option.String('--plan', { description: 'YAML or JSON plan file: {tasks: [{id, title, role, dependsOn, acceptance, files}]}' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
+  yes = Option.Boolean('--yes', false, { description: 'start even when the forecast\'s upper bound passes budgetUsd, without asking' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
 
   async run(): Promise<number> {
     const goal = this.goal.trim();
@@ -46,7 +53,13 @@ export class RunCommand extends LoopCommand {
     const engine = await openRunEngine({ loaded, runId, paths: runPaths(loaded.dir, runId), purpose: 'new', say: (line) => this.context.stderr.write(`${line}\n`) });
     try {
       const paths = makeRunFolders(loaded, runId);
-      return await runSession({ loaded, runId, paths, mode, goal, plan, existing: [], engine, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+      const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+      return await withDashboard(this.dashboard, { loaded, runId, say }, () =>
+        runSession({
+          loaded, runId, paths, mode, goal, plan, existing: null, engine, json: this.json,
+          budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
+          stdout: this.context.stdout, stderr: this.context.stderr,
+        }));
     } finally {
       await engine.close();
     }
