@@ -2,7 +2,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { foldBoard } from '../board/fold.js';
 import { readBoard } from '../board/store.js';
-import { runPaths, runsDir } from '../util/paths.js';
+import { checkRunId } from '../config/run-id.js';
+import { UserError } from '../util/errors.js';
+import { runPaths, runsDir, type RunPaths } from '../util/paths.js';
 import { isAlive, readRunJson } from './run-json.js';
 
 export interface RunListing {
@@ -60,4 +62,21 @@ export function formatAge(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ago`;
   if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
   return `${Math.floor(s / 86_400)}d ago`;
+}
+
+/**
+ * The run a command is about: exactly `requested` (a run `bug-4` is never `bug-42`), or the most
+ * recently started one. A missing run is a usage error.
+ */
+export function findRun(configDir: string, requested: string | undefined): { runId: string; paths: RunPaths } {
+  if (requested !== undefined) {
+    const problem = checkRunId(requested);
+    if (problem) throw new UserError(`--run ${requested}: ${problem}`);
+    const paths = runPaths(configDir, requested);
+    if (!existsSync(paths.events) && !existsSync(paths.runJson)) throw new UserError(`no run "${requested}" in ${runsDir(configDir)}; \`loop runs\` lists the runs`);
+    return { runId: requested, paths };
+  }
+  const latest = listRuns(configDir)[0];
+  if (!latest) throw new UserError(`no runs yet in ${runsDir(configDir)}; start one with \`loop run "<goal>"\``);
+  return { runId: latest.runId, paths: runPaths(configDir, latest.runId) };
 }

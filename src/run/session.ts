@@ -31,6 +31,8 @@ import type { RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { excludeStateDir } from '../config/git-exclude.js';
+import { chooseViewport, openViewport, viewportNote, type Viewport } from '../tmux/viewport.js';
+import { tmuxInstalled } from '../tmux/tmux.js';
 
 export interface SessionOptions {
   loaded: LoadedConfig;
@@ -44,6 +46,10 @@ export interface SessionOptions {
   json: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** `--tmux` (true) or `--no-tmux` (false); undefined = the config's `loop.viewport`. */
+  tmux?: boolean | undefined;
+  /** The supervisor runs detached (`--detach`): no terminal now, but someone will attach. */
+  detached?: boolean;
 }
 
 export async function runSession(o: SessionOptions): Promise<number> {
@@ -95,6 +101,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   let mistake: UserError | null = null;
   /** Until the tree is up there is no board actor to write to. */
   let supervisorStarted = false;
+  let viewport: Viewport | null = null;
   const workspaces = new Map<string, RepoWorkspace>();
   try {
     writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
@@ -121,6 +128,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     else say(`resuming run ${o.runId} · ${o.mode}`);
     await supervisor.start();
     supervisorStarted = true;
+    viewport = await openRunViewport(o, say);
     const view = board.view;
     const rt: RunRuntime = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
@@ -171,6 +179,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     outcome = { status: 'failed', exitCode: 5, reason: `internal error while finishing: ${message}` };
   } finally {
     await supervisor.stop('run finished');
+    await viewport?.close().catch(() => undefined);
   }
   writeRunJson(o.paths.runJson, {
     runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: outcome.status,
@@ -179,6 +188,26 @@ export async function runSession(o: SessionOptions): Promise<number> {
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
   else if (!mistake) o.stdout.write(summaryText(board.view, outcome, Date.now() - started));
   return outcome.exitCode;
+}
+
+/** Opens the tmux viewport when it should be, saying in one line what happened; a failure only costs the view. */
+async function openRunViewport(o: SessionOptions, say: (line: string) => void): Promise<Viewport | null> {
+  const choice = chooseViewport({
+    setting: o.loaded.config.loop.viewport, flag: o.tmux, detached: o.detached ?? false,
+    terminal: Boolean((o.stdout as { isTTY?: boolean }).isTTY), installed: tmuxInstalled(),
+  });
+  if (!choice.open) {
+    say(choice.note);
+    return null;
+  }
+  try {
+    const viewport = await openViewport({ loaded: o.loaded, runId: o.runId, mode: o.mode, keep: choice.keep });
+    say(viewportNote(viewport.session, taskRoles(o.loaded.config)[0]?.name));
+    return viewport;
+  } catch (error) {
+    say(`viewport: could not open the tmux session (${error instanceof Error ? error.message : String(error)}); running headless`);
+    return null;
+  }
 }
 
 /** PROJECT-INTELLIGENCE.md beside the config, when `loop learn` has written it. */

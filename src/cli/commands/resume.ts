@@ -31,6 +31,7 @@ export class ResumeCommand extends LoopCommand {
   runId = Option.String({ required: true, name: 'run' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON' });
+  tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
 
   async run(): Promise<number> {
     const problem = checkRunId(this.runId);
@@ -53,6 +54,6 @@ export class ResumeCommand extends LoopCommand {
     }
     await preflight(loaded, started.mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
-    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux });
   }
 }

@@ -30,6 +30,7 @@ export class RunCommand extends LoopCommand {
   plan = Option.String('--plan', { description: 'YAML or JSON plan file: {tasks: [{id, title, role, dependsOn, acceptance, files}]}' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
+  tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
 
   async run(): Promise<number> {
     const goal = this.goal.trim();
@@ -41,6 +42,6 @@ export class RunCommand extends LoopCommand {
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
-    return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    return runSession({ loaded, runId, paths, mode, goal, plan, existing: [], json: this.json, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux });
   }
 }

@@ -10,7 +10,7 @@ import { simVerdictText } from '../../providers/sim/critic.js';
 import { cleanOwnSlot } from '../../git/slot-reset.js';
 import { loopHome } from '../../util/paths.js';
 import { agentEnv } from './agent-env.js';
-import { simAnswer, writeSimTranscript } from './sim-calls.js';
+import { simAnswer, simTranscript } from './sim-calls.js';
 import { sleep } from '../../util/sleep.js';
 
 const costs = new SessionCosts();
@@ -26,7 +26,9 @@ export default createCriticActor({
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
       await sleep(latencyFor(sim, `review:${key}`), ctx.signal);
       const answer = simAnswer(sim, simVerdictText(sim, request.taskId, request.attempt, []));
-      writeSimTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`, answer);
+      const transcript = simTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`);
+      transcript.line(answer.text);
+      transcript.end(answer);
       return answer;
     }
     if (request.workdir === null) throw new Error(`a real critic (${provider.key}) was asked to review without a worktree`);

@@ -19,15 +19,17 @@ export function simAnswer(sim: SimConfig, text: string, ok = true): AgentResult 
   };
 }
 
-/** The sim agent's transcript, so `logs/<task>.<attempt>.log` exists for every attempt, sim or real. */
-export function writeSimTranscript(logFile: string, title: string, result: AgentResult): void {
-  const lines = [
-    `# sim agent · ${title}`,
-    `# ${new Date().toISOString()}`,
-    result.text,
-    `# ${result.ok ? 'ok' : `failed (${result.errorKind ?? 'error'})`} in ${result.durationMs} ms, $${result.usd.toFixed(4)}`,
-    '',
-  ];
+/**
+ * The sim agent's transcript, so `logs/<task>.<attempt>.log` exists for every attempt, sim or real,
+ * written line by line as the agent works (the panes follow it live).
+ */
+export function simTranscript(logFile: string, title: string): { line: (text: string) => void; end: (result: AgentResult | null) => void } {
   mkdirSync(dirname(logFile), { recursive: true });
-  appendFileSync(logFile, lines.join('\n'));
+  appendFileSync(logFile, `# sim agent · ${title}\n`);
+  return {
+    line: (text) => appendFileSync(logFile, `${text}\n`),
+    end: (result) => appendFileSync(logFile, result === null
+      ? '# the agent crashed\n'
+      : `# ${result.ok ? 'ok' : `failed (${result.errorKind ?? 'error'})`} in ${result.durationMs} ms, $${result.usd.toFixed(4)}\n`),
+  };
 }

@@ -5,14 +5,14 @@
 import { tmpdir } from 'node:os';
 import { createSmeActor } from '../../../actors/sme.js';
 import type { RequestContext } from '../../../actors/runtime.js';
-import type { RequestOf } from '../../../protocol/index.js';
+import type { AgentResult, RequestOf } from '../../../protocol/index.js';
 import { SessionCosts } from '../../providers/call.js';
 import { callAsActor } from './provider-call.js';
 import { runAgent } from '../../providers/run-agent.js';
 import { runSimAgent } from '../../providers/sim/agent.js';
 import { effectiveSim } from '../../providers/sim/behaviour.js';
 import { agentEnv } from './agent-env.js';
-import { writeSimTranscript } from './sim-calls.js';
+import { simTranscript } from './sim-calls.js';
 
 const costs = new SessionCosts();
 
@@ -20,18 +20,25 @@ export default createSmeActor({
   async runAttempt(request, ctx) {
     const env = agentEnv(request.runId, request.taskId, request.role);
     if (request.provider.config.type === 'sim') {
-      const result = await runSimAgent({
-        sim: effectiveSim(request.provider.config.sim, request.provider.key, process.env),
-        taskId: request.taskId,
-        attempt: request.attempt,
-        title: request.taskTitle,
-        files: request.taskFiles,
-        workdir: request.workdir,
-        signal: ctx.signal,
-        hang: () => hangLikeAnAgent(request, ctx, env),
-      });
-      writeSimTranscript(request.logFile, `${request.taskId} attempt ${request.attempt}: ${request.taskTitle}`, result);
-      return result;
+      const transcript = simTranscript(request.logFile, `${request.taskId} attempt ${request.attempt}: ${request.taskTitle}`);
+      let result: AgentResult | null = null;
+      try {
+        result = await runSimAgent({
+          sim: effectiveSim(request.provider.config.sim, request.provider.key, process.env),
+          taskId: request.taskId,
+          attempt: request.attempt,
+          title: request.taskTitle,
+          files: request.taskFiles,
+          workdir: request.workdir,
+          signal: ctx.signal,
+          hang: () => hangLikeAnAgent(request, ctx, env),
+          say: transcript.line,
+          deadlineMs: request.deadlineMs,
+        });
+        return result;
+      } finally {
+        transcript.end(result);
+      }
     }
     if (request.workdir === null) throw new Error(`a real provider (${request.provider.key}) was asked to run without a worktree`);
     return callAsActor(ctx, {

@@ -1,0 +1,103 @@
+/**
+ * The run's viewport: tmux session `<namespace>-<project>-<run>` with one pane per role, titled
+ * `role · title · provider`, each running the `loop logs <role> --follow` viewer (pane-main.ts: the role's live transcript and
+ * verdicts). It is a view only: the run never waits on it and never types into it, and it is
+ * killed when the run ends unless `loop.viewport: keep` (then its panes stay, read-only).
+ */
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoopConfig } from '../../protocol/index.js';
+import type { LoadedConfig } from '../config/load.js';
+import { providerForRun } from '../run/team.js';
+import { plannerRole } from '../config/team.js';
+import { exactSession, killSession, serverArgs, sessionName, tmux, tmuxInstalled } from './tmux.js';
+import { shellQuote } from '../util/shell-quote.js';
+
+export type ViewportSetting = LoopConfig['loop']['viewport'];
+
+const PANE_MAIN = fileURLToPath(new URL('./pane-main.js', import.meta.url));
+
+export interface ViewportChoice {
+  open: boolean;
+  keep: boolean;
+  /** The one line the run prints about it. */
+  note: string;
+}
+
+/**
+ * Whether the run opens its viewport. `--tmux`/`--no-tmux` win over the config; `auto` opens it
+ * for a run with a terminal or a detached run (which is watched later), and never for a piped run
+ * (CI, scripts, tests), which would otherwise start tmux servers nobody looks at.
+ */
+export function chooseViewport(o: { setting: ViewportSetting; flag: boolean | undefined; terminal: boolean; detached: boolean; installed: boolean }): ViewportChoice {
+  const keep = o.setting === 'keep';
+  const why = 'headless; `loop logs <role> --follow` shows what an agent does';
+  if (o.flag === false) return { open: false, keep, note: `viewport: off (--no-tmux); ${why}` };
+  if (o.flag === undefined && o.setting === 'off') return { open: false, keep, note: `viewport: off (loop.viewport: off); ${why}` };
+  if (!o.installed) return { open: false, keep, note: `viewport: tmux is not installed; ${why}` };
+  if (o.flag === undefined && !o.terminal && !o.detached) return { open: false, keep, note: `viewport: not a terminal; ${why} (--tmux opens the panes anyway)` };
+  return { open: true, keep, note: '' };
+}
+
+export const runSessionName = (loaded: LoadedConfig, runId: string): string =>
+  sessionName([loaded.config.defaults.namespace, loaded.config.project ?? basename(loaded.dir), runId]);
+
+export interface Viewport {
+  readonly session: string;
+  /** Kills the session, unless it is kept. */
+  close(): Promise<void>;
+}
+
+/** Opens the session, replacing one of the same name (a resumed run's, or a kept one). */
+export async function openViewport(o: { loaded: LoadedConfig; runId: string; mode: 'dry-run' | 'execute'; keep: boolean; env?: NodeJS.ProcessEnv }): Promise<Viewport> {
+  const env = o.env ?? process.env;
+  if (!tmuxInstalled(env)) throw new Error('tmux is not installed');
+  const session = runSessionName(o.loaded, o.runId);
+  const config = o.loaded.config;
+  await killSession(session, env);
+  const panes: { role: string; id: string; title: string }[] = [];
+  for (const role of config.roles) {
+    // no NODE_EXTRA_CA_CERTS: a viewer makes no TLS connection, and parsing the bundle costs every pane start
+    const command = ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, PANE_MAIN, o.loaded.dir, o.runId, role.name, ...(plannerRole(config) === role ? ['planner'] : [])];
+    const where = panes.length === 0
+      ? ['new-session', '-d', '-s', session, '-n', 'team', '-x', '200', '-y', '50']
+      : ['split-window', '-d', '-t', panes[0]!.id];
+    const id = await tmux([...where, '-c', o.loaded.dir, '-P', '-F', '#{pane_id}', ...command], env);
+    if (panes.length > 0) await tmux(['select-layout', '-t', panes[0]!.id, 'tiled'], env);
+    const provider = providerForRun(config, role, o.mode);
+    const used = provider.config.type === 'sim' && o.mode === 'dry-run' && config.providers[provider.key]?.type !== 'sim' ? `${provider.key} (dry-run: sim)` : provider.key;
+    panes.push({ role: role.name, id, title: [role.name, role.title, used].filter(Boolean).join(' · ') });
+  }
+  const target = exactSession(session);
+  const settings: string[][] = [
+    ['set-option', '-t', target, 'pane-border-status', 'top'],
+    ['set-option', '-t', target, 'pane-border-format', ' #{?pane_active,#[bold],}#{pane_title}#[default] '],
+    ['set-option', '-t', target, 'status-left', '#[bold] loop #[default]#{session_name} '],
+    ['set-option', '-t', target, 'status-left-length', '60'],
+    ['set-option', '-t', target, 'status-right', ' attach a role: loop attach <role> · detach: prefix d '],
+    ['set-option', '-t', target, 'status-right-length', '60'],
+    ['set-option', '-w', '-t', panes[0]!.id, 'allow-rename', 'off'],
+    ['set-option', '-w', '-t', panes[0]!.id, 'automatic-rename', 'off'],
+    ...(o.keep ? [
+      ['set-option', '-w', '-t', panes[0]!.id, 'remain-on-exit', 'on'],
+      ['set-option', '-w', '-t', panes[0]!.id, 'remain-on-exit-format', `#[dim]run finished; this view stays until you close it: tmux kill-session -t ${target}`],
+    ] : []),
+    ...panes.flatMap((pane) => [
+      ['select-pane', '-t', pane.id, '-T', pane.title],
+      ['set-option', '-p', '-t', pane.id, '@loop-role', pane.role],
+    ]),
+  ];
+  await tmux(settings.flatMap((command, i) => (i === 0 ? command : [';', ...command])), env);
+  return {
+    session,
+    close: async () => {
+      if (!o.keep) await killSession(session, env);
+    },
+  };
+}
+
+/** The line a run prints once its viewport is open. */
+export function viewportNote(session: string, firstRole: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const direct = ['tmux', ...serverArgs(env), 'attach', '-t', exactSession(session)].map(shellQuote).join(' ');
+  return `viewport: tmux session ${session} · watch a role: loop attach ${firstRole ?? '<role>'} · all panes: ${direct}`;
+}
