@@ -64,6 +64,14 @@ export function formatEvent(event: BoardEvent, view: RunView): string | null {
       return line(event.level === 'warn' ? 'warning' : 'note', event.message);
     case 'protocol.rejected':
       return line('protocol', `invalid frame from ${event.from}: ${event.summary}`);
+    case 'takeover.requested':
+      return line('takeover', `${event.role}: asked for; it starts when the role's current attempt ends`);
+    case 'takeover.declined':
+      return line('takeover', `${event.role}: not possible: ${event.reason}`);
+    case 'takeover.started':
+      return line('TAKEOVER', `you drive attempt ${event.attempt} in ${event.argv[0] ?? 'the CLI'} (role pane, ${event.workdir})${event.continues ? ', continuing the agent\'s work' : ''}`);
+    case 'takeover.finished':
+      return line('takeover', `ended (exit ${event.exitCode ?? 'signal'}); your changes go through the gate and the critic`);
     case 'run.landed':
       return line(event.fastForwarded ? 'landed' : 'not landed', event.fastForwarded ? `${event.branch} → ${event.sha.slice(0, 7)}` : `${event.reason ?? ''} ${event.command ? `— land it with: ${event.command}` : ''}`.trim());
     default:

@@ -30,6 +30,8 @@ import { runTree } from './tree.js';
 import type { RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
+import { watchControl } from './control.js';
+import { Takeovers } from './takeover.js';
 import { excludeStateDir } from '../config/git-exclude.js';
 import { chooseViewport, openViewport, viewportNote, type Viewport } from '../tmux/viewport.js';
 import { tmuxInstalled } from '../tmux/tmux.js';
@@ -102,6 +104,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   /** Until the tree is up there is no board actor to write to. */
   let supervisorStarted = false;
   let viewport: Viewport | null = null;
+  let stopControl = (): void => {};
   const workspaces = new Map<string, RepoWorkspace>();
   try {
     writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
@@ -134,9 +137,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
       notBefore: new Map(), blockedRoles: new Map(), stop: stop.signal, systemPrompts,
-      now: Date.now, random: Math.random, warned: new Set(),
+      now: Date.now, random: Math.random, warned: new Set(), viewport, takeovers: new Takeovers(),
     };
     conductor = new Conductor(rt, (reason) => stop.abort(reason));
+    const runtime = rt;
+    stopControl = watchControl(o.paths.dir, (request) => record(runtime.takeovers.request(runtime, request.role), 'a takeover request'), say);
     if (!resume) {
       await board.append({
         type: 'run.started', runId: o.runId, goal: o.goal, mode: o.mode, configHash: o.loaded.hash, configFile: o.loaded.file,
@@ -161,6 +166,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     }
     stop.abort(mistake ? 'usage error' : 'internal error');
   } finally {
+    stopControl();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

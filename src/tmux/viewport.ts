@@ -44,9 +44,32 @@ export const runSessionName = (loaded: LoadedConfig, runId: string): string =>
 
 export interface Viewport {
   readonly session: string;
+  /** The pane of each role. */
+  readonly panes: ReadonlyMap<string, string>;
+  /**
+   * Replaces the role's viewer with `argv` (a person's interactive CLI: `loop attach --takeover`),
+   * in `cwd`, with `env` laid over the server's environment; when it exits its status is written
+   * to `exitFile` (the run watches for it) and the pane shows the viewer again.
+   */
+  runInPane(role: string, o: { argv: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; exitFile: string }): Promise<void>;
+  /** Puts the role's viewer back (after a takeover, or when one is abandoned). */
+  restoreViewer(role: string): Promise<void>;
   /** Kills the session, unless it is kept. */
   close(): Promise<void>;
 }
+
+/**
+ * The command that runs in a takeover pane: the CLI, then its exit status written atomically to
+ * the exit file (also when the pane is killed: SIGHUP), then the role's viewer again.
+ */
+const TAKEOVER_SCRIPT = [
+  'exit_file=$1; shift; viewer=$1; shift',
+  'trap \'echo 129 > "$exit_file.tmp"; mv "$exit_file.tmp" "$exit_file"; exit 129\' HUP TERM',
+  '"$@"; status=$?',
+  'trap - HUP TERM',
+  'echo $status > "$exit_file.tmp"; mv "$exit_file.tmp" "$exit_file"',
+  'exec sh -c "$viewer"',
+].join('\n');
 
 /** Opens the session, replacing one of the same name (a resumed run's, or a kept one). */
 export async function openViewport(o: { loaded: LoadedConfig; runId: string; mode: 'dry-run' | 'execute'; keep: boolean; env?: NodeJS.ProcessEnv }): Promise<Viewport> {
@@ -56,9 +79,9 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
   const config = o.loaded.config;
   await killSession(session, env);
   const panes: { role: string; id: string; title: string }[] = [];
+  const viewerOf = (role: string): string[] => viewerCommand(o.loaded, o.runId, role);
   for (const role of config.roles) {
-    // no NODE_EXTRA_CA_CERTS: a viewer makes no TLS connection, and parsing the bundle costs every pane start
-    const command = ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, PANE_MAIN, o.loaded.dir, o.runId, role.name, ...(plannerRole(config) === role ? ['planner'] : [])];
+    const command = viewerOf(role.name);
     const where = panes.length === 0
       ? ['new-session', '-d', '-s', session, '-n', 'team', '-x', '200', '-y', '50']
       : ['split-window', '-d', '-t', panes[0]!.id];
@@ -88,12 +111,34 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
     ]),
   ];
   await tmux(settings.flatMap((command, i) => (i === 0 ? command : [';', ...command])), env);
+  const byRole = new Map(panes.map((p) => [p.role, p.id]));
+  const paneOf = (role: string): string => {
+    const pane = byRole.get(role);
+    if (pane === undefined) throw new Error(`the viewport has no pane for role ${role}`);
+    return pane;
+  };
   return {
     session,
+    panes: byRole,
+    runInPane: async (role, run) => {
+      const viewer = viewerOf(role).map(shellQuote).join(' ');
+      const vars = Object.entries(run.env).filter(([name, value]) => value !== undefined && !name.startsWith('TMUX')).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+      await tmux(['respawn-pane', '-k', '-t', paneOf(role), '-c', run.cwd, ...vars, 'sh', '-c', TAKEOVER_SCRIPT, 'loop-takeover', run.exitFile, viewer, ...run.argv], env);
+    },
+    restoreViewer: async (role) => {
+      await tmux(['respawn-pane', '-k', '-t', paneOf(role), '-c', o.loaded.dir, ...viewerOf(role)], env);
+    },
     close: async () => {
       if (!o.keep) await killSession(session, env);
     },
   };
+}
+
+/** A pane's viewer: `loop logs <role> --follow` through its light entry point (pane-main.ts). */
+function viewerCommand(loaded: LoadedConfig, runId: string, role: string): string[] {
+  // no NODE_EXTRA_CA_CERTS: a viewer makes no TLS connection, and parsing the bundle costs every pane start
+  const planner = plannerRole(loaded.config)?.name === role ? ['planner'] : [];
+  return ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, PANE_MAIN, loaded.dir, runId, role, ...planner];
 }
 
 /** The line a run prints once its viewport is open. */

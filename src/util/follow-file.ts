@@ -5,7 +5,7 @@
  * yet is waited for by watching its folder. Where watching is not possible (no inotify watches
  * left, some network filesystems), it falls back to reading every FALLBACK_POLL_MS.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 export const FALLBACK_POLL_MS = 200;
@@ -135,4 +135,43 @@ export class FileFollower {
     this.#watcher = this.#dirWatcher = null;
     this.#timer = setInterval(() => this.readNow(), FALLBACK_POLL_MS);
   }
+}
+
+/**
+ * Resolves with the file's content once it exists (writers create it by renaming, so it is whole),
+ * or with null when `signal` aborts first. Watches the folder; polls only where watching fails.
+ */
+export function whenFileExists(path: string, signal?: AbortSignal): Promise<string | null> {
+  return new Promise((resolve) => {
+    let watcher: FSWatcher | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    let settled = false;
+    const done = (value: string | null): void => {
+      if (settled) return;
+      settled = true;
+      watcher?.close();
+      if (timer) clearInterval(timer);
+      watcher = timer = null;
+      signal?.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = (): void => done(null);
+    const check = (): void => {
+      if (!settled && existsSync(path)) done(readFileSync(path, 'utf8'));
+    };
+    const poll = (): void => {
+      watcher?.close();
+      watcher = null;
+      timer ??= setInterval(check, FALLBACK_POLL_MS);
+    };
+    if (signal?.aborted) return done(null);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      watcher = watch(dirname(path), check);
+      watcher.on('error', poll);
+    } catch {
+      poll();
+    }
+    check();
+  });
 }

@@ -14,8 +14,9 @@ import { DemoCommand } from './demo.js';
 import { StopCommand } from './stop.js';
 import { LogsCommand } from './logs.js';
 import { StatusCommand } from './status.js';
+import { AttachCommand } from './attach.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, LogsCommand, StatusCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, LogsCommand, StatusCommand, AttachCommand,
 ];
