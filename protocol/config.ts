@@ -191,8 +191,11 @@ export const BackoffSchema = v.strictObject({
 export const NotifySchema = v.strictObject({
   /** Ring the terminal bell in the viewport panes and the terminal running `loop run`. */
   bell: v.optional(v.boolean(), true),
-  /** A desktop notification through `notify-send` (Linux) or `osascript` (macOS), when present. */
-  desktop: v.optional(v.boolean(), true),
+  /**
+   * A desktop notification through `notify-send` (Linux) or `osascript` (macOS), when present:
+   * `auto` for runs with a terminal or detached (not for piped runs: CI, scripts), or always/never.
+   */
+  desktop: v.optional(v.union([v.boolean(), v.literal('auto')]), 'auto'),
   /** A shell command run with the event as JSON on stdin (for example a Slack webhook through curl). */
   command: v.optional(NonEmptyString),
 });

@@ -4,8 +4,7 @@
  * cleans up, and reports. Ctrl-C (or SIGTERM) stops cleanly: agents are cancelled and killed,
  * in-flight tasks are marked interrupted, exit 4; a second Ctrl-C stops the actors at once.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { BoardEvent, Plan } from '../../protocol/index.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { BudgetTracker } from '../budget/tracker.js';
@@ -22,7 +21,7 @@ import { runOutcome, type RunOutcome } from './outcome.js';
 import { obtainPlan } from './planning.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
-import { writeSystemPrompts } from './prepare.js';
+import { readIntelligence, writeSystemPrompts } from './prepare.js';
 import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
@@ -31,6 +30,7 @@ import type { RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { watchControl } from './control.js';
+import { Notifier } from './notify.js';
 import { Takeovers } from './takeover.js';
 import { excludeStateDir } from '../config/git-exclude.js';
 import { chooseViewport, openViewport, viewportNote, type Viewport } from '../tmux/viewport.js';
@@ -67,9 +67,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
   });
   const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
   const board = new BoardClient(supervisor, o.existing, o.paths.events);
+  const notifier = new Notifier({ settings: config.loop.notify, terminal: o.json ? o.stderr : o.stdout, detached: o.detached ?? false, logsDir: o.paths.logs, cwd: o.loaded.dir, say });
   board.on((event, view) => {
     const line = formatEvent(event, view);
     if (line) say(line);
+    notifier.event(event, view);
   });
 
   let conductor: Conductor | null = null;
@@ -185,6 +187,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     outcome = { status: 'failed', exitCode: 5, reason: `internal error while finishing: ${message}` };
   } finally {
     await supervisor.stop('run finished');
+    await notifier.flush();
     await viewport?.close().catch(() => undefined);
   }
   writeRunJson(o.paths.runJson, {
@@ -208,7 +211,7 @@ async function openRunViewport(o: SessionOptions, say: (line: string) => void): 
   }
   try {
     const viewport = await openViewport({ loaded: o.loaded, runId: o.runId, mode: o.mode, keep: choice.keep });
-    say(viewportNote(viewport.session, taskRoles(o.loaded.config)[0]?.name));
+    say(viewportNote(o.loaded, viewport.session, o.runId, taskRoles(o.loaded.config)[0]?.name));
     return viewport;
   } catch (error) {
     say(`viewport: could not open the tmux session (${error instanceof Error ? error.message : String(error)}); running headless`);
@@ -216,8 +219,3 @@ async function openRunViewport(o: SessionOptions, say: (line: string) => void): 
   }
 }
 
-/** PROJECT-INTELLIGENCE.md beside the config, when `loop learn` has written it. */
-function readIntelligence(loaded: LoadedConfig): string | null {
-  const file = join(loaded.dir, loaded.config.intelligence);
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
-}

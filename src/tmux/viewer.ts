@@ -23,6 +23,8 @@ export interface ViewerOptions {
   lastLines: number | null;
   /** Running in a viewport pane. */
   pane: boolean;
+  /** Ring the bell when something needs the user (panes, unless `loop.notify.bell` is off). */
+  bell?: boolean;
   out: NodeJS.WritableStream;
   /** Pane mode: the keyboard to ignore. */
   input?: NodeJS.ReadStream;
@@ -36,7 +38,7 @@ export function runViewer(o: ViewerOptions): Promise<number> {
   };
   const paint = painter(o.color);
   const feed = new Feed({
-    subject: o.subject, logsDir: o.paths.logs, color: o.color, bell: o.pane, write,
+    subject: o.subject, logsDir: o.paths.logs, color: o.color, bell: o.bell ?? false, write,
     follow: (path, onLines) => new FileFollower(path, onLines),
   });
   const problems = new Set<string>();

@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoopConfig } from '../../protocol/index.js';
-import type { LoadedConfig } from '../config/load.js';
+import { configArg, type LoadedConfig } from '../config/load.js';
 import { providerForRun } from '../run/team.js';
 import { plannerRole } from '../config/team.js';
 import { exactSession, killSession, serverArgs, sessionName, tmux, tmuxInstalled } from './tmux.js';
@@ -137,12 +137,12 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
 /** A pane's viewer: `loop logs <role> --follow` through its light entry point (pane-main.ts). */
 function viewerCommand(loaded: LoadedConfig, runId: string, role: string): string[] {
   // no NODE_EXTRA_CA_CERTS: a viewer makes no TLS connection, and parsing the bundle costs every pane start
-  const planner = plannerRole(loaded.config)?.name === role ? ['planner'] : [];
-  return ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, PANE_MAIN, loaded.dir, runId, role, ...planner];
+  const flags = [...(plannerRole(loaded.config)?.name === role ? ['--planner'] : []), ...(loaded.config.loop.notify.bell ? [] : ['--no-bell'])];
+  return ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, PANE_MAIN, loaded.dir, runId, role, ...flags];
 }
 
 /** The line a run prints once its viewport is open. */
-export function viewportNote(session: string, firstRole: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function viewportNote(loaded: LoadedConfig, session: string, runId: string, firstRole: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const direct = ['tmux', ...serverArgs(env), 'attach', '-t', exactSession(session)].map(shellQuote).join(' ');
-  return `viewport: tmux session ${session} · watch a role: loop attach ${firstRole ?? '<role>'} · all panes: ${direct}`;
+  return `viewport: tmux session ${session} · watch a role: loop attach ${firstRole ?? '<role>'} --run ${runId}${configArg(loaded)} · all panes: ${direct}`;
 }

@@ -138,10 +138,11 @@ export class FileFollower {
 }
 
 /**
- * Resolves with the file's content once it exists (writers create it by renaming, so it is whole),
- * or with null when `signal` aborts first. Watches the folder; polls only where watching fails.
+ * Resolves with the file's content once it exists (writers create it by renaming, so it is whole)
+ * and `accept` likes it, or with null when `signal` aborts first. Watches the folder, so a file
+ * replaced by a rename is seen too; polls only where watching fails.
  */
-export function whenFileExists(path: string, signal?: AbortSignal): Promise<string | null> {
+export function whenFileExists(path: string, signal?: AbortSignal, accept: (text: string) => boolean = () => true): Promise<string | null> {
   return new Promise((resolve) => {
     let watcher: FSWatcher | null = null;
     let timer: NodeJS.Timeout | null = null;
@@ -157,7 +158,14 @@ export function whenFileExists(path: string, signal?: AbortSignal): Promise<stri
     };
     const onAbort = (): void => done(null);
     const check = (): void => {
-      if (!settled && existsSync(path)) done(readFileSync(path, 'utf8'));
+      if (settled || !existsSync(path)) return;
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        return; // replaced while we looked; the folder watch fires again
+      }
+      if (accept(text)) done(text);
     };
     const poll = (): void => {
       watcher?.close();

@@ -15,8 +15,9 @@ import { StopCommand } from './stop.js';
 import { LogsCommand } from './logs.js';
 import { StatusCommand } from './status.js';
 import { AttachCommand } from './attach.js';
+import { StartCommand } from './start.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, LogsCommand, StatusCommand, AttachCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, LogsCommand, StatusCommand, AttachCommand, StartCommand,
 ];

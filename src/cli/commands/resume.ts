@@ -10,6 +10,7 @@ import { runPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
 import { preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { reportDetached, startDetached, tmuxFlag } from '../../run/detach.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -32,6 +33,8 @@ export class ResumeCommand extends LoopCommand {
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON' });
   tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
+  detach = Option.Boolean('--detach', false, { description: 'continue the run in the background (it survives the terminal closing) and return at once' });
+  detached = Option.Boolean('--detached', false, { hidden: true, description: 'this process is the background supervisor of a --detach run' });
 
   async run(): Promise<number> {
     const problem = checkRunId(this.runId);
@@ -54,6 +57,10 @@ export class ResumeCommand extends LoopCommand {
     }
     await preflight(loaded, started.mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
-    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux });
+    if (this.detach) {
+      const detached = await startDetached(['resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux)], paths, process.cwd());
+      return reportDetached(detached, this.runId, paths, loaded, this.context);
+    }
+    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached });
   }
 }
