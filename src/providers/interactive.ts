@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderSpec } from '../../protocol/index.js';
 import { absolute, fitsInArgv } from './build-helpers.js';
+import { PERMISSION_MODE } from './claude.js';
 
 export interface InteractiveContext {
   provider: ProviderSpec;
@@ -33,7 +34,7 @@ export function interactiveCommand(ctx: InteractiveContext): InteractiveCommand 
   const env = { ...config.env };
   switch (config.type) {
     case 'claude': {
-      const permission = config.dangerouslySkipPermissions ? ['--dangerously-skip-permissions'] : ['--permission-mode', config.permissionMode === 'default' ? 'manual' : config.permissionMode ?? 'acceptEdits'];
+      const permission = config.dangerouslySkipPermissions ? ['--dangerously-skip-permissions'] : ['--permission-mode', PERMISSION_MODE[config.permissionMode ?? 'acceptEdits']];
       const opening = ctx.resume !== undefined ? [] : ctx.promptFile === null ? [] : [openingText(ctx.promptFile, null)];
       return {
         argv: [

@@ -62,9 +62,13 @@ const LOUD = new Set(['task.escalated', 'budget.exhausted', 'supervisor.report']
 
 /** A board fact in the printer's words, coloured by how it went. */
 export function renderBoardLine(event: BoardEvent, view: RunView, paint: Painter): string | null {
+  if (event.type === 'run.finished') {
+    // the foreground printer leaves this to its summary; a pane says it in one line
+    const time = new Date(event.ts).toISOString().slice(11, 19);
+    return paint(`${time}  run finished: ${event.status} (exit ${event.exitCode}): ${event.reason}`, event.status === 'merged' ? 'green' : 'red', 'bold');
+  }
   const line = formatEvent(event, view);
   if (line === null) return null;
-  if (event.type === 'run.finished') return paint(line, event.status === 'merged' ? 'green' : 'red', 'bold');
   if (LOUD.has(event.type)) return paint(line, 'red', 'bold');
   if (GOOD.has(event.type) || (event.type === 'run.landed' && event.fastForwarded)) return paint(line, 'green');
   if (BAD.has(event.type) || event.type === 'run.landed') return paint(line, event.type === 'attempt.finished' ? 'yellow' : 'red');
