@@ -84,7 +84,7 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
     const command = viewerOf(role.name);
     const where = panes.length === 0
       ? ['new-session', '-d', '-s', session, '-n', 'team', '-x', '200', '-y', '50']
-      : ['split-window', '-d', '-t', panes[0]!.id];
+      : ['split-window', '-d', '-t', panes.at(-1)!.id]; // after the last one: the panes keep the config's order
     const id = await tmux([...where, '-c', o.loaded.dir, '-P', '-F', '#{pane_id}', ...command], env);
     if (panes.length > 0) await tmux(['select-layout', '-t', panes[0]!.id, 'tiled'], env);
     const provider = providerForRun(config, role, o.mode);

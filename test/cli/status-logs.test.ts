@@ -57,7 +57,7 @@ test('loop logs: a role\'s or a task\'s transcripts with the board\'s verdicts; 
   assert.equal((await runLoop(['run', 'api, ui', '--run', 'l1'], { cwd: dir, t })).code, 0);
   const role = await runLoop(['logs', 'backend'], { cwd: dir, t });
   assert.equal(role.code, 0, role.stderr);
-  assert.match(role.stdout, /━━ t1 · Api · attempt 1 · sim ━+\nsim agent · t1 attempt 1: Api\nworking on: Api\nsim: implemented "Api"\nok in \d+ ms, \$0\.0000\n/);
+  assert.match(role.stdout, /━━ t1 · Api · attempt 1 · sim ━+\nbuilt-in sim agent \(no CLI\) · t1 attempt 1: Api\nworking on: Api\nsim: implemented "Api"\ndone in \d+\.\ds · \$0\.00\n/);
   assert.match(role.stdout, /t1 +backend +merged +merged \(dry-run\)/);
   assert.doesNotMatch(role.stdout, /Ui/, 'only the role\'s own tasks');
   const task = await runLoop(['logs', 't2', '--run', 'l1'], { cwd: dir, t });

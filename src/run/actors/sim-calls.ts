@@ -25,11 +25,12 @@ export function simAnswer(sim: SimConfig, text: string, ok = true): AgentResult 
  */
 export function simTranscript(logFile: string, title: string): { line: (text: string) => void; end: (result: AgentResult | null) => void } {
   mkdirSync(dirname(logFile), { recursive: true });
-  appendFileSync(logFile, `# sim agent · ${title}\n`);
+  // the same head as a real agent's transcript (providers/transcript.ts), with no command line to show
+  appendFileSync(logFile, `# loop agent transcript ${new Date().toISOString()}\n# built-in sim agent (no CLI) · ${title}\n`);
   return {
     line: (text) => appendFileSync(logFile, `${text}\n`),
     end: (result) => appendFileSync(logFile, result === null
       ? '# the agent crashed\n'
-      : `# ${result.ok ? 'ok' : `failed (${result.errorKind ?? 'error'})`} in ${result.durationMs} ms, $${result.usd.toFixed(4)}\n`),
+      : `# ${result.ok ? 'done' : `failed (${result.errorKind ?? 'error'})`} in ${(result.durationMs / 1000).toFixed(1)}s · $${result.usd.toFixed(2)}\n`),
   };
 }
