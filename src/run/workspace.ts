@@ -8,7 +8,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
 import type { ResolvedRepository } from '../config/load.js';
 import { ensureIntegrationBranch } from '../git/integration.js';
-import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../git/protected-files.js';
+import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../gate/protected-files.js';
 import { SlotPool, type Slot } from '../git/slots.js';
 import { learnProject } from '../learn/learn.js';
 import { renderIntelligence } from '../learn/render.js';

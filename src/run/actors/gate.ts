@@ -1,4 +1,4 @@
-/** Gate actor process: the generic gate policy wired to src/git (capture, tamper guard, tests, merge). */
+/** Gate actor process: the generic gate policy wired to src/gate (tamper guard, tests) and src/git (capture, merge). */
 import { join } from 'node:path';
 import { createGateActor } from '../../../actors/gate.js';
 import { captureWork } from '../../git/capture.js';
@@ -7,8 +7,8 @@ import { detachOwnSlot } from '../../git/slot-reset.js';
 import { loopHome } from '../../util/paths.js';
 import { advanceRef, mergeAt, mergeInObjectStore } from '../../git/merge.js';
 import { resolveSha } from '../../git/repo.js';
-import { checkTamper } from '../../git/tamper.js';
-import { runTests } from '../../git/test-runner.js';
+import { checkTamper } from '../../gate/tamper.js';
+import { runTests } from '../../gate/test-runner.js';
 
 /** The gate's scratch and baseline slots live under $LOOP_HOME/worktrees, never in the user's checkout. */
 const pointOwnSlot = async (workdir: string, sha: string): Promise<void> => {

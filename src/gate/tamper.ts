@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { ProtectedSpec } from '../../protocol/messages.js';
-import { gitRaw, gitTry, splitNul } from './git.js';
+import { gitRaw, gitTry, splitNul } from '../git/git.js';
 import { judgeChanges, needsContent, type FileChange, type TamperVerdict } from './tamper-rules.js';
 
 export type { TamperVerdict } from './tamper-rules.js';

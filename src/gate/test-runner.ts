@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { buildEvidence, extractFailures, lastLines } from './evidence/index.js';
-import { commandEnv, runShell } from './shell.js';
+import { commandEnv, runShell } from '../git/shell.js';
 
 export interface TestRun {
   status: 'passed' | 'failed' | 'timed-out' | 'error';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changedEntries, isTestRunner, runnerReader } from '../../src/git/runner-deps.js';
+import { changedEntries, isTestRunner, runnerReader } from '../../src/gate/runner-deps.js';
 
 const names: Array<[string, boolean]> = [
   ['jest', true], ['@jest/core', true], ['vitest', true], ['@vitest/coverage-v8', true], ['mocha', true], ['ava', true],

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/package-root.js';
-import { buildEvidence, extractFailures } from '../../src/git/evidence/index.js';
+import { buildEvidence, extractFailures } from '../../src/gate/evidence/index.js';
 
 /** Real outputs captured from each runner on a suite with one failing assertion and one thrown error (go's two are hand-written from its documented format: go is not installed here). */
-const fixture = (name: string) => readFileSync(join(packageRoot(), 'test', 'git', 'fixtures', 'test-output', `${name}.txt`), 'utf8');
+const fixture = (name: string) => readFileSync(join(packageRoot(), 'test', 'gate', 'fixtures', 'test-output', `${name}.txt`), 'utf8');
 
 const cases: Array<[string, Array<[string, RegExp]>]> = [
   ['node-tap', [['adds two numbers', /-1 !== 3/], ['suite > inner fails', /boom inner/]]],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, writeFiles } from '../helpers/temp.js';
-import { runTests } from '../../src/git/test-runner.js';
+import { runTests } from '../../src/gate/test-runner.js';
 
 function project(t: Parameters<typeof tempDir>[0], files: Record<string, string>) {
   const dir = tempDir(t, 'loop-tests-');
