@@ -70,7 +70,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
       ...(slot ? { workdir: slot.path } : {}), logFile,
     });
     const user = (continues: boolean, sessionId?: string): Promise<AgentResult> => runUserAttempt(rt, {
-      taskId, attempt, role: role.name, provider, workdir: slot!.path, promptFile, continues, sessionId,
+      taskId, attempt, role: role.name, provider, workdir: slot!.path, promptFile, logFile, continues, sessionId,
     }).finally(() => rt.takeovers.release(role.name));
     let agent: AgentResult;
     if (slot && rt.takeovers.claim(role.name)) {

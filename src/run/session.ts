@@ -142,8 +142,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       now: Date.now, random: Math.random, warned: new Set(), viewport, takeovers: new Takeovers(),
     };
     conductor = new Conductor(rt, (reason) => stop.abort(reason));
-    const runtime = rt;
-    stopControl = watchControl(o.paths.dir, (request) => record(runtime.takeovers.request(runtime, request.role), 'a takeover request'), say);
+    stopControl = watchControl(o.paths.dir, (request) => record(rt.takeovers.request(rt, request.role), 'a takeover request'), say);
     if (!resume) {
       await board.append({
         type: 'run.started', runId: o.runId, goal: o.goal, mode: o.mode, configHash: o.loaded.hash, configFile: o.loaded.file,
@@ -218,4 +217,3 @@ async function openRunViewport(o: SessionOptions, say: (line: string) => void): 
     return null;
   }
 }
-

@@ -6,8 +6,8 @@
  * goes through the gate, the critic and the merge queue like any other attempt. The answer to a
  * request is always on the board (`takeover.requested` or `takeover.declined`).
  */
-import { rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { AgentResult, ProviderSpec } from '../../protocol/index.js';
 import { interactiveCommand } from '../providers/interactive.js';
 import { whenFileExists } from '../util/follow-file.js';
@@ -69,6 +69,8 @@ export interface UserAttempt {
   provider: ProviderSpec;
   workdir: string;
   promptFile: string;
+  /** The attempt's transcript: the takeover is noted there (the interactive session itself is not recorded). */
+  logFile: string;
   /** After the agent's own attempt: resume its session, no new prompt. */
   continues: boolean;
   sessionId?: string | undefined;
@@ -86,6 +88,7 @@ export async function runUserAttempt(rt: RunRuntime, o: UserAttempt): Promise<Ag
   const exitFile = join(controlDir(rt.paths.dir), `takeover-${o.role}.${o.taskId}.${o.attempt}.exit`);
   rmSync(exitFile, { force: true });
   await rt.board.append({ type: 'takeover.started', taskId: o.taskId, attempt: o.attempt, role: o.role, argv: command.argv, workdir: o.workdir, continues: o.continues });
+  note(o.logFile, `takeover: the user works in ${basename(command.argv[0]!)} in the role's pane (the interactive session is not recorded here)`);
   await viewport.runInPane(o.role, { argv: command.argv, cwd: o.workdir, env: { ...agentEnv(rt.runId, o.taskId, o.role), ...command.env }, exitFile });
   const status = await whenFileExists(exitFile, rt.stop);
   rmSync(exitFile, { force: true });
@@ -94,6 +97,7 @@ export async function runUserAttempt(rt: RunRuntime, o: UserAttempt): Promise<Ag
     throw rt.stop.reason ?? new Error('the run was stopped during a takeover');
   }
   const exitCode = Number.parseInt(status.trim(), 10);
+  note(o.logFile, `takeover ended (exit ${Number.isNaN(exitCode) ? '?' : exitCode}) after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   await rt.board.append({ type: 'takeover.finished', taskId: o.taskId, attempt: o.attempt, role: o.role, exitCode: Number.isNaN(exitCode) ? null : exitCode });
   return {
     ok: true,
@@ -106,4 +110,9 @@ export async function runUserAttempt(rt: RunRuntime, o: UserAttempt): Promise<Ag
     durationMs: Date.now() - started,
     argv: command.argv,
   };
+}
+
+function note(logFile: string, text: string): void {
+  mkdirSync(dirname(logFile), { recursive: true });
+  appendFileSync(logFile, `# ${text}\n`);
 }

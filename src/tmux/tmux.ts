@@ -6,12 +6,8 @@
  * `$TMUX` points at when loop runs inside tmux.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { findExecutable } from '../auth/executable.js';
 import { exec, type ExecResult } from '../util/exec.js';
-
-/** The compiled `loop` entry point, which panes run. */
-export const LOOP_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 const TMUX_TIMEOUT_MS = 10_000;
 
@@ -37,6 +33,14 @@ export async function tmux(args: readonly string[], env: NodeJS.ProcessEnv = pro
   const result = await tmuxRaw(args, env);
   if (result.code !== 0) throw new TmuxError(`tmux ${args[0]} failed: ${(result.stderr || result.stdout).trim() || `exit ${result.code}`}`);
   return result.stdout.trim();
+}
+
+/**
+ * `-e NAME=value` for each variable, for a pane that must see this environment rather than the
+ * tmux server's (which is whatever environment the server was started with). tmux's own are left out.
+ */
+export function envArgs(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env).filter(([name, value]) => value !== undefined && !name.startsWith('TMUX')).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
 }
 
 /** Exact-match target of a session (and its current window: `set-option` and `list-panes` want one). */

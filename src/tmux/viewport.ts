@@ -1,8 +1,9 @@
 /**
  * The run's viewport: tmux session `<namespace>-<project>-<run>` with one pane per role, titled
- * `role · title · provider`, each running the `loop logs <role> --follow` viewer (pane-main.ts: the role's live transcript and
- * verdicts). It is a view only: the run never waits on it and never types into it, and it is
- * killed when the run ends unless `loop.viewport: keep` (then its panes stay, read-only).
+ * `role · title · provider`, each running the `loop logs <role> --follow` viewer (pane-main.ts):
+ * the role's live transcript and verdicts. It is a view only: the run never waits on it and never
+ * types into it, and it is killed when the run ends unless `loop.viewport: keep` (then its panes
+ * stay, read-only). A takeover swaps a pane's viewer for the user's CLI and back.
  */
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import type { LoopConfig } from '../../protocol/index.js';
 import { configArg, type LoadedConfig } from '../config/load.js';
 import { providerForRun } from '../run/team.js';
 import { plannerRole } from '../config/team.js';
-import { exactSession, killSession, serverArgs, sessionName, tmux, tmuxInstalled } from './tmux.js';
+import { envArgs, exactSession, killSession, serverArgs, sessionName, tmux, tmuxInstalled } from './tmux.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 export type ViewportSetting = LoopConfig['loop']['viewport'];
@@ -44,8 +45,6 @@ export const runSessionName = (loaded: LoadedConfig, runId: string): string =>
 
 export interface Viewport {
   readonly session: string;
-  /** The pane of each role. */
-  readonly panes: ReadonlyMap<string, string>;
   /**
    * Replaces the role's viewer with `argv` (a person's interactive CLI: `loop attach --takeover`),
    * in `cwd`, with `env` laid over the server's environment; when it exits its status is written
@@ -119,11 +118,9 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
   };
   return {
     session,
-    panes: byRole,
     runInPane: async (role, run) => {
       const viewer = viewerOf(role).map(shellQuote).join(' ');
-      const vars = Object.entries(run.env).filter(([name, value]) => value !== undefined && !name.startsWith('TMUX')).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
-      await tmux(['respawn-pane', '-k', '-t', paneOf(role), '-c', run.cwd, ...vars, 'sh', '-c', TAKEOVER_SCRIPT, 'loop-takeover', run.exitFile, viewer, ...run.argv], env);
+      await tmux(['respawn-pane', '-k', '-t', paneOf(role), '-c', run.cwd, ...envArgs(run.env), 'sh', '-c', TAKEOVER_SCRIPT, 'loop-takeover', run.exitFile, viewer, ...run.argv], env);
     },
     restoreViewer: async (role) => {
       await tmux(['respawn-pane', '-k', '-t', paneOf(role), '-c', o.loaded.dir, ...viewerOf(role)], env);

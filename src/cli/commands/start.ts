@@ -7,7 +7,7 @@ import { checkRunId } from '../../config/run-id.js';
 import { repositoriesOfRole, providerOf } from '../../config/team.js';
 import { interactiveCommand } from '../../providers/interactive.js';
 import { readIntelligence, writeSystemPrompts } from '../../run/prepare.js';
-import { exactSession, hasSession, serverArgs, sessionName, tmux, tmuxInstalled } from '../../tmux/tmux.js';
+import { envArgs, exactSession, hasSession, serverArgs, sessionName, tmux, tmuxInstalled } from '../../tmux/tmux.js';
 import { UserError } from '../../util/errors.js';
 import { ensureDir } from '../../util/fs.js';
 import { runPaths } from '../../util/paths.js';
@@ -67,9 +67,8 @@ export class StartCommand extends LoopCommand {
       const provider = providerOf(config, role);
       const cli = this.executeAgents ? interactiveCommand({ provider, systemPromptFile: promptFile, promptFile: null, workdir: cwd }) : null;
       const banner = `${role.name}'s prompt: ${promptFile} (above). Start your agent here, or run \`loop start --run ${this.runId} --role ${role.name} --execute\`.`;
-      const env = Object.entries({ ...process.env, ...cli?.env }).filter(([name, value]) => value !== undefined && !name.startsWith('TMUX')).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
       const command = cli ? cli.argv : ['--prompt', promptFile];
-      await tmux(['new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', cwd, ...env, 'sh', '-c', SESSION_SCRIPT, 'loop-start', banner, ...command]);
+      await tmux(['new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', cwd, ...envArgs({ ...process.env, ...cli?.env }), 'sh', '-c', SESSION_SCRIPT, 'loop-start', banner, ...command]);
       out(`  ${role.name}: ${cli ? `${cli.argv[0]} started with the role prompt loaded` : 'prompt shown, shell ready'} · ${attach}`);
     }
     return 0;
