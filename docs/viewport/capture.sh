@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-creates the viewport captures in this folder: runs `loop demo` with its viewport on a private
 # tmux server, shows it in a 200×50 terminal (a client of a second private server), and captures
-# what that terminal shows while the engineers work, then be1's pane zoomed (`loop attach be1`).
+# what that terminal shows once the first review starts, then be1's pane zoomed (`loop attach be1`).
 #   docs/viewport/capture.sh        (after npm ci; needs tmux)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,9 +14,9 @@ trap 'tmux -L "$inner" kill-server 2>/dev/null || true; tmux -L "$outer" kill-se
 LOOP_TMUX_SOCKET=$inner LOOP_HOME=$scratch/home node dist/src/cli/main.js demo --dir "$scratch/demo" --tmux > "$scratch/demo.log" 2>&1 &
 until tmux -L "$inner" has-session -t '=loop-sandbox-demo:' 2>/dev/null; do sleep 0.2; done
 tmux -L "$outer" -f /dev/null new-session -d -s term -x 200 -y 50 "env -u TMUX tmux -L $inner attach -t =loop-sandbox-demo:"
-# while both engineers are between their first and last steps
-until grep -q 'multiply.test.js' "$scratch/demo/.loop/runs/demo/logs/t2.1.log" 2>/dev/null && grep -q 'subtract.test.js' "$scratch/demo/.loop/runs/demo/logs/t1.1.log" 2>/dev/null; do sleep 0.2; done
-sleep 2.5
+# once the critic is reviewing the first change: the engineers' work, the gate's verdict and the review on one screen
+until ls "$scratch/demo/.loop/runs/demo/logs/"*.review.log > /dev/null 2>&1; do sleep 0.2; done
+sleep 0.5
 tmux -L "$outer" capture-pane -p -e -t '=term:' > "$out/team.ansi"
 tmux -L "$outer" capture-pane -p -t '=term:' > "$out/team.txt"
 LOOP_TMUX_SOCKET=$inner node dist/src/cli/main.js attach be1 --run demo -c "$scratch/demo/loop.sim.yaml" < /dev/null > /dev/null 2>&1 || true

@@ -24,9 +24,10 @@ export default createCriticActor({
     const provider = request.provider;
     if (provider.config.type === 'sim') {
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
+      const transcript = simTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`);
+      transcript.line('reading the diff, the task\'s acceptance criteria and the test evidence');
       await sleep(latencyFor(sim, `review:${key}`), ctx.signal);
       const answer = simAnswer(sim, simVerdictText(sim, request.taskId, request.attempt, []));
-      const transcript = simTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`);
       transcript.line(answer.text);
       transcript.end(answer);
       return answer;

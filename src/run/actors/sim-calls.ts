@@ -25,12 +25,14 @@ export function simAnswer(sim: SimConfig, text: string, ok = true): AgentResult 
  */
 export function simTranscript(logFile: string, title: string): { line: (text: string) => void; end: (result: AgentResult | null) => void } {
   mkdirSync(dirname(logFile), { recursive: true });
+  const started = Date.now();
   // the same head as a real agent's transcript (providers/transcript.ts), with no command line to show
-  appendFileSync(logFile, `# loop agent transcript ${new Date().toISOString()}\n# built-in sim agent (no CLI) · ${title}\n`);
+  appendFileSync(logFile, `# loop agent transcript ${new Date(started).toISOString()}\n# built-in sim agent (no CLI) · ${title}\n`);
   return {
     line: (text) => appendFileSync(logFile, `${text}\n`),
-    end: (result) => appendFileSync(logFile, result === null
-      ? '# the agent crashed\n'
-      : `# ${result.ok ? 'done' : `failed (${result.errorKind ?? 'error'})`} in ${(result.durationMs / 1000).toFixed(1)}s · $${result.usd.toFixed(2)}\n`),
+    end: (result) => {
+      const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+      appendFileSync(logFile, result === null ? `# the agent crashed after ${took}\n` : `# ${result.ok ? 'done' : `failed (${result.errorKind ?? 'error'})`} in ${took} · $${result.usd.toFixed(2)}\n`);
+    },
   };
 }
