@@ -95,6 +95,10 @@ const RunLanded = defineEvent('run.landed', {
   /** When not fast-forwarded: the exact command that lands the work. */
   command: v.optional(Text),
   reason: v.optional(Text),
+  /** The merged tasks whose work this landing (or pull request, or left branch) carries. */
+  tasks: v.optional(v.array(Text)),
+  /** `loop.land: pr`: the pull request opened for the integration branch. */
+  url: v.optional(Text),
 });
 const PlanAccepted = defineEvent('plan.accepted', {
   source: v.picklist(['planner', 'file', 'sim']),

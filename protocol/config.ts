@@ -187,6 +187,9 @@ export const BackoffSchema = v.strictObject({
   randomFactor: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.2),
 });
 
+export const LAND_POLICIES = ['merged', 'all', 'none', 'pr'] as const;
+export type LandPolicy = (typeof LAND_POLICIES)[number];
+
 /** Needs-attention notifications: a task escalated, the budget was reached, the run ended. */
 export const NotifySchema = v.strictObject({
   /** Ring the terminal bell in the viewport panes and the terminal running `loop run`. */
@@ -226,6 +229,13 @@ export const LoopSchema = v.strictObject({
   testCommand: v.optional(v.string()),
   /** Overrides the learned setup command for every repository. */
   setup: v.optional(v.string()),
+  /**
+   * What happens to the merged work at the end of a run: `merged` fast-forwards your branch to
+   * what merged even when other tasks escalated; `all` only when every task merged; `none` never
+   * touches your checkout (the command is printed); `pr` pushes the integration branch and opens
+   * a pull request with `gh`.
+   */
+  land: v.optional(v.picklist(LAND_POLICIES), 'merged'),
   /**
    * The tmux viewport (one pane per role): `auto` opens it when the run has a terminal (or is
    * detached) and tmux is installed, and closes it when the run ends; `keep` leaves it open,

@@ -94,6 +94,8 @@ export const RunAttemptSchema = v.strictObject({
   systemPromptFile: v.string(),
   logFile: v.string(),
   deadlineMs: Ms,
+  /** The repository's own test/build/lint/format commands, which the agent may run without asking (its CLI's allow-list). */
+  allowedCommands: v.optional(v.array(v.string())),
 });
 
 /** Critic actor: review a change read-only and return a verdict. */

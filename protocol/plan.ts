@@ -23,3 +23,14 @@ export const PlanSchema = v.strictObject({
   tasks: v.pipe(v.array(PlanTaskSchema), v.minLength(1, 'a plan needs at least one task')),
 });
 export type Plan = v.InferOutput<typeof PlanSchema>;
+
+/**
+ * `.loop/runs/<run>/plan.json`: the accepted plan, written (durably) before its first task reaches
+ * the board, so `loop resume` can re-create tasks a crash kept off the board.
+ */
+export const AcceptedPlanSchema = v.object({
+  source: v.picklist(['planner', 'file', 'sim']),
+  planner: v.optional(v.string()),
+  tasks: v.array(PlanTaskSchema),
+});
+export type AcceptedPlan = v.InferOutput<typeof AcceptedPlanSchema>;

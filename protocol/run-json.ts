@@ -15,6 +15,13 @@ export const RunJsonSchema = v.object({
   endedAt: v.optional(v.number()),
   exitCode: v.optional(v.number()),
   reason: v.optional(v.string()),
+  /** The team the run was started (or last resumed) with, so a resume can say what changed since. */
+  team: v.optional(v.object({
+    /** Role name → provider key. */
+    roles: v.record(v.string(), v.string()),
+    /** Provider key (of those the roles use) → what it runs, e.g. `claude model sonnet`. */
+    providers: v.record(v.string(), v.string()),
+  })),
 });
 export type RunJson = v.InferOutput<typeof RunJsonSchema>;
 

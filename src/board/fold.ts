@@ -60,6 +60,8 @@ function applyRunEvent(view: RunView, e: BoardEvent): boolean {
         ...landing,
         ...(e.command === undefined ? {} : { command: e.command }),
         ...(e.reason === undefined ? {} : { reason: e.reason }),
+        ...(e.tasks === undefined ? {} : { tasks: [...e.tasks] }),
+        ...(e.url === undefined ? {} : { url: e.url }),
       });
       return true;
     }

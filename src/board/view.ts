@@ -61,6 +61,8 @@ export interface LandingView {
   fastForwarded: boolean;
   command?: string;
   reason?: string;
+  tasks?: string[];
+  url?: string;
 }
 
 export interface RunView {

@@ -2,7 +2,9 @@
  * The budget governor (pure): every provider call first reserves an estimate; a call is refused
  * when spent + reserved + estimate would pass the budget; the real cost then replaces the
  * reservation. With estimates at least as large as real calls, spend never exceeds the budget;
- * with an under-estimate, by at most the calls already in flight.
+ * with an under-estimate, by at most the calls already in flight. A refusal is final only when the
+ * call would not fit even if every call in flight cost nothing; a refusal caused by reservations
+ * alone is asked again once they settle (they may settle below their estimates).
  */
 export interface BudgetState {
   readonly budgetUsd: number | null;
@@ -29,14 +31,16 @@ export function estimateUsd(state: BudgetState, key: string, defaultUsd: number)
 
 export type ReserveDecision =
   | { ok: true; state: BudgetState }
-  | { ok: false; state: BudgetState; spentUsd: number; reservedUsd: number; estimateUsd: number };
+  | { ok: false; state: BudgetState; spentUsd: number; reservedUsd: number; estimateUsd: number; final: boolean };
 
 export function reserve(state: BudgetState, callId: string, estimate: number): ReserveDecision {
   if (state.budgetUsd !== null) {
     const reserved = reservedUsd(state);
     // A tiny epsilon so that, e.g., 0.1 + 0.2 does not refuse a call that exactly fits.
     if (state.spentUsd + reserved + estimate > state.budgetUsd + 1e-9) {
-      return { ok: false, state, spentUsd: state.spentUsd, reservedUsd: reserved, estimateUsd: estimate };
+      // Settling can only add to spent, so a call that does not fit over spent alone never will.
+      const final = state.spentUsd + estimate > state.budgetUsd + 1e-9;
+      return { ok: false, state, spentUsd: state.spentUsd, reservedUsd: reserved, estimateUsd: estimate, final };
     }
   }
   const reservations = new Map(state.reservations);

@@ -26,6 +26,8 @@ export interface DoctorFacts {
   config: { file: string | null; errors: string[]; warnings: number; roles: number };
   /** Providers used by a role (or claude/codex/gemini when there is no config). */
   providers: ProviderAuthStatus[];
+  /** Per repository: the setup and test commands a run would execute, and the programs they start that are missing. */
+  commands: Array<{ repo: string; setup: string | null; test: string | null; missing: Array<{ detail: string; fix: string }> }>;
   disks: Array<{ label: string; path: string; freeBytes: number | null }>;
   writable: Array<{ label: string; path: string; ok: boolean; willCreate: boolean; error?: string }>;
 }
@@ -99,6 +101,14 @@ export function checkProvider(status: ProviderAuthStatus, required: boolean): Ch
   return { status: required ? 'fail' : 'warn', name, detail, ...(status.fix ? { fix: status.fix } : {}) };
 }
 
+/** A setup or test command whose program is missing fails every task after its agent was paid for. */
+export function checkCommands(entry: DoctorFacts['commands'][number]): Check[] {
+  const name = `repository ${entry.repo} commands`;
+  if (entry.missing.length > 0) return entry.missing.map((m) => ({ status: 'fail', name, detail: m.detail, fix: m.fix }));
+  const shown = [entry.setup === null ? null : `setup "${entry.setup}"`, entry.test === null ? null : `test "${entry.test}"`].filter((x) => x !== null);
+  return [{ status: 'ok', name, detail: shown.length > 0 ? `${shown.join(', ')}: every program they start is on PATH` : 'no setup or test command (learned or configured)' }];
+}
+
 export function checkDisk(disk: DoctorFacts['disks'][number]): Check {
   const name = `disk ${disk.label}`;
   if (disk.freeBytes === null) return { status: 'warn', name, detail: `cannot read free space at ${disk.path}` };
@@ -122,6 +132,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     checkTmux(facts),
     checkConfig(facts.config),
     ...facts.providers.map((status) => checkProvider(status, required)),
+    ...facts.commands.flatMap(checkCommands),
     ...facts.disks.map(checkDisk),
     ...facts.writable.map(checkWritable),
   ];

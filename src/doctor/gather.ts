@@ -9,6 +9,8 @@ import { gitToplevel, repositoryName } from '../config/repositories.js';
 import { checkProviders, targetsFromConfig } from '../auth/status.js';
 import { findExecutable } from '../auth/executable.js';
 import { exec } from '../util/exec.js';
+import { learnProject } from '../learn/learn.js';
+import { missingDetail, missingFix, missingPrograms, projectCommands } from '../run/project-commands.js';
 import { loopHome } from '../util/paths.js';
 import type { DoctorFacts } from './checks.js';
 
@@ -85,6 +87,13 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
   const used = config ? targetsFromConfig(config).filter((t) => t.enabled && t.usedBy.length > 0) : targetsFromConfig(null);
   const providers = file && !config ? [] : await checkProviders(used, { env, cwd: folder });
 
+  // What a run would execute in each repository, learned the way `loop run --execute` learns it.
+  const commands = config === null ? [] : await Promise.all((analysis?.repositories ?? []).map(async (repo) => {
+    const found = projectCommands(repo, config.loop, await learnProject(repo.path));
+    const missing = missingPrograms(found, env, repo.path).map((m) => ({ detail: missingDetail(m), fix: missingFix(repo, m) }));
+    return { repo: repo.name, setup: found.setup?.command ?? null, test: found.test?.command ?? null, missing };
+  }));
+
   const home = loopHome(env);
   const disks = [
     ...(repos.length > 0 ? repos.map((r) => ({ label: `at ${r.name}`, path: r.path })) : [{ label: 'here', path: folder }]),
@@ -105,6 +114,7 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
       roles: analysis?.summary.roles ?? 0,
     },
     providers,
+    commands,
     disks,
     writable: [probeWritable('state folder .loop/', join(folder, '.loop')), probeWritable('$LOOP_HOME', home)],
   };

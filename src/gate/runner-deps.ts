@@ -5,6 +5,8 @@
  * Pure functions over file contents.
  */
 import { parse as parseYaml } from 'yaml';
+import { readToml, tomlTable, type TomlTable, type TomlValue } from '../learn/toml.js';
+import { distributionName } from '../util/python-names.js';
 
 const RUNNER_EXACT = new Set([
   'jest', 'jest-cli', 'ts-jest', 'babel-jest', 'jest-circus', 'jest-jasmine2', 'vitest', 'mocha', 'ava', 'tap', 'node-tap',
@@ -23,8 +25,12 @@ export function isTestRunner(name: string): boolean {
 
 type Reader = (content: string) => Map<string, string>;
 
-const LINE_FILES = /^(requirements.*\.(txt|in)|constraints.*\.txt|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|Gemfile|bun\.lock|environment\.ya?ml)$/;
-const BLOCK_FILES = /^(yarn\.lock|poetry\.lock|uv\.lock|pdm\.lock|Gemfile\.lock|Cargo\.lock)$/;
+const LINE_FILES = /^(requirements.*\.(txt|in)|constraints.*\.txt|setup\.py|setup\.cfg|Gemfile|bun\.lock|environment\.ya?ml)$/;
+const BLOCK_FILES = /^(yarn\.lock|Gemfile\.lock)$/;
+/** TOML lockfiles: a `[[package]]` array of {name, version, …}. */
+const TOML_LOCKS = /^(poetry\.lock|uv\.lock|pdm\.lock|Cargo\.lock)$/;
+/** TOML manifests that declare dependencies in tables and arrays. */
+const TOML_MANIFESTS = /^(pyproject\.toml|Pipfile)$/;
 
 /** The reader for a file name, or null when the file holds no dependency declarations loop knows. */
 export function runnerReader(fileName: string): Reader | null {
@@ -33,6 +39,8 @@ export function runnerReader(fileName: string): Reader | null {
   if (fileName === 'Pipfile.lock') return readPipfileLock;
   if (fileName === 'composer.lock') return readComposerLock;
   if (fileName === 'pnpm-lock.yaml') return readPnpmLock;
+  if (TOML_LOCKS.test(fileName)) return readTomlLock;
+  if (TOML_MANIFESTS.test(fileName)) return readTomlManifest;
   if (BLOCK_FILES.test(fileName)) return readBlocks;
   if (LINE_FILES.test(fileName)) return readLines;
   return null;
@@ -137,7 +145,7 @@ function pnpmPackageName(key: string): string {
   return bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-/** Blank-line separated blocks (yarn.lock, poetry.lock, Cargo.lock, …): a block names a package in its header or a `name =` line. */
+/** Blank-line separated blocks (yarn.lock, Gemfile.lock): a block names its package in its header line. */
 function readBlocks(content: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const block of content.split(/\n\s*\n/)) {
@@ -151,8 +159,6 @@ function readBlocks(content: string): Map<string, string> {
 }
 
 function blockNames(lines: string[]): string[] {
-  const tomlName = lines.map((line) => /^name\s*=\s*"([^"]+)"/.exec(line.trim())?.[1]).find((name) => name !== undefined);
-  if (tomlName) return [tomlName];
   // yarn: `"jest@^29.0.0", jest@^29.7.0:` or `"@jest/core@npm:^29":`
   return lines[0]!
     .replace(/:$/, '')
@@ -161,7 +167,7 @@ function blockNames(lines: string[]): string[] {
     .map((spec) => spec.slice(0, spec.indexOf('@', 1) > 0 ? spec.indexOf('@', 1) : spec.length));
 }
 
-/** Any line whose first word (quotes and list markers stripped) is a runner: requirements, pyproject, Pipfile, Gemfile, bun.lock. */
+/** Any line whose first word (quotes and list markers stripped) is a runner: requirements, setup.py/cfg, Gemfile, bun.lock. */
 function readLines(content: string): Map<string, string> {
   // a line's content is its key: any edit reads as one removal and one addition, and an
   // unrelated insertion above it changes nothing
@@ -172,6 +178,76 @@ function readLines(content: string): Map<string, string> {
     if (word !== undefined && isTestRunner(word.replace(/\[.*$/, ''))) found.set(line, line);
   }
   return found;
+}
+
+function parseTomlOrThrow(content: string): TomlTable {
+  const read = readToml(content);
+  if (!read.ok) throw new Error(`not valid TOML${read.line === null ? '' : ` (line ${read.line})`}: ${read.message}`);
+  return read.doc;
+}
+
+/** `[[package]]` entries of a runner, keyed by name (and version, when a lockfile holds several of one name). */
+function readTomlLock(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const packages = parseTomlOrThrow(content)['package'];
+  if (!Array.isArray(packages)) return found;
+  const entries = packages.map((entry) => tomlTable(entry)).filter((entry): entry is TomlTable => entry !== undefined);
+  const counts = new Map<string, number>();
+  for (const entry of entries) if (typeof entry['name'] === 'string') counts.set(entry['name'], (counts.get(entry['name']) ?? 0) + 1);
+  for (const entry of entries) {
+    const name = entry['name'];
+    if (typeof name !== 'string' || !isTestRunner(name)) continue;
+    const key = (counts.get(name) ?? 0) > 1 ? `package ${name}@${String(entry['version'])}` : `package ${name}`;
+    found.set(key, JSON.stringify(entry));
+  }
+  return found;
+}
+
+/** Keys whose value declares dependencies: PEP 621/735, Poetry, uv, PDM, Hatch, tox, build-system, Pipfile. */
+const DEPENDENCY_KEYS = new Set(['dependencies', 'optional-dependencies', 'dev-dependencies', 'dependency-groups', 'extra-dependencies', 'requires', 'deps']);
+const PIPFILE_KEYS = new Set(['packages', 'dev-packages']);
+
+/**
+ * Runner declarations anywhere a pyproject.toml or Pipfile declares dependencies, keyed by where and
+ * which: `project.optional-dependencies.test pytest` → "pytest>=8". Formatting, comments and order
+ * do not matter; only the declarations do.
+ */
+function readTomlManifest(content: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (table: TomlTable, path: string[]) => {
+    for (const [key, value] of Object.entries(table)) {
+      const at = [...path, key];
+      if (DEPENDENCY_KEYS.has(key) || (path.length === 0 && PIPFILE_KEYS.has(key))) collectDeclarations(found, at.join('.'), value);
+      else if (tomlTable(value)) walk(tomlTable(value)!, at);
+    }
+  };
+  walk(parseTomlOrThrow(content), []);
+  return found;
+}
+
+/** Requirement strings (`"pytest>=8"`), name → spec tables (`pytest = "^8"`), and groups of either. */
+function collectDeclarations(found: Map<string, string>, path: string, value: TomlValue): void {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const name = typeof item === 'string' ? distributionName(item) : undefined;
+      // whitespace inside a requirement means nothing (`pytest >= 8` is `pytest>=8`)
+      if (name !== undefined && isTestRunner(name)) found.set(`${path} ${name}`, (item as string).replace(/\s+/g, ''));
+    }
+    return;
+  }
+  const table = tomlTable(value);
+  if (!table) return;
+  for (const [name, spec] of Object.entries(table)) {
+    if (Array.isArray(spec) || (tomlTable(spec) && !isSpecTable(spec))) collectDeclarations(found, `${path}.${name}`, spec);
+    else if (isTestRunner(name)) found.set(`${path} ${name}`, typeof spec === 'string' ? spec : JSON.stringify(spec));
+  }
+}
+
+/** A Poetry/Pipfile dependency written as a table (`{version = "^8", extras = […]}`) rather than a group of them. */
+function isSpecTable(value: TomlValue): boolean {
+  const table = tomlTable(value);
+  return table !== undefined && ['version', 'git', 'path', 'url', 'extras', 'markers', 'optional', 'python', 'source', 'branch', 'tag', 'rev', 'develop', 'editable']
+    .some((key) => key in table);
 }
 
 function collectNamed(found: Map<string, string>, prefix: string, section: unknown): void {

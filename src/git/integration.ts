@@ -4,12 +4,12 @@
  * checkout, or a compare-and-swap of a branch no worktree has checked out. Otherwise loop prints
  * the command and leaves the decision to the user. Never reset, clean, stash or checkout there.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { matchesGlob } from '../util/glob.js';
 import { shellQuote } from '../util/shell-quote.js';
-import { LOOP_COMMIT_ENV, git, gitTry } from './git.js';
+import { LOOP_COMMIT_ENV, git, gitTry, splitNul } from './git.js';
 import { isAncestor, listWorktrees, refSha, repoInfo, resolveSha, userCheckoutState } from './repo.js';
 import { serialize } from './repo-queue.js';
 
@@ -59,7 +59,14 @@ export interface LandResult {
   reason?: string;
 }
 
-export async function landIntegration(options: { repo: string; runId: string; branch: string; protectedBranches: string[] }): Promise<LandResult> {
+export async function landIntegration(options: {
+  repo: string;
+  runId: string;
+  branch: string;
+  protectedBranches: string[];
+  /** false: check everything and return the command, but leave the checkout alone. */
+  apply?: boolean;
+}): Promise<LandResult> {
   const { repo, runId, branch } = options;
   const integration = integrationBranchName(runId);
   const sha = await resolveSha(repo, integrationRefName(runId));
@@ -70,13 +77,12 @@ export async function landIntegration(options: { repo: string; runId: string; br
   }
   if (targetSha === sha) return { landed: true, sha, reason: `${branch} already has the run's work` };
 
-  const land = (where: string) => `git -C ${quote(where)} merge --ff-only ${quote(integration)}`;
   const top = (await repoInfo(repo)).toplevel;
   if (isProtected(branch, options.protectedBranches)) {
     return {
       landed: false,
       sha,
-      command: `git push origin ${quote(integration)}   # then open a pull request into ${branch}`,
+      command: `git push origin ${quote(integration)}   # then open a pull request into ${branch} (or set loop.land: pr)`,
       reason: `${branch} is a protected branch: loop never writes to it`,
     };
   }
@@ -100,31 +106,101 @@ export async function landIntegration(options: { repo: string; runId: string; br
       reason: `your checkout is on ${current === null ? 'a detached HEAD' : current}, not ${branch}`,
     };
   }
+  const command = (where: string): string => fastForwardCommand(where, integration);
   if (holders.length > 1) {
-    return { landed: false, sha, command: land(holders[0]!.path), reason: `${branch} is checked out in several worktrees` };
+    return { landed: false, sha, command: command(holders[0]!.path), reason: `${branch} is checked out in several worktrees` };
   }
   const holder = holders[0]!;
-  if (holder.busy) return { landed: false, sha, command: land(holder.path), reason: `a ${holder.busy} is in progress in ${holder.path}` };
+  if (holder.busy) return { landed: false, sha, command: command(holder.path), reason: `a ${holder.busy} is in progress in ${holder.path}` };
   const state = await userCheckoutState(holder.path);
-  // Untracked files the merge does not write (loop.config.yaml right after `loop init`, notes…)
-  // cannot be touched by a fast-forward, and git refuses the merge anyway if one would be.
-  const written = new Set(splitLines(await git(repo, ['diff', '--name-only', targetSha, sha])));
   const tracked = state.dirtyFiles.filter((file) => !state.untrackedFiles.includes(file));
-  const blocking = [...tracked, ...state.untrackedFiles.filter((file) => written.has(file))];
-  if (blocking.length > 0) {
-    const files = blocking.slice(0, 5).join(', ') + (blocking.length > 5 ? `, … (${blocking.length} files)` : '');
+  if (tracked.length > 0) {
+    return { landed: false, sha, command: command(holder.path), reason: `${holder.path} has uncommitted changes (${listFiles(tracked)}); commit or stash them, then run the command` };
+  }
+  // Git lets a fast-forward replace ignored files (a user's `.env`, once a task un-ignores and
+  // commits one), so every path the merge creates is compared with what is on disk, ignored
+  // files included. Untracked files elsewhere (a fresh loop.config.yaml, notes…) are not touched.
+  const overwritten = await pathsOverwritten(repo, holder.path, targetSha, sha);
+  if (overwritten.length > 0) {
     return {
       landed: false,
       sha,
-      command: land(holder.path),
-      reason: `${holder.path} has uncommitted changes (${files}); commit or stash them, then run the command`,
+      command: command(holder.path),
+      reason: `landing would overwrite files in ${holder.path} that git does not track or ignores (${listFiles(overwritten)}); loop never replaces them: move them aside, then run the command`,
     };
   }
-  // the only command loop runs in a user's checkout that changes files: a fast-forward refuses to
-  // overwrite local changes, so even an edit made since the check above cannot be lost
-  const merged = await gitTry(holder.path, ['merge', '--ff-only', '--no-edit', sha]);
-  if (!merged.ok) return { landed: false, sha, command: land(holder.path), reason: `git merge --ff-only failed: ${merged.stderr.trim().split('\n')[0]}` };
+  // Everything allows the fast-forward; the caller only wants the command (no reason: none stops it).
+  if (options.apply === false) return { landed: false, sha, command: command(holder.path) };
+  // The only command loop runs in a user's checkout that changes files. A fast-forward refuses to
+  // overwrite local changes, and --no-overwrite-ignore makes it refuse to replace ignored files,
+  // so even a file created since the checks above cannot be lost.
+  const merged = await gitTry(holder.path, ['merge', '--ff-only', '--no-overwrite-ignore', '--no-edit', sha]);
+  if (!merged.ok) return { landed: false, sha, command: command(holder.path), reason: `git merge --ff-only failed: ${merged.stderr.trim().split('\n')[0]}` };
   return { landed: true, sha, reason: `fast-forwarded ${branch} in ${holder.path}` };
+}
+
+/** The command that lands the work in a checkout; it refuses, like loop, to replace ignored files. */
+export const fastForwardCommand = (where: string, integration: string): string =>
+  `git -C ${quote(where)} merge --ff-only --no-overwrite-ignore ${quote(integration)}`;
+
+/**
+ * Paths in the checkout `dir` that a fast-forward from `from` to `to` would replace although git
+ * does not track them there: a file, folder or link (ignored or not) where the merge creates a
+ * file, or a file or link where it needs a folder. Read-only: `lstat` only.
+ */
+export async function pathsOverwritten(repo: string, dir: string, from: string, to: string): Promise<string[]> {
+  const fields = splitNul(await git(repo, ['diff', '--no-renames', '--name-status', '-z', from, to]));
+  const created: string[] = [];
+  const removed = new Set<string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i]!;
+    const path = fields[i + 1]!;
+    if (status === 'A') created.push(path);
+    else if (status === 'D') removed.add(path);
+  }
+  const blocking = new Set<string>();
+  for (const path of created) {
+    const parts = path.split('/');
+    let parentsFree = true;
+    for (let n = 1; n < parts.length && parentsFree; n++) {
+      const parent = parts.slice(0, n).join('/');
+      // a tracked file the merge deletes to make room for a folder is the merge's to replace
+      if (removed.has(parent)) continue;
+      const stat = lstatOrNull(join(dir, parent));
+      if (stat === null) break;
+      if (!stat.isDirectory()) {
+        blocking.add(parent);
+        parentsFree = false;
+      }
+    }
+    if (!parentsFree) continue;
+    const stat = lstatOrNull(join(dir, path));
+    // a folder of tracked files the merge deletes to make room for a file is the merge's to replace
+    if (stat !== null && !(stat.isDirectory() && onlyRemovedInside(dir, path, removed))) blocking.add(path);
+  }
+  return [...blocking].sort();
+}
+
+function onlyRemovedInside(dir: string, folder: string, removed: ReadonlySet<string>): boolean {
+  for (const entry of readdirSync(join(dir, folder), { withFileTypes: true })) {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory() ? !onlyRemovedInside(dir, path, removed) : !removed.has(path)) return false;
+  }
+  return true;
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+function listFiles(files: readonly string[]): string {
+  return files.slice(0, 5).join(', ') + (files.length > 5 ? `, … (${files.length} files)` : '');
 }
 
 /** Worktrees with the branch checked out, or in the middle of rebasing or bisecting it. */
@@ -163,8 +239,6 @@ async function operationInProgress(path: string): Promise<string | null> {
 export function isProtected(branch: string, patterns: readonly string[]): boolean {
   return patterns.some((pattern) => pattern === branch || matchesGlob(branch, `/${pattern.replace(/^\//, '')}`));
 }
-
-const splitLines = (text: string): string[] => text.split('\n').filter((line) => line.length > 0);
 
 /** Shell-quotes a path or ref for a command the user will paste. */
 export const quote = shellQuote;

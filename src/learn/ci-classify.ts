@@ -41,8 +41,8 @@ const SPECIAL: readonly [RegExp, CiCommandKind][] = [
 
 /** Keyword rules, checked in this order against the command with its flags removed. */
 const KEYWORDS: readonly [RegExp, CiCommandKind][] = [
-  [/\b(?:format|fmt|prettier|black|gofmt|rustfmt|isort|clang-format)\b/, 'format'],
-  [/\b(?:lint|eslint|tslint|ruff|flake8|pylint|mypy|golangci-lint|clippy|vet|shellcheck|stylelint|rubocop|biome)\b/, 'lint'],
+  [/\b(?:format|fmt|prettier|black|gofmt|rustfmt|isort|clang-format)\b|\bspotless/, 'format'],
+  [/\b(?:lint|eslint|tslint|ruff|flake8|pylint|mypy|golangci-lint|clippy|vet|shellcheck|stylelint|rubocop|biome|checkstyle|pmd|spotbugs|detekt)\b|\bktlint/, 'lint'],
   [/\b(?:test|tests|pytest|unittest|jest|vitest|mocha|ava|ctest|tox|nox|rspec|phpunit|karma)\b/, 'test'],
   [/\b(?:build|compile|tsc|make|cmake|ninja|webpack|rollup|esbuild|package|assemble|bazel)\b/, 'build'],
 ];

@@ -1,10 +1,11 @@
 /**
- * Merges what each ecosystem's manifests said into one answer. Detections come in priority order
- * (package.json, Python, Go, Cargo, Makefile, Gradle, Maven, CI); for each command the first one
- * that names it wins, so nothing is ever filled in that no file says.
+ * Merges what each ecosystem's files said into one answer. For each command kind the strongest
+ * candidate wins (the project's own entry points, then configured tools, then CI, then the
+ * toolchain's standard command; see CommandOrigin); among equals, the detection listed first, then
+ * the candidate its detection listed first. Nothing is ever filled in that no file says.
  */
 import { COMMAND_KINDS, type CommandKind, type FoundCommand } from './types.js';
-import type { Detection } from './repo-view.js';
+import { ORIGIN_RANK, type Candidate, type Detection } from './repo-view.js';
 
 export interface Combined {
   packageManager: string | null;
@@ -17,18 +18,25 @@ export interface Combined {
 
 export function combineDetections(detections: readonly (Detection | null)[]): Combined {
   const present = detections.filter((detection): detection is Detection => detection !== null);
-  const commands = Object.fromEntries(COMMAND_KINDS.map((kind) => [kind, null])) as Record<CommandKind, FoundCommand | null>;
-  for (const kind of COMMAND_KINDS) {
-    commands[kind] = present.find((detection) => detection.commands[kind])?.commands[kind] ?? null;
-  }
   return {
     packageManager: present.find((detection) => detection.packageManager)?.packageManager ?? null,
     name: present.find((detection) => detection.name)?.name,
-    commands,
+    commands: bestCommands(present.flatMap((detection) => detection.candidates)),
     frameworks: unique(present.flatMap((detection) => detection.frameworks)),
     notes: unique(present.flatMap((detection) => detection.notes)),
     testPatterns: unique(present.flatMap((detection) => detection.testPatterns)),
   };
+}
+
+/** The strongest candidate per kind; candidates arrive in preference order, and the sort is stable. */
+export function bestCommands(candidates: readonly Candidate[]): Record<CommandKind, FoundCommand | null> {
+  const ranked = [...candidates].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
+  const commands = Object.fromEntries(COMMAND_KINDS.map((kind) => [kind, null])) as Record<CommandKind, FoundCommand | null>;
+  for (const kind of COMMAND_KINDS) {
+    const best = ranked.find((candidate) => candidate.kind === kind);
+    if (best) commands[kind] = { command: best.command, source: best.source };
+  }
+  return commands;
 }
 
 export function unique<T>(items: readonly T[]): T[] {

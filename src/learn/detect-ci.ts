@@ -1,13 +1,16 @@
 /**
- * The last resort for test, build and lint: what the CI runs. Workflows whose names suggest
- * checks (ci, test, build, check, lint) are read first, then the rest alphabetically.
+ * What the CI runs, for test, build, lint and format: weaker than what the project defines and
+ * configures itself, stronger than a toolchain's standard command. Workflows whose names suggest
+ * checks (ci, test, build, check, lint) are read first, then the rest alphabetically; within a
+ * file, the first command of each kind wins.
  */
 import type { CommandKind } from './types.js';
-import { emptyDetection, type Detection, type RepoView } from './repo-view.js';
-import { githubWorkflowCommands, gitlabCiCommands, type CiParse } from './ci-files.js';
+import { emptyDetection, sourceAt, type Detection, type RepoView } from './repo-view.js';
+import { githubWorkflowCommands, gitlabCiCommands, type CiParse } from './ci-commands.js';
 import { classifyScriptCommand } from './ci-classify.js';
 
-const FALLBACK_KINDS: ReadonlySet<CommandKind> = new Set(['test', 'build', 'lint']);
+/** Installs in CI set up a CI machine (caches, global tools), not a worktree: never the setup command. */
+const CI_KINDS: ReadonlySet<CommandKind> = new Set(['test', 'build', 'lint', 'format']);
 const CHECK_WORKFLOW = /(?:^|[-_.])(?:ci|tests?|build|checks?|lint|main|pr|pull[-_]request)(?:[-_.]|$)/i;
 
 export function workflowOrder(paths: readonly string[]): string[] {
@@ -23,6 +26,7 @@ export function detectCi(repo: RepoView): Detection | null {
   ];
   if (sources.length === 0) return null;
   const detection = emptyDetection();
+  const seen = new Set<CommandKind>();
   for (const [path, parse] of sources) {
     const text = repo.read(path);
     if (text === undefined) continue;
@@ -31,10 +35,11 @@ export function detectCi(repo: RepoView): Detection | null {
       detection.notes.push(`${path} could not be read as YAML (${parsed.error}); its commands were not used.`);
       continue;
     }
-    for (const { command, job } of parsed.commands) {
+    for (const { command, job, line } of parsed.commands) {
       const kind = classifyScriptCommand(command);
-      if (kind === null || !FALLBACK_KINDS.has(kind) || detection.commands[kind]) continue;
-      detection.commands[kind] = { command, source: `${path} (job ${job})` };
+      if (kind === null || !CI_KINDS.has(kind) || seen.has(kind)) continue;
+      seen.add(kind);
+      detection.candidates.push({ kind, origin: 'ci', command, source: sourceAt(path, line, `job ${job}`) });
     }
   }
   return detection;

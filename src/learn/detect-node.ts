@@ -3,7 +3,8 @@
  * (npm test / pnpm test / yarn test / bun run test); dependencies name the frameworks.
  */
 import type { FoundCommand } from './types.js';
-import { emptyDetection, type Detection, type RepoView } from './repo-view.js';
+import { emptyDetection, lineAt, sourceAt, type Detection, type RepoView } from './repo-view.js';
+import { escapeRegExp } from '../util/escape-regexp.js';
 import { NPM_FRAMEWORKS, lookupFrameworks } from './frameworks.js';
 
 type NodeManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
@@ -56,7 +57,7 @@ export function detectNode(repo: RepoView): Detection | null {
 
   const { manager, lockfile } = pickManager(repo, manifest, detection.notes);
   detection.packageManager = manager;
-  detection.commands.install = installCommand(repo, manager, lockfile);
+  detection.candidates.push({ kind: 'install', origin: 'config', ...installCommand(repo, manager, lockfile) });
 
   const scripts = stringRecord(manifest.scripts);
   for (const kind of ['test', 'build', 'lint', 'format'] as const) {
@@ -64,7 +65,7 @@ export function detectNode(repo: RepoView): Detection | null {
       const body = scripts[candidate];
       return body !== undefined && body.trim() !== '' && !(kind === 'test' && NPM_INIT_TEST.test(body));
     });
-    if (name !== undefined) detection.commands[kind] = scriptCommand(manager, name);
+    if (name !== undefined) detection.candidates.push({ kind, origin: 'entry', ...scriptCommand(manager, name, text) });
   }
   if (scripts['test'] !== undefined && NPM_INIT_TEST.test(scripts['test'])) {
     detection.notes.push('package.json "test" is the npm init placeholder ("no test specified"), not a test suite.');
@@ -106,9 +107,19 @@ function installCommand(repo: RepoView, manager: NodeManager, lockfile: string |
 }
 
 /** `bun test` is bun's own runner, not the script, so bun always goes through `run`. */
-function scriptCommand(manager: NodeManager, script: string): FoundCommand {
+function scriptCommand(manager: NodeManager, script: string, text: string): FoundCommand {
   const command = script === 'test' && manager !== 'bun' ? `${manager} test` : `${manager} run ${script}`;
-  return { command, source: `package.json scripts.${script} (${manager})` };
+  return { command, source: sourceAt('package.json', scriptLine(text, script), `scripts.${script}, ${manager}`) };
+}
+
+/** Line of a script's key: the first `"name":` after the `"scripts"` key. */
+function scriptLine(text: string, script: string): number | undefined {
+  const scripts = /"scripts"\s*:\s*\{/.exec(text);
+  if (!scripts) return undefined;
+  const key = new RegExp(`${escapeRegExp(JSON.stringify(script))}\\s*:`, 'g');
+  key.lastIndex = scripts.index + scripts[0].length;
+  const found = key.exec(text);
+  return found ? lineAt(text, found.index) : undefined;
 }
 
 function stringRecord(value: unknown): Record<string, string> {

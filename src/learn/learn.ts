@@ -11,9 +11,13 @@ import { listFiles, WALK_SKIP_DIRS } from './list-files.js';
 import { countRepository } from './scan.js';
 import { createRepoView } from './repo-view.js';
 import { detectNode } from './detect-node.js';
-import { detectPython } from './detect-python.js';
-import { detectCargo, detectGo, detectGradle, detectMaven } from './detect-native.js';
+import { detectPython, pythonRunPrefix } from './detect-python.js';
+import { detectPreCommit } from './pre-commit.js';
+import { detectGo } from './detect-go.js';
+import { detectCargo } from './detect-cargo.js';
+import { detectGradle, detectMaven } from './detect-jvm.js';
 import { detectMake } from './detect-make.js';
+import { detectJust, detectTaskfile } from './detect-tasks.js';
 import { detectCi } from './detect-ci.js';
 import { combineDetections, unique } from './combine.js';
 import { markerFrameworks } from './frameworks.js';
@@ -82,9 +86,11 @@ export async function learnProject(dir: string, options: LearnOptions = {}): Pro
 async function readManifestsAndLayout(root: string, files: string[]) {
   await yieldToEventLoop();
   const repo = createRepoView(root, files);
+  const python = detectPython(repo);
+  // Ecosystems first, so their package manager and name win and their entry points win ties with a Makefile's.
   const combined = combineDetections([
-    detectNode(repo), detectPython(repo), detectGo(repo), detectCargo(repo), detectMake(repo),
-    detectGradle(repo), detectMaven(repo), detectCi(repo),
+    detectNode(repo), python, detectPreCommit(repo, pythonRunPrefix(python?.packageManager)), detectGo(repo), detectCargo(repo),
+    detectGradle(repo), detectMaven(repo), detectMake(repo), detectJust(repo), detectTaskfile(repo), detectCi(repo),
   ]);
   await yieldToEventLoop();
   const layout = computeLayout(files);

@@ -65,15 +65,45 @@ function readText(path: string): string | undefined {
   }
 }
 
+/**
+ * How strongly a repository vouches for a command, strongest first:
+ * - `entry`: an entry point the project defines itself (a Makefile target, an npm script, a tox env, a pre-commit hook,
+ *   a Maven/Gradle plugin goal, a just recipe);
+ * - `config`: a tool the project configures (pytest settings, a ruff or rustfmt config, a lockfile for the installer);
+ * - `ci`: a command its CI runs;
+ * - `toolchain`: the build tool's own standard command, implied by the manifest alone (`go test ./...` beside go.mod);
+ * - `fallback`: used only when nothing else names one (a Makefile's deps target as the install command).
+ */
+export type CommandOrigin = 'entry' | 'config' | 'ci' | 'toolchain' | 'fallback';
+export const ORIGIN_RANK: Record<CommandOrigin, number> = { entry: 0, config: 1, ci: 2, toolchain: 3, fallback: 4 };
+
+export interface Candidate extends FoundCommand {
+  kind: CommandKind;
+  origin: CommandOrigin;
+}
+
 /** What one ecosystem's manifests say about the project. */
 export interface Detection {
   packageManager?: string;
   name?: string;
-  commands: Partial<Record<CommandKind, FoundCommand>>;
+  /** Every command this ecosystem's files name, in its own order of preference. */
+  candidates: Candidate[];
   frameworks: string[];
   notes: string[];
   /** Test-file globs the ecosystem's own config adds (pytest testpaths, python_files). */
   testPatterns: string[];
 }
 
-export const emptyDetection = (): Detection => ({ commands: {}, frameworks: [], notes: [], testPatterns: [] });
+export const emptyDetection = (): Detection => ({ candidates: [], frameworks: [], notes: [], testPatterns: [] });
+
+/** `file line N (what)`, the shape every command source takes; the line is 1-based and left out when unknown. */
+export function sourceAt(file: string, line: number | undefined, what?: string): string {
+  return `${file}${line === undefined ? '' : ` line ${line}`}${what ? ` (${what})` : ''}`;
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line += 1;
+  return line;
+}

@@ -6,7 +6,7 @@
 /** A command read from one of the repository's own files, never made up. */
 export interface FoundCommand {
   command: string;
-  /** Where it was read, e.g. "package.json scripts.test (pnpm)", "Makefile target test". */
+  /** Where it was read, with the line where there is one: "package.json line 7 (scripts.test, pnpm)", "Makefile line 18 (target test)". */
   source: string;
 }
 

@@ -4,6 +4,7 @@
  * priced from tokens (codex, gemini, command). Failures of the agent are data in the result; only
  * an abort rejects, with the signal's reason, after the process group is gone.
  */
+import { writeFileSync } from 'node:fs';
 import type { AgentResult } from '../../protocol/index.js';
 import { priceFor, priceTokens } from './prices.js';
 import { runAgent } from './run-agent.js';
@@ -29,6 +30,7 @@ export async function callProvider(options: CallProviderOptions): Promise<AgentR
   const { deadlineMs, logFile, signal, onStart, onExit, costs, ...ctx } = options;
   const adapter = adapterFor(ctx.provider.config.type);
   const invocation = adapter.build(ctx);
+  for (const file of invocation.files ?? []) writeFileSync(file.path, file.text);
   const raw = await runAgent({
     invocation, deadlineMs, logFile,
     ...(signal ? { signal } : {}),

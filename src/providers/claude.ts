@@ -5,6 +5,7 @@
  */
 import type { ProviderConfig } from '../../protocol/index.js';
 import { absolute, agentEnv, fitsInArgv, isRoot } from './build-helpers.js';
+import { claudeBashRules } from './allow-list.js';
 import { parseClaude } from './claude-parse.js';
 import type { Invocation, InvocationContext, ProviderAdapter } from './types.js';
 
@@ -26,12 +27,19 @@ export const PERMISSION_MODE: Record<PermissionMode, string> = {
  */
 const READ_ONLY_MODE = 'dontAsk';
 
+/**
+ * The project's own commands become Bash allow rules for an implementer that does not bypass
+ * permissions anyway (`acceptEdits` accepts edits, not shell commands). `--allowedTools` takes a
+ * list, so it goes right before `--permission-mode`, which ends the list.
+ */
 function permissionArgs(ctx: InvocationContext): { args: string[]; bypass: boolean } {
   const config = ctx.provider.config;
   if (ctx.purpose !== 'implement') return { args: ['--permission-mode', READ_ONLY_MODE], bypass: false };
   if (config.dangerouslySkipPermissions) return { args: ['--dangerously-skip-permissions'], bypass: true };
   const mode = PERMISSION_MODE[config.permissionMode ?? 'acceptEdits'];
-  return { args: ['--permission-mode', mode], bypass: mode === 'bypassPermissions' };
+  const bypass = mode === 'bypassPermissions';
+  const rules = bypass ? [] : claudeBashRules(ctx.allowedCommands ?? []).rules;
+  return { args: [...(rules.length > 0 ? ['--allowedTools', ...rules] : []), '--permission-mode', mode], bypass };
 }
 
 function build(ctx: InvocationContext): Invocation {

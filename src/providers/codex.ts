@@ -16,7 +16,8 @@ const EFFORT: Record<Effort, string> = { minimal: 'minimal', low: 'low', medium:
 
 function sandboxArgs(ctx: InvocationContext): string[] {
   if (ctx.purpose !== 'implement') return ['--sandbox', 'read-only'];
-  // exec never asks for approval; workspace-write lets it edit the worktree, nothing outside it
+  // exec never asks for approval; workspace-write lets it edit the worktree, nothing outside it, and
+  // run any command inside that sandbox, so the project's own commands need no allow-list (there is no flag for one)
   return ctx.provider.config.yolo ? ['--dangerously-bypass-approvals-and-sandbox'] : ['--sandbox', 'workspace-write'];
 }
 

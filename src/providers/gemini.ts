@@ -2,7 +2,8 @@
  * Gemini CLI adapter (`gemini -p`, pinned 0.61.0; research/providers.md §4). `--skip-trust` is
  * always passed: 0.61 refuses an untrusted cwd (exit 55) and silently downgrades yolo without it.
  */
-import { agentEnv, fitsInArgv, withRolePrompt } from './build-helpers.js';
+import { absolute, agentEnv, fitsInArgv, withRolePrompt } from './build-helpers.js';
+import { geminiPolicy, geminiPolicyPath } from './allow-list.js';
 import { parseGemini } from './gemini-parse.js';
 import type { Invocation, InvocationContext, ProviderAdapter } from './types.js';
 
@@ -21,20 +22,36 @@ function approvalMode(ctx: InvocationContext): string {
   return ctx.provider.config.yolo ? 'yolo' : 'auto_edit';
 }
 
+/**
+ * `auto_edit` offers the shell only for what a policy allows: the project's own commands, in a
+ * policy file beside the prompt. `--policy` takes a list, so `--approval-mode` follows it.
+ */
+function policy(ctx: InvocationContext, mode: string): { path: string; text: string } | null {
+  const commands = ctx.allowedCommands ?? [];
+  if (ctx.purpose !== 'implement' || mode === 'yolo' || commands.length === 0) return null;
+  return { path: geminiPolicyPath(absolute(ctx.promptFile)), text: geminiPolicy(commands) };
+}
+
 function build(ctx: InvocationContext): Invocation {
   const config = ctx.provider.config;
   const prompt = withRolePrompt(ctx);
   const viaArgv = fitsInArgv(prompt);
+  const mode = approvalMode(ctx);
+  const file = policy(ctx, mode);
   const args = [
     '-p', viaArgv ? prompt : STDIN_PROMPT_POINTER,
     '--output-format', 'stream-json',
     '--skip-trust',
     ...(config.model ? ['-m', config.model] : []),
-    '--approval-mode', approvalMode(ctx),
+    ...(file ? ['--policy', file.path] : []),
+    '--approval-mode', mode,
     ...(ctx.sessionId ? ['--session-id', ctx.sessionId] : []),
     ...config.args,
   ];
-  return { command: config.command ?? 'gemini', args, env: agentEnv(ctx), cwd: ctx.workdir, stdin: viaArgv ? null : { text: prompt } };
+  return {
+    command: config.command ?? 'gemini', args, env: agentEnv(ctx), cwd: ctx.workdir, stdin: viaArgv ? null : { text: prompt },
+    ...(file ? { files: [file] } : {}),
+  };
 }
 
 export const geminiAdapter: ProviderAdapter = { type: 'gemini', build, parse: parseGemini };

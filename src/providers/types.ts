@@ -25,6 +25,11 @@ export interface InvocationContext {
   env: NodeJS.ProcessEnv;
   /** A session id chosen by the caller (claude and gemini `--session-id`; must be a UUID). */
   sessionId?: string;
+  /**
+   * The project's own commands (test, build, lint, format) an implementer may run without asking;
+   * each adapter turns them into its CLI's allow-list (allow-list.ts). Ignored for reviewers and planners.
+   */
+  allowedCommands?: readonly string[];
 }
 
 export interface Invocation {
@@ -35,6 +40,8 @@ export interface Invocation {
   cwd: string;
   /** Text written to stdin, which is then closed; null = stdin is /dev/null. */
   stdin: { text: string } | null;
+  /** Files the CLI reads (gemini's policy file), written before it starts; never inside the worktree. */
+  files?: { path: string; text: string }[];
 }
 
 export interface RawOutput {

@@ -49,6 +49,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
     }
     slot = point?.slot ?? null;
     const promptFile = join(rt.paths.prompts, `${taskId}.${attempt}.md`);
+    const allowedCommands = ws?.agentCommands.map((found) => found.command);
     const logFile = join(rt.paths.logs, `${taskId}.${attempt}.log`);
     const prompt = taskPrompt({
       task: task(),
@@ -59,6 +60,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
       workdir: slot?.path ?? null,
       branch: slot ? taskBranch(rt.runId, taskId) : null,
       testCommand: ws?.testCommand ?? null,
+      ...(allowedCommands ? { allowedCommands } : {}),
       upstream: upstreamOf(rt, task()),
       failure: attempt > 1 ? previous : null,
       continuesPrevious: point?.continues ?? false,
@@ -83,6 +85,7 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
         ...(task().files ? { taskFiles: task().files! } : {}),
         provider, workdir: slot?.path ?? null, prompt, promptFile,
         systemPromptFile: rt.systemPrompts.get(role.name)!, logFile, deadlineMs,
+        ...(allowedCommands ? { allowedCommands } : {}),
       }, deadlineMs + CALL_GRACE_MS, signal);
       if (reply.kind !== 'result') {
         rt.budget.release(budgetCallId);

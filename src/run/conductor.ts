@@ -100,6 +100,8 @@ export class Conductor {
       const task = rt.board.view.tasks[id]!;
       const provider = providerForRun(rt.config, roleOf(rt, task.role), rt.mode);
       const callId = `${id}#${task.attempt + 1}:attempt`;
+      // Refused only because of calls in flight: asked again at a later tick (every settle is
+      // followed by a board event); refused for good: `budget.refused` stops dispatching.
       if (!rt.budget.tryReserve(callId, attemptBudgetKey(provider.key), defaultEstimateUsd(provider))) break;
       rt.notBefore.delete(id);
       const flow = runAttempt(rt, id, rt.stop, callId)

@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { PlanResultSchema, type AgentResult, type Plan, type PlanRole, type ProviderSpec } from '../../protocol/index.js';
+import { PlanResultSchema, type AcceptedPlan, type AgentResult, type Plan, type PlanRole, type PlanTask, type ProviderSpec } from '../../protocol/index.js';
+import type { RunView } from '../board/view.js';
+import { readAcceptedPlan, writeAcceptedPlan } from './accepted-plan.js';
 import { plannerRole } from '../config/team.js';
 import { getDiscipline } from '../roles/catalog.js';
 import { callActor } from './attempt.js';
@@ -68,13 +70,50 @@ export async function obtainPlan(rt: RunRuntime, planFromFile: Plan | null, sign
   return acceptPlan(rt, plan, provider.config.type === 'sim' ? 'sim' : 'planner', role?.name);
 }
 
-async function acceptPlan(rt: RunRuntime, plan: Plan, source: 'file' | 'planner' | 'sim', planner?: string): Promise<boolean> {
-  for (const task of plan.tasks) {
+/**
+ * The plan goes to the run folder first (durably), then to the board task by task, then
+ * `plan.accepted` closes it: a supervisor killed half-way leaves a board that `restorePlan` completes.
+ */
+async function acceptPlan(rt: RunRuntime, plan: Plan, source: AcceptedPlan['source'], planner?: string): Promise<boolean> {
+  writeAcceptedPlan(rt.paths.plan, { source, ...(planner ? { planner } : {}), tasks: plan.tasks });
+  await createTasks(rt, plan.tasks);
+  await rt.board.append({ type: 'plan.accepted', source, taskCount: plan.tasks.length, ...(planner ? { planner } : {}) });
+  return true;
+}
+
+async function createTasks(rt: RunRuntime, tasks: readonly PlanTask[]): Promise<void> {
+  for (const task of tasks) {
     await rt.board.append({
       type: 'task.created', taskId: task.id, title: task.title, role: task.role, dependsOn: task.dependsOn, acceptance: task.acceptance,
       ...(task.files ? { files: task.files } : {}), ...(task.description ? { description: task.description } : {}), ...(task.repo ? { repo: task.repo } : {}),
     });
   }
-  await rt.board.append({ type: 'plan.accepted', source, taskCount: plan.tasks.length, ...(planner ? { planner } : {}) });
-  return true;
+}
+
+/**
+ * `loop resume`: a plan the previous supervisor did not finish writing to the board is completed
+ * from the run folder's copy, in plan order, so every planned task runs exactly once. Returns the
+ * number of tasks re-created.
+ */
+export async function restorePlan(rt: RunRuntime, say: (line: string) => void): Promise<number> {
+  const view = rt.board.view;
+  if (view.planSource !== undefined || view.planFailure !== undefined) return 0;
+  const accepted = readAcceptedPlan(rt.paths.plan);
+  if (accepted === null) {
+    if (view.order.length > 0) {
+      const message = `the plan was cut off before all of it reached the board and ${rt.paths.plan} is missing (a run started by an older loop); continuing with the ${view.order.length} tasks on the board`;
+      await rt.board.append({ type: 'run.note', level: 'warn', message });
+    }
+    return 0;
+  }
+  const missing = missingTasks(view, accepted);
+  if (missing.length > 0) say(`re-creating ${missing.length} planned task${missing.length === 1 ? '' : 's'} the previous supervisor did not write to the board`);
+  await createTasks(rt, missing);
+  await rt.board.append({ type: 'plan.accepted', source: accepted.source, taskCount: accepted.tasks.length, ...(accepted.planner ? { planner: accepted.planner } : {}) });
+  return missing.length;
+}
+
+/** The accepted plan's tasks that are not on the board, in plan order (pure). */
+export function missingTasks(view: RunView, plan: AcceptedPlan): PlanTask[] {
+  return plan.tasks.filter((task) => view.tasks[task.id] === undefined);
 }

@@ -73,7 +73,9 @@ export function formatEvent(event: BoardEvent, view: RunView): string | null {
     case 'takeover.finished':
       return line('takeover', `ended (exit ${event.exitCode ?? 'signal'}); your changes go through the gate and the critic`);
     case 'run.landed':
-      return line(event.fastForwarded ? 'landed' : 'not landed', event.fastForwarded ? `${event.branch} → ${event.sha.slice(0, 7)}` : `${event.reason ?? ''} ${event.command ? `— land it with: ${event.command}` : ''}`.trim());
+      if (event.fastForwarded) return line('landed', `${event.branch} → ${event.sha.slice(0, 7)}`);
+      if (event.url) return line('pull request', `${event.url} (${event.branch})`);
+      return line('not landed', `${event.reason ?? ''} ${event.command ? `— land it with: ${event.command}` : ''}`.trim());
     default:
       return null;
   }

@@ -23,6 +23,8 @@ export interface TaskPromptInput {
   workdir: string | null;
   branch: string | null;
   testCommand: string | null;
+  /** The project's own commands the agent's CLI allows without asking (its allow-list). */
+  allowedCommands?: readonly string[];
   upstream: UpstreamSummary[];
   /** The failure this attempt must fix (repairs only). */
   failure: Failure | null;
@@ -69,6 +71,9 @@ export function taskPrompt(p: TaskPromptInput): string {
     p.testCommand
       ? `- loop runs \`${p.testCommand}\` on your change, then an independent critic reviews the diff. Run the tests yourself before you finish.`
       : '- An independent critic reviews your diff; the project has no test command, so verify your change another way.',
+    ...(p.allowedCommands && p.allowedCommands.length > 0
+      ? [`- You may run the project's own commands without asking: ${p.allowedCommands.map((c) => `\`${c}\``).join(', ')} (as written; more arguments may follow). Other shell commands may be refused.`]
+      : []),
     '- Never modify existing test files, test-runner configuration, CI workflows, package.json scripts, loop.config.yaml or brief.md: the gate rejects the attempt. Adding new tests is welcome.',
     '- Do not push, switch branches or rewrite history. Do not run destructive commands.',
     '- Finish with a short plain summary of what you changed and how you checked it.',
@@ -84,6 +89,17 @@ export interface ReviewPromptInput {
   testSummary: string;
   base: string | null;
   commit: string | null;
+  /** Files the change touches (from the gate), to point out the ones a reviewer must weigh. */
+  changedFiles?: readonly string[];
+}
+
+/** Lines that make a reviewer look twice: a changed `.gitignore` can slip files users keep out of git into the repository. */
+export function reviewAttention(changedFiles: readonly string[]): string[] {
+  const ignores = changedFiles.filter((file) => file === '.gitignore' || file.endsWith('/.gitignore'));
+  if (ignores.length === 0) return [];
+  return [
+    `- This change edits ${ignores.join(', ')}. Files it stops ignoring can be committed, and once landed they replace files people keep out of git (such as .env or local settings). Check that every file it un-ignores belongs in the repository.`,
+  ];
 }
 
 export const VERDICT_FORMAT =
@@ -106,6 +122,7 @@ export function reviewPrompt(p: ReviewPromptInput): string {
     '## Test evidence (run by loop on this exact change, not reported by the author)',
     p.testSummary,
     '',
+    ...withHeading('## Look closely', reviewAttention(p.changedFiles ?? [])),
     `## The change (git diff ${p.base ? p.base.slice(0, 12) : 'base'}..${p.commit ? p.commit.slice(0, 12) : 'change'})`,
     '```diff',
     p.diff.trim() || '(empty diff)',
@@ -118,6 +135,8 @@ export function reviewPrompt(p: ReviewPromptInput): string {
     'Do not edit, create or delete any file: your copy is read-only and anything you change is discarded.',
   ].join('\n') + '\n';
 }
+
+const withHeading = (heading: string, lines: readonly string[]): string[] => (lines.length === 0 ? [] : [heading, ...lines, '']);
 
 export const PLAN_FORMAT =
   '{"tasks": [{"id": "t1", "title": "...", "role": "<one of the roles above>", "dependsOn": [], "acceptance": ["..."], "files": ["optional globs"], "description": "optional detail"}]}';

@@ -11,12 +11,13 @@ import { diffForReview } from '../git/diff.js';
 import { backoffDelayMs } from '../../supervisor/backoff.js';
 import { DEFAULT_ESTIMATE_USD } from '../budget/governor.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
-import { callActor, markInterrupted, parseReply, pointedSlot } from './attempt.js';
+import { afterActorTrouble, callActor, markInterrupted, parseReply, pointedSlot } from './attempt.js';
 import { afterValidationFailure } from './outcomes.js';
 import { reviewPrompt } from './prompts.js';
 import { chooseCritic, providerForRun } from './team.js';
 import { minutes, type RunRuntime } from './runtime.js';
 import type { RepoWorkspace } from './workspace.js';
+import type { Slot } from '../git/slots.js';
 import { sleep } from '../util/sleep.js';
 
 const MAX_DIFF_CHARS = 60_000;
@@ -43,12 +44,23 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
   const provider = providerForRun(rt.config, choice.role, rt.mode);
   const callId = `${task.id}#${attempt}:review`;
   const budgetKey = `${provider.key}:review`;
-  if (!rt.budget.tryReserve(callId, budgetKey, defaultEstimateUsd(provider))) {
+  // Waits while only other calls' reservations stand in the way: they may settle below estimate.
+  if (!(await rt.budget.reserveWhenSettled(callId, budgetKey, defaultEstimateUsd(provider), signal))) {
+    if (signal.aborted) return markInterrupted(rt, task.id).then(() => false);
     await emit({ type: 'task.interrupted', taskId: task.id, reason: 'the budget cannot pay for its review' });
     return false;
   }
   const commit = rt.board.view.tasks[task.id]!.commit ?? null;
-  const slot = ws && commit ? await pointedSlot(ws, 'critic', { sha: commit, branch: null }) : null;
+  let slot: Slot | null;
+  try {
+    slot = ws && commit ? await pointedSlot(ws, 'critic', { sha: commit, branch: null }) : null;
+  } catch (error) {
+    // A new critic slot whose setup fails: the environment, retried like a crashed actor, never a bug.
+    if (!(error instanceof Error && error.name === 'SetupError')) throw error;
+    rt.budget.release(callId);
+    await afterActorTrouble(rt, task, attempt, { kind: 'crashed', reason: `the setup command failed in a new critic slot: ${error.message}` }, 'setup');
+    return false;
+  }
   try {
     const diff = ws && commit && base ? await diffForReview(ws.repo.path, base, commit, { maxChars: MAX_DIFF_CHARS }) : '(dry-run: the sim agent changed no files)';
     const passed = [...rt.board.view.tasks[task.id]!.history].reverse().find((e) => e.type === 'gate.passed');
@@ -57,6 +69,7 @@ export async function reviewStage(rt: RunRuntime, task: TaskView, attempt: numbe
       task: rt.board.view.tasks[task.id]!, attempt, diff, base, commit,
       implementer: { role: implementer.name, provider: providerForRun(rt.config, implementer, rt.mode).key },
       testSummary: ws?.testCommand ? `Command: ${ws.testCommand}\nResult: ${gateNote}` : `Result: ${gateNote}`,
+      ...(passed?.type === 'gate.passed' && passed.changedFiles ? { changedFiles: passed.changedFiles } : {}),
     });
     const promptFile = join(rt.paths.prompts, `${task.id}.${attempt}.review.md`);
     writeFileSync(promptFile, prompt);

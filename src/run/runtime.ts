@@ -54,10 +54,15 @@ export function roleOf(rt: RunRuntime, name: string): RoleConfig {
 /** The repository a task works in: its own `repo`, else its role's first repository. */
 export function workspaceOf(rt: RunRuntime, role: RoleConfig, repo: string | undefined): RepoWorkspace | null {
   if (rt.mode === 'dry-run') return null;
-  const name = repo ?? role.repositories[0] ?? rt.loaded.repositories[0]?.name;
+  const name = repoNameOf(rt.loaded, role, repo);
   const ws = name === undefined ? undefined : rt.workspaces.get(name);
   if (!ws) throw new Error(`no workspace for repository "${name ?? '(none)'}" of role ${role.name}`);
   return ws;
+}
+
+/** The name of the repository a task works in (see workspaceOf). */
+export function repoNameOf(loaded: LoadedConfig, role: RoleConfig | undefined, repo: string | undefined): string | undefined {
+  return repo ?? role?.repositories[0] ?? loaded.repositories[0]?.name;
 }
 
 export const minutes = (m: number): number => Math.round(m * 60_000);

@@ -18,7 +18,7 @@ import { BoardClient } from './board-client.js';
 import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
-import { obtainPlan } from './planning.js';
+import { obtainPlan, restorePlan } from './planning.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
 import { readIntelligence, writeSystemPrompts } from './prepare.js';
@@ -26,7 +26,8 @@ import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
-import type { RunRuntime } from './runtime.js';
+import { teamFingerprint } from './team-drift.js';
+import { repoNameOf, type RunRuntime } from './runtime.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { watchControl } from './control.js';
@@ -108,8 +109,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   let viewport: Viewport | null = null;
   let stopControl = (): void => {};
   const workspaces = new Map<string, RepoWorkspace>();
+  const runIdentity = { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, team: teamFingerprint(config) };
   try {
-    writeRunJson(o.paths.runJson, { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
+    writeRunJson(o.paths.runJson, { ...runIdentity, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
     if (resume) {
       const killed = killRunAgents(o.runId);
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
@@ -119,7 +121,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
-        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), onLog: say }));
+        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say }));
       }
     }
     const systemPrompts = writeSystemPrompts({
@@ -150,10 +152,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       });
     } else {
       await recoverInFlight(rt);
+      await restorePlan(rt, say);
     }
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
-      if (planned && o.mode === 'dry-run') printArgvPreview(rt, say);
+      if (planned && o.mode === 'dry-run') await printArgvPreview(rt, say);
     }
     if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
     await board.flush();
@@ -177,8 +180,16 @@ export async function runSession(o: SessionOptions): Promise<number> {
       ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
       : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
     if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
-    if (workspaces.size > 0 && bug === null && mistake === null) {
-      await landAndClean({ runId: o.runId, view: board.view, outcome, workspaces: workspaces.values(), append: (d) => board.append(d), log: say });
+    if (workspaces.size > 0 && mistake !== null) {
+      // A repository refused after others were opened: their slots go, their branches stay for
+      // `loop resume` (and `loop clean`); nothing lands after a usage error.
+      for (const ws of workspaces.values()) await ws.pool.dispose();
+    } else if (workspaces.size > 0 && bug === null) {
+      await landAndClean({
+        runId: o.runId, goal: o.goal, runDir: o.paths.dir, policy: config.loop.land, view: board.view, outcome, workspaces: workspaces.values(),
+        repoOf: (task) => repoNameOf(o.loaded, config.roles.find((r) => r.name === task.role), task.repo),
+        append: (d) => board.append(d), log: say,
+      });
     }
     if (supervisorStarted) await board.append({ type: 'run.finished', status: outcome.status, exitCode: outcome.exitCode, reason: outcome.reason }).catch(() => undefined);
   } catch (error) {
@@ -190,8 +201,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     await viewport?.close().catch(() => undefined);
   }
   writeRunJson(o.paths.runJson, {
-    runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, status: outcome.status,
-    pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
+    ...runIdentity, status: outcome.status, pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
   });
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
   else if (!mistake) o.stdout.write(summaryText(board.view, outcome, Date.now() - started));

@@ -29,13 +29,30 @@ export function summaryText(view: RunView, outcome: RunOutcome, elapsedMs: numbe
     '',
     `${merged}/${tasks.length} merged · spent ${usd(view.spend.totalUsd)} ${budget} (${view.spend.calls} provider call${view.spend.calls === 1 ? '' : 's'}) · ${formatDuration(elapsedMs)}`,
   ];
-  for (const landing of view.landings) {
-    lines.push(landing.fastForwarded
-      ? `landed: ${landing.branch} fast-forwarded to ${landing.sha.slice(0, 7)} in ${landing.repo}`
-      : `not landed in ${landing.repo}: ${landing.reason ?? ''}${landing.command ? `\n  land it with: ${landing.command}` : ''}`);
-  }
+  lines.push(...landingLines(view));
   lines.push(`${outcome.status} (exit ${outcome.exitCode}): ${outcome.reason}`);
   return lines.join('\n') + '\n';
+}
+
+/** What landed where (with its tasks), what did not and why, and the tasks whose work is in none of it. */
+export function landingLines(view: RunView): string[] {
+  const lines: string[] = [];
+  const delivered = new Set<string>();
+  for (const landing of view.landings) {
+    const tasks = landing.tasks && landing.tasks.length > 0 ? ` (${landing.tasks.join(', ')})` : '';
+    if (landing.fastForwarded || landing.url) for (const id of landing.tasks ?? []) delivered.add(id);
+    if (landing.fastForwarded) lines.push(`landed: ${landing.branch} fast-forwarded to ${landing.sha.slice(0, 7)} in ${landing.repo}${tasks}`);
+    else if (landing.url) lines.push(`pull request: ${landing.url} into ${landing.branch} in ${landing.repo}${tasks}`);
+    else lines.push(`not landed in ${landing.repo}${tasks}: ${landing.reason ?? ''}${landing.command ? `\n  land it with: ${landing.command}` : ''}`);
+  }
+  if (delivered.size > 0) {
+    const rest = view.order.filter((id) => !delivered.has(id)).map((id) => {
+      const task = view.tasks[id]!;
+      return `${id} (${task.status === 'planned' || task.status === 'ready' ? 'not started' : task.status})`;
+    });
+    if (rest.length > 0) lines.push(`did not land: ${rest.join(', ')}`);
+  }
+  return lines;
 }
 
 export function summaryJson(view: RunView, outcome: RunOutcome): unknown {

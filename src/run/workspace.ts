@@ -3,16 +3,21 @@
  * slots, the test and setup commands learned from it, and the files agents may not touch.
  * Everything git-mutating goes through src/git, which serializes per repository.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
 import type { ResolvedRepository } from '../config/load.js';
-import { ensureIntegrationBranch } from '../git/integration.js';
+import { ensureIntegrationBranch, integrationRefName } from '../git/integration.js';
+import { refSha } from '../git/repo.js';
 import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../gate/protected-files.js';
-import { SlotPool, type Slot } from '../git/slots.js';
+import { cleanupRun } from '../git/cleanup.js';
+import { SetupError, SlotPool, type Slot } from '../git/slots.js';
 import { learnProject } from '../learn/learn.js';
 import { renderIntelligence } from '../learn/render.js';
-import type { ProjectIntelligence } from '../learn/types.js';
+import type { FoundCommand, ProjectIntelligence } from '../learn/types.js';
+import { UserError } from '../util/errors.js';
+import { agentCommands } from './agent-commands.js';
+import { describeMissing, missingPrograms, overrideKeys, projectCommands, type ProjectCommand } from './project-commands.js';
 
 export interface RepoWorkspace {
   repo: ResolvedRepository;
@@ -20,6 +25,8 @@ export interface RepoWorkspace {
   pool: SlotPool;
   testCommand: string | null;
   setupCommand: string | null;
+  /** The project's own commands its agents may run without asking (their CLI's allow-list). */
+  agentCommands: FoundCommand[];
   protected: ProtectedSpec;
   intelligence: ProjectIntelligence;
   /** Rendered PROJECT-INTELLIGENCE.md text (the user's own file when it exists). */
@@ -36,13 +43,20 @@ export interface OpenWorkspaceOptions {
   configDir: string;
   runId: string;
   home: string;
+  /** The run's logs folder: a failed setup's log is kept there. */
+  logsDir: string;
   onLog: (line: string) => void;
 }
 
 export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorkspace> {
   const intelligence = await learnProject(o.repo.path);
-  const testCommand = o.repo.testCommand ?? o.config.loop.testCommand ?? intelligence.commands.test?.command ?? null;
-  const setupCommand = o.repo.setup ?? o.config.loop.setup ?? slotSetup(o.repo.path, intelligence.commands.install?.command ?? null);
+  const commands = projectCommands(o.repo, o.config.loop, intelligence);
+  // Before any branch, slot or provider call: a command this machine cannot run is a usage error.
+  const missing = missingPrograms(commands, process.env, o.repo.path);
+  if (missing.length > 0) throw new UserError(missing.map((m) => describeMissing(o.repo, m)).join('\n'));
+  const testCommand = commands.test?.command ?? null;
+  const setupCommand = commands.setup?.command ?? null;
+  const resumed = (await refSha(o.repo.path, integrationRefName(o.runId))) !== null;
   const integration = await ensureIntegrationBranch(o.repo.path, o.runId, o.repo.defaultBranch ? { branch: o.repo.defaultBranch } : {});
   const pool = new SlotPool({ repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog });
   const inRepo = (file: string): string | null => {
@@ -66,32 +80,42 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   // files such as node_modules survive that.
   const scratch = await pool.acquire('scratch');
   const baseline = await pool.acquire('scratch');
-  await Promise.all([
-    pool.pointAt(scratch, { sha: integration.headSha, branch: null }),
-    pool.pointAt(baseline, { sha: integration.headSha, branch: null }),
-  ]);
-  return { repo: o.repo, integration, pool, testCommand, setupCommand, protected: spec, intelligence, intelligenceText, scratch, baseline };
+  try {
+    await Promise.all([
+      pool.pointAt(scratch, { sha: integration.headSha, branch: null }),
+      pool.pointAt(baseline, { sha: integration.headSha, branch: null }),
+    ]);
+  } catch (error) {
+    if (!(error instanceof SetupError)) throw error;
+    // The first slots of the run: nothing is spent yet, and every task would fail the same way.
+    throw await setupRefused(o, commands.setup!, error, pool, resumed ? null : integration.branch);
+  }
+  return {
+    repo: o.repo, integration, pool, testCommand, setupCommand, agentCommands: agentCommands(testCommand, intelligence), protected: spec,
+    intelligence, intelligenceText, scratch, baseline,
+  };
 }
 
 /**
- * The learned install command, made safe to run in a slot: skipped when package.json declares no
- * dependencies, and without writing a lockfile the project does not have (it would be captured
- * as the agent's work and merged).
+ * A setup that fails in the run's first slots is the machine's environment, not a task: its log is
+ * kept in the run folder, the slots are removed (and the integration branch just created for it;
+ * a resumed run keeps its branches), and the run stops before any provider call with one line
+ * naming the command and the keys that override it.
  */
-export function slotSetup(repo: string, install: string | null): string | null {
-  if (install === null || !/^npm (install|ci)\b/.test(install)) return install;
-  const manifest = join(repo, 'package.json');
-  if (!existsSync(manifest)) return install;
-  let pkg: { dependencies?: object; devDependencies?: object; optionalDependencies?: object };
+async function setupRefused(o: OpenWorkspaceOptions, setup: ProjectCommand, error: SetupError, pool: SlotPool, freshTarget: string | null): Promise<UserError> {
+  const log = join(o.logsDir, `setup-${o.repo.name}.log`);
   try {
-    pkg = JSON.parse(readFileSync(manifest, 'utf8')) as typeof pkg;
+    copyFileSync(error.logFile, log);
   } catch {
-    return install;
+    writeFileSync(log, error.log);
   }
-  const count = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].reduce((n, deps) => n + Object.keys(deps ?? {}).length, 0);
-  if (count === 0) return null;
-  if (/^npm install\b/.test(install) && !existsSync(join(repo, 'package-lock.json'))) return `${install} --no-package-lock --no-audit --no-fund`;
-  return install;
+  await pool.dispose();
+  if (freshTarget !== null) await cleanupRun({ repo: o.repo.path, runId: o.runId, targetBranch: freshTarget, keepIntegration: false });
+  const how = error.timedOut ? 'timed out' : `exited with ${error.exitCode ?? 'a signal'}`;
+  const last = error.log.trim().split('\n').map((line) => line.trim()).filter(Boolean).pop();
+  return new UserError(
+    `repository ${o.repo.name}: the setup command "${setup.command}" (${setup.origin}) ${how} in a new worktree slot${last ? ` ("${last.slice(0, 160)}")` : ''}; this is the machine's environment, not a task: fix it, or set ${overrideKeys('setup', o.repo)} in the loop config (log: ${log})`,
+  );
 }
 
 export const taskBranch = (runId: string, taskId: string): string => `loop/${runId}/${taskId}`;

@@ -1,16 +1,36 @@
 /** Small file helpers: atomic writes (tmp + rename) so a crash never leaves half a file. */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function writeFileAtomic(path: string, data: string): void {
+/** `durable`: the data and the rename reach the disk before this returns (fsync of file and folder). */
+export function writeFileAtomic(path: string, data: string, options: { durable?: boolean } = {}): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, data);
+    if (options.durable) {
+      const fd = openSync(tmp, 'w');
+      try {
+        const bytes = Buffer.from(data);
+        for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } else {
+      writeFileSync(tmp, data);
+    }
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
+  }
+  if (options.durable) {
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 }
 

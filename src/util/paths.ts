@@ -19,6 +19,8 @@ export function runPaths(configDir: string, runId: string) {
   return {
     dir,
     runJson: join(dir, 'run.json'),
+    /** The accepted plan, kept so a resume can re-create tasks a crash kept off the board. */
+    plan: join(dir, 'plan.json'),
     boardDir: join(dir, 'board'),
     events: join(dir, 'board', 'events.jsonl'),
     costs: join(dir, 'board', 'costs.jsonl'),

@@ -54,3 +54,22 @@ test('releasing a reservation of a call that never ran frees it', () => {
   assert.equal(reservedUsd(state), 0);
   assert.equal(reserve(state, 'b', 1).ok, true);
 });
+
+test('a refusal is final only when the call would not fit even if every call in flight cost nothing', () => {
+  const rows: Array<{ budget: number; spent: number; inFlight: number[]; estimate: number; ok: boolean; final?: boolean }> = [
+    { budget: 1, spent: 0, inFlight: [0.5, 0.5], estimate: 0.5, ok: false, final: false },
+    { budget: 1, spent: 0.6, inFlight: [0.3], estimate: 0.3, ok: false, final: false },
+    { budget: 1, spent: 0.6, inFlight: [], estimate: 0.5, ok: false, final: true },
+    { budget: 1, spent: 0.6, inFlight: [0.3], estimate: 0.5, ok: false, final: true },
+    { budget: 1, spent: 0.5, inFlight: [], estimate: 0.5, ok: true },
+    { budget: 1, spent: 0, inFlight: [0.5], estimate: 0.5, ok: true },
+    { budget: 0.3, spent: 0.1 + 0.2 - 0.3, inFlight: [0.1, 0.1], estimate: 0.2, ok: false, final: false },
+  ];
+  for (const row of rows) {
+    let state = newBudget(row.budget, row.spent);
+    row.inFlight.forEach((usd, i) => (state = reserve(state, `f${i}`, usd).state));
+    const decision = reserve(state, 'next', row.estimate);
+    assert.equal(decision.ok, row.ok, JSON.stringify(row));
+    if (!decision.ok) assert.equal(decision.final, row.final, JSON.stringify(row));
+  }
+});

@@ -37,8 +37,9 @@ test('a --detach run survives the terminal that started it closing, and finishes
 
 test('runs, status, stop and resume --detach work on a detached run', async (t) => {
   const dir = tempDir(t);
-  writeFileSync(join(dir, 'loop.config.yaml'), simTeamConfig({ sim: { latencyMs: 60_000 } }));
-  const started = await runLoop(['run', 'api, ui', '--run', 'bg2', '--detach', '--no-tmux'], { cwd: dir, t });
+  writeFileSync(join(dir, 'loop.config.yaml'), simTeamConfig({ sim: { latencyMs: 10 } }));
+  // slow agents for the first supervisor only, so it is stopped mid-run; the resumed one is quick
+  const started = await runLoop(['run', 'api, ui', '--run', 'bg2', '--detach', '--no-tmux'], { cwd: dir, env: { LOOP_SIM_LATENCY_MS: '60000' }, t });
   assert.equal(started.code, 0, started.stderr);
   assert.match(started.stdout, /stop: {4}loop stop bg2/);
   t.after(() => {
@@ -52,7 +53,6 @@ test('runs, status, stop and resume --detach work on a detached run', async (t) 
   const stopped = await runLoop(['stop', 'bg2'], { cwd: dir, t });
   assert.equal(stopped.code, 0, stopped.stderr);
   assert.match((await runLoop(['runs'], { cwd: dir, t })).stdout, /^bg2 +interrupted /m);
-  writeFileSync(join(dir, 'loop.config.yaml'), simTeamConfig({ sim: { latencyMs: 10 } }));
   const resumed = await runLoop(['resume', 'bg2', '--detach', '--no-tmux'], { cwd: dir, t });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.notEqual(readRunJson(join(dir, '.loop/runs/bg2/run.json'))!.pid, status[0]!.pid, 'a new supervisor');

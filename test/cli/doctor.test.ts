@@ -64,3 +64,26 @@ test('doctor with a missing -c file is one line, exit 2', (t) => {
 test('doctor --help has an example', (t) => {
   assert.match(runLoop(['doctor', '--help'], { cwd: tempDir(t) }).stdout, /\$ loop doctor --json/);
 });
+
+/** A Python project whose lockfile says uv: `uv sync` to set up, `uv run pytest` to test. */
+const UV_PROJECT = {
+  'pyproject.toml': '[project]\nname = "calc"\nversion = "0.1.0"\ndependencies = []\n\n[dependency-groups]\ndev = ["pytest>=8"]\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+  'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n',
+  'src/calc/__init__.py': 'def add(a, b):\n    return a + b\n',
+  'tests/test_calc.py': 'from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n',
+};
+
+test('doctor on a uv project on a machine without uv fails on the setup and test commands, naming the program and the keys that override them', (t) => {
+  const repo = tempRepo(t, { ...UV_PROJECT, 'loop.config.yaml': SIM_TEAM, 'brief.md': '# b\n' });
+  const result = runLoop(['doctor'], { cwd: repo, env: isolatedEnv(t, { PATH: fakeBin(t, { tmux: 'echo "tmux 3.3a"' }) }) });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stdout, /\nfail  repository \S+ commands: the setup command "uv sync" \(learned from uv\.lock\) runs "uv", which is not on PATH\n {6}fix: install uv, or set loop\.setup in the loop config/);
+  assert.match(result.stdout, /\nfail  repository \S+ commands: the test command "uv run pytest" \(learned from [^)]+\) runs "uv", which is not on PATH\n {6}fix: install uv, or set loop\.testCommand in the loop config/);
+  assert.doesNotMatch(result.stdout, /ready: nothing required is missing/);
+
+  // A test command this machine can run, with an environment assignment, is fine.
+  const python = tempRepo(t, { ...UV_PROJECT, 'loop.config.yaml': `${SIM_TEAM}loop:\n  setup: "true"\n  testCommand: PYTHONPATH=src python3 -m pytest\n`, 'brief.md': '# b\n' });
+  const fixed = runLoop(['doctor'], { cwd: python, env: isolatedEnv(t, { PATH: fakeBin(t, { tmux: 'echo "tmux 3.3a"', python3: 'exit 0' }) }) });
+  assert.equal(fixed.code, 0, fixed.stdout);
+  assert.match(fixed.stdout, /\nok    repository \S+ commands: setup "true", test "PYTHONPATH=src python3 -m pytest": every program they start is on PATH\n/);
+});

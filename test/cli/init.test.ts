@@ -61,7 +61,7 @@ test('the starter team: five SME roles on sim, qa as the critic on its own sim, 
   assert.equal(config.providers['codex']?.effort, 'medium');
   assert.equal(config.providers['gemini']?.enabled, false);
   assert.ok(config.providers['gemini']?.model);
-  assert.deepEqual(config.loop, { planner: 'planner', reviewer: 'qa', maxParallel: 2, maxRepairs: 2, budgetUsd: 5, taskTimeoutMinutes: 30 });
+  assert.deepEqual(config.loop, { planner: 'planner', reviewer: 'qa', maxParallel: 2, maxRepairs: 2, budgetUsd: 5, taskTimeoutMinutes: 30, land: 'merged' });
   const loopBlock = text.slice(text.indexOf('\nloop:'));
   for (const line of loopBlock.split('\n').filter((l) => /^ {2}\w/.test(l))) assert.match(line, /#/, `no comment on: ${line}`);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkConfig, checkDisk, checkGit, checkNode, checkProvider, checkTmux, checkWritable, evaluate, GiB, MiB, type DoctorFacts } from '../../src/doctor/checks.js';
+import { checkCommands, checkConfig, checkDisk, checkGit, checkNode, checkProvider, checkTmux, checkWritable, evaluate, GiB, MiB, type DoctorFacts } from '../../src/doctor/checks.js';
 import type { ProviderAuthStatus } from '../../src/auth/status.js';
 
 const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
@@ -12,6 +12,7 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   tmux: { path: '/usr/bin/tmux', version: 'tmux 3.3a' },
   config: { file: 'loop.config.yaml', errors: [], warnings: 0, roles: 5 },
   providers: [],
+  commands: [],
   disks: [{ label: 'at app', path: '/w/app', freeBytes: 10 * GiB }],
   writable: [{ label: '$LOOP_HOME', path: '/h/state', ok: true, willCreate: false }],
   ...over,
@@ -98,4 +99,18 @@ test('evaluate: a ready machine has no fail; one failing input makes it not read
   assert.equal(evaluate(facts({ tmux: { path: null, version: null } })).some((c) => c.status === 'fail'), false);
   assert.equal(evaluate(facts({ providers: [provider({ ready: false, commandPath: null })] })).some((c) => c.status === 'fail'), true);
   assert.equal(evaluate(facts({ config: { file: null, errors: [], warnings: 0, roles: 0 }, providers: [provider({ ready: false, commandPath: null })] })).some((c) => c.status === 'fail'), false);
+});
+
+test('a setup or test command whose program is missing fails, one check per program, with the keys that override it', () => {
+  const missing = [
+    { detail: 'the setup command "uv sync" (learned from uv.lock) runs "uv", which is not on PATH', fix: 'install uv, or set loop.setup in the loop config to a command this machine can run' },
+    { detail: 'the test command "uv run pytest" (learned from pyproject.toml) runs "uv", which is not on PATH', fix: 'install uv, or set loop.testCommand in the loop config to a command this machine can run' },
+  ];
+  const checks = checkCommands({ repo: 'app', setup: 'uv sync', test: 'uv run pytest', missing });
+  assert.deepEqual(checks.map((c) => [c.status, c.name]), [['fail', 'repository app commands'], ['fail', 'repository app commands']]);
+  assert.equal(checks[1]!.fix, missing[1]!.fix);
+  assert.deepEqual(checkCommands({ repo: 'app', setup: 'npm ci', test: 'npm test', missing: [] }), [
+    { status: 'ok', name: 'repository app commands', detail: 'setup "npm ci", test "npm test": every program they start is on PATH' },
+  ]);
+  assert.equal(evaluate(facts({ commands: [{ repo: 'app', setup: null, test: 'uv run pytest', missing: missing.slice(1) }] })).filter((c) => c.status === 'fail').length, 1);
 });

@@ -4,26 +4,28 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitFiles, fixture, git, writeFiles } from './support.js';
-import { ensureIntegrationBranch, isProtected, landIntegration } from '../../src/git/integration.js';
+import { ensureIntegrationBranch, isProtected, landIntegration, pathsOverwritten } from '../../src/git/integration.js';
 
-/** A run whose integration branch is one commit ahead of main. */
-async function finishedRun(t: Parameters<typeof fixture>[0]) {
-  const f = fixture(t, { 'README.md': '# demo\n', 'src/app.js': 'app\n', '.gitignore': 'ignored.log\n' });
+/** A run whose integration branch is one commit ahead of main: `changes` (null deletes a file), feature.js by default. */
+async function finishedRun(t: Parameters<typeof fixture>[0], changes: Record<string, string | null> = { 'feature.js': 'export const feature = true;\n' }, files?: Record<string, string>) {
+  const f = fixture(t, files ?? { 'README.md': '# demo\n', 'src/app.js': 'app\n', '.gitignore': 'ignored.log\n' });
   const integration = await ensureIntegrationBranch(f.repo, 'run1');
   assert.deepEqual([integration.branch, integration.ref], ['main', 'refs/heads/loop/run1/integration']);
-  const work = git(f.repo, ['commit-tree', '-p', integration.headSha, '-m', 'merged work', await treeWith(f.repo, integration.headSha)]);
+  const work = git(f.repo, ['commit-tree', '-p', integration.headSha, '-m', 'merged work', await treeWith(f.repo, integration.headSha, changes)]);
   git(f.repo, ['update-ref', integration.ref, work]);
   return { ...f, integration, work };
 }
 
-/** The tree of `sha` plus `feature.js`, built without touching the checkout. */
-async function treeWith(repo: string, sha: string): Promise<string> {
+/** The tree of `sha` with `changes` applied, built without touching the checkout. */
+async function treeWith(repo: string, sha: string, changes: Record<string, string | null>): Promise<string> {
   const index = join(repo, '.git', 'tmp-index');
   const env = { ...process.env, GIT_INDEX_FILE: index };
   const run = (args: string[], input?: string) => execFileSync('git', args, { cwd: repo, env, input, encoding: 'utf8' }).trim();
   run(['read-tree', sha]);
-  const featureBlob = run(['hash-object', '-w', '--stdin'], 'export const feature = true;\n');
-  run(['update-index', '--add', '--cacheinfo', `100644,${featureBlob},feature.js`]);
+  for (const [path, content] of Object.entries(changes)) {
+    if (content === null) run(['update-index', '--force-remove', path]);
+    else run(['update-index', '--add', '--cacheinfo', `100644,${run(['hash-object', '-w', '--stdin'], content)},${path}`]);
+  }
   const tree = run(['write-tree']);
   rmSync(index, { force: true });
   return tree;
@@ -62,7 +64,7 @@ test('landIntegration leaves a dirty checkout byte-identical and returns the com
   const before = snapshot(r.repo, ['src/app.js', 'notes.txt', 'README.md']);
   const result = await landIntegration({ repo: r.repo, runId: 'run1', branch: 'main', protectedBranches: [] });
   assert.equal(result.landed, false);
-  assert.equal(result.command, `git -C ${r.repo} merge --ff-only loop/run1/integration`);
+  assert.equal(result.command, `git -C ${r.repo} merge --ff-only --no-overwrite-ignore loop/run1/integration`);
   // Only what blocks the fast-forward is named: the tracked edit, not the unrelated untracked notes.
   assert.match(result.reason!, /uncommitted changes \(src\/app\.js\)/);
   assert.deepEqual(snapshot(r.repo, ['src/app.js', 'notes.txt', 'README.md']), before);
@@ -132,4 +134,47 @@ test('an untracked file at a path the merge would write stops the landing and is
   assert.match(result.reason!, /feature\.js/);
   assert.equal(git(r.repo, ['rev-parse', 'main']), mainBefore);
   assert.deepEqual(snapshot(r.repo, ['feature.js']), { 'feature.js': 'my own feature file\n' });
+});
+
+test('an ignored file at a path the merge creates (the user\'s .env, committed by a task that emptied .gitignore) stops the landing and stays byte-identical', async (t) => {
+  const r = await finishedRun(t, { '.gitignore': '', '.env': 'API_KEY=from-the-agent\n' }, { 'README.md': '# demo\n', '.gitignore': '.env\n' });
+  writeFiles(r.repo, { '.env': 'API_KEY=the-users-real-key\n' });
+  assert.equal(git(r.repo, ['status', '--porcelain']), '', 'the .env is ignored: git calls the checkout clean');
+  const mainBefore = git(r.repo, ['rev-parse', 'main']);
+  const result = await landIntegration({ repo: r.repo, runId: 'run1', branch: 'main', protectedBranches: [] });
+  assert.equal(result.landed, false);
+  assert.match(result.reason!, /would overwrite files .*\(\.env\)/);
+  assert.equal(result.command, `git -C ${r.repo} merge --ff-only --no-overwrite-ignore loop/run1/integration`);
+  assert.equal(git(r.repo, ['rev-parse', 'main']), mainBefore);
+  assert.equal(readFileSync(join(r.repo, '.env'), 'utf8'), 'API_KEY=the-users-real-key\n');
+  // The printed command is just as careful: git itself refuses to replace the ignored file.
+  assert.throws(() => execFileSync('sh', ['-c', result.command!], { stdio: 'pipe' }));
+  assert.equal(readFileSync(join(r.repo, '.env'), 'utf8'), 'API_KEY=the-users-real-key\n');
+  assert.equal(git(r.repo, ['rev-parse', 'main']), mainBefore);
+});
+
+test('pathsOverwritten names files in the way of created files and of created folders, and lets a tracked file become a folder', async (t) => {
+  const r = await finishedRun(t, { 'gen/out.js': 'x\n', 'build/app.js': 'y\n', 'docs/guide.md': 'z\n', 'src/app.js': null, 'src/app.js/index.js': 'w\n' }, {
+    'README.md': '# demo\n', 'src/app.js': 'app\n', '.gitignore': 'gen\nbuild/\n',
+  });
+  writeFiles(r.repo, { gen: 'an ignored file where the merge needs a folder\n', 'build/app.js': 'ignored build output\n', 'build/other.js': 'not in the way\n' });
+  assert.deepEqual(await pathsOverwritten(r.repo, r.repo, r.integration.headSha, r.work), ['build/app.js', 'gen']);
+});
+
+test('pathsOverwritten lets a folder of tracked files become a file, but not when it also holds an ignored one', async (t) => {
+  const r = await finishedRun(t, { 'lib/a.js': null, 'lib/b.js': null, lib: 'now a file\n' }, { 'README.md': '# demo\n', 'lib/a.js': 'a\n', 'lib/b.js': 'b\n', '.gitignore': '*.log\n' });
+  assert.deepEqual(await pathsOverwritten(r.repo, r.repo, r.integration.headSha, r.work), []);
+  writeFiles(r.repo, { 'lib/debug.log': 'ignored\n' });
+  assert.deepEqual(await pathsOverwritten(r.repo, r.repo, r.integration.headSha, r.work), ['lib']);
+});
+
+test('apply: false (loop.land: none) checks and returns the command but leaves the checkout alone', async (t) => {
+  const r = await finishedRun(t);
+  const mainBefore = git(r.repo, ['rev-parse', 'main']);
+  const result = await landIntegration({ repo: r.repo, runId: 'run1', branch: 'main', protectedBranches: [], apply: false });
+  assert.equal(result.landed, false);
+  assert.equal(result.reason, undefined, 'nothing stands in the way');
+  assert.equal(git(r.repo, ['rev-parse', 'main']), mainBefore);
+  execFileSync('sh', ['-c', result.command!], { stdio: 'pipe' });
+  assert.equal(git(r.repo, ['rev-parse', 'main']), r.work, 'the printed command lands it');
 });

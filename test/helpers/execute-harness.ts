@@ -82,7 +82,10 @@ export function sandboxProject(t: TestContext, options: { config: Record<string,
         if (where !== resolve(dir)) continue;
         const command = gitSubcommand(args);
         assert.ok(!WORKTREE_CHANGING.has(command), `git ${line} ran in the user's checkout`);
-        if (command === 'merge') assert.ok(args.includes('--ff-only'), `git ${line} in the user's checkout is not a fast-forward`);
+        if (command === 'merge') {
+          assert.ok(args.includes('--ff-only'), `git ${line} in the user's checkout is not a fast-forward`);
+          assert.ok(args.includes('--no-overwrite-ignore'), `git ${line} in the user's checkout may replace ignored files`);
+        }
         if (command === 'branch' && (args.includes('-D') || args.includes('-d'))) assert.match(line, /loop\//, `git ${line} deleted a user branch`);
       }
     },

@@ -5,9 +5,12 @@
  *
  * Scenario module (`writeScript`): `export default async (ctx) => result`, where ctx is
  *   {cli, argv, cwd, prompt, systemPrompt, kind: 'implement'|'review'|'plan', callIndex, env,
- *    canWrite, sh(cmd), readFile(path), writeFile(path, content) → boolean}
+ *    canWrite, sh(cmd), run(cmd) → {allowed, ok, exitCode?, output?}, readFile(path), writeFile(path, content) → boolean}
  * (writeFile honours the permission mode: refused in claude dontAsk/plan/manual, codex read-only,
- * gemini default/plan; claude reports refusals in permission_denials. sh() is never restricted.)
+ * gemini default/plan; claude reports refusals in permission_denials. run() is the model's shell
+ * tool: it runs only what the CLI would allow (claude: bypass or a matching --allowedTools Bash
+ * rule for every part; gemini: yolo or a --policy commandPrefix; codex: always, in its sandbox);
+ * claude reports refused commands as Bash permission denials. sh() is never restricted.)
  * and result is
  *   {text?, exitCode?, costUsd? (claude), tokens?: {input, output, cached?}, isError?,
  *    permissionDenials?: string[] (claude tool names), error?: 'rate-limit'|'auth'|'server',

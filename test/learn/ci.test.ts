@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyCiCommand, splitScript } from '../../src/learn/ci-classify.js';
-import { githubWorkflowCommands, gitlabCiCommands, isCiFile } from '../../src/learn/ci-files.js';
+import { githubWorkflowCommands, gitlabCiCommands } from '../../src/learn/ci-commands.js';
+import { isCiFile } from '../../src/learn/ci-files.js';
 import { workflowOrder } from '../../src/learn/detect-ci.js';
 
 const classified: [string, ReturnType<typeof classifyCiCommand>][] = [
@@ -41,6 +42,10 @@ const classified: [string, ReturnType<typeof classifyCiCommand>][] = [
   ['golangci-lint run', 'lint'],
   ['npx prettier --check .', 'format'],
   ['cargo fmt --all -- --check', 'format'],
+  ['mvn -B spotless:check', 'format'],
+  ['./gradlew spotlessCheck', 'format'],
+  ['mvn --batch-mode checkstyle:check', 'lint'],
+  ['./gradlew ktlintCheck', 'lint'],
   ['npm run build', 'build'],
   ['make', 'build'],
   ['cargo build --release', 'build'],
@@ -109,10 +114,36 @@ jobs:
   assert.deepEqual(parsed, {
     ok: true,
     commands: [
-      { command: 'cd app && npm ci', job: 'unit' },
-      { command: 'cd app && npm test', job: 'unit' },
-      { command: 'cd docs && make html', job: 'docs' },
-      { command: 'cd tools && ./check-links.sh', job: 'docs' },
+      { command: 'cd app && npm ci', job: 'unit', line: 12 },
+      { command: 'cd app && npm test', job: 'unit', line: 13 },
+      { command: 'cd docs && make html', job: 'docs', line: 20 },
+      { command: 'cd tools && ./check-links.sh', job: 'docs', line: 21 },
+    ],
+  });
+});
+
+test('well-known actions stand for their command: golangci-lint-action, pre-commit/action', () => {
+  const workflow = [
+    'on: push',
+    'jobs:',
+    '  golangci-lint:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - uses: golangci/golangci-lint-action@v3.2.0',
+    '        with:',
+    '          version: latest',
+    '          args: --verbose',
+    '  hooks:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: pre-commit/action@v3.0.1',
+  ].join('\n');
+  assert.deepEqual(githubWorkflowCommands(workflow), {
+    ok: true,
+    commands: [
+      { command: 'golangci-lint run --verbose', job: 'golangci-lint', line: 7 },
+      { command: 'pre-commit run --all-files', job: 'hooks', line: 14 },
     ],
   });
 });
@@ -148,9 +179,9 @@ ref:
   const parsed = gitlabCiCommands(config);
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.commands, [
-    { command: 'npm run test:unit', job: 'unit' },
-    { command: 'npm run lint', job: 'unit' },
-    { command: 'ruff check .', job: 'lint' },
+    { command: 'npm run test:unit', job: 'unit', line: 14 },
+    { command: 'npm run lint', job: 'unit', line: 15 },
+    { command: 'ruff check .', job: 'lint', line: 17 },
   ]);
 });
 

@@ -29,9 +29,9 @@ test('loop learn writes PROJECT-INTELLIGENCE.md into the scanned folder and prin
   // Progress appears only after a second (unit-tested in progress.test.ts); a loaded machine may get there.
   assert.ok(stderr.split('\n').every((line) => line === '' || line.startsWith('loop learn: ')), stderr);
   const written = join(dir, 'PROJECT-INTELLIGENCE.md');
-  assert.match(readFileSync(written, 'utf8'), /^- Test: `make test` \(from Makefile target test\)$/m);
+  assert.match(readFileSync(written, 'utf8'), /^- Test: `make test` \(from Makefile line 22 \(target test\)\)$/m);
   assert.match(stdout, /^Scanned 5 files in \d+\.\d\d s \(C 4, Makefile 1\)$/m);
-  assert.match(stdout, /^ {2}test +make test +from Makefile target test$/m);
+  assert.match(stdout, /^ {2}test +make test +from Makefile line 22 \(target test\)$/m);
   assert.match(stdout, /^ {2}format +none found$/m);
   assert.ok(stdout.endsWith(`Wrote ${written}\n`));
 });

@@ -1,20 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRepoView } from '../../src/learn/repo-view.js';
 import { detectNode } from '../../src/learn/detect-node.js';
-import { detectPython } from '../../src/learn/detect-python.js';
-import { detectCargo, detectGo, detectGradle, detectMaven } from '../../src/learn/detect-native.js';
-import { detectMake } from '../../src/learn/detect-make.js';
+import { detectGo } from '../../src/learn/detect-go.js';
+import { detectCargo } from '../../src/learn/detect-cargo.js';
+import { detectGradle, detectMaven } from '../../src/learn/detect-jvm.js';
 import { learnProject } from '../../src/learn/learn.js';
-import { tempDir, tempRepo, writeFiles } from '../helpers/temp.js';
-import type { TestContext } from 'node:test';
-
-/** Manifests written into a temp folder and seen through a RepoView listing exactly those files. */
-function repoWith(t: TestContext, files: Record<string, string>) {
-  const dir = tempDir(t, 'loop-detect-');
-  writeFiles(dir, files);
-  return createRepoView(dir, Object.keys(files));
-}
+import { tempRepo, writeFiles } from '../helpers/temp.js';
+import { chosen, chosenCommands, repoWith } from './repo-with.js';
 
 const scripts = JSON.stringify({ name: 'x', scripts: { test: 'jest', build: 'tsc', lint: 'eslint .', fmt: 'prettier -w .' } });
 
@@ -40,15 +32,26 @@ for (const [name, lockfiles, expected] of nodeCases) {
     const detection = detectNode(repoWith(t, { 'package.json': scripts, ...lockfiles }))!;
     const { pm, ...commands } = expected;
     assert.equal(detection.packageManager, pm);
-    assert.deepEqual(Object.fromEntries(Object.entries(detection.commands).map(([kind, found]) => [kind, found.command])), commands);
+    assert.deepEqual(chosenCommands(detection), commands);
   });
 }
+
+test('package.json: each script says the line of its key', (t) => {
+  const manifest = '{\n  "name": "x",\n  "description": "runs \\"test\\": everywhere",\n  "scripts": {\n    "build": "tsc",\n    "test": "jest"\n  }\n}\n';
+  assert.deepEqual(chosen(detectNode(repoWith(t, { 'package.json': manifest, 'package-lock.json': '{}' }))), {
+    install: 'npm ci <- package-lock.json',
+    test: 'npm test <- package.json line 6 (scripts.test, npm)',
+    build: 'npm run build <- package.json line 5 (scripts.build, npm)',
+  });
+});
 
 test('package.json: the packageManager field picks the manager when there is no lockfile', (t) => {
   const detection = detectNode(repoWith(t, { 'package.json': JSON.stringify({ packageManager: 'pnpm@9.1.0', scripts: { test: 'vitest' } }) }))!;
   assert.equal(detection.packageManager, 'pnpm');
-  assert.deepEqual(detection.commands.install, { command: 'pnpm install', source: 'package.json (pnpm, no lockfile)' });
-  assert.deepEqual(detection.commands.test, { command: 'pnpm test', source: 'package.json scripts.test (pnpm)' });
+  assert.deepEqual(chosen(detection), {
+    install: 'pnpm install <- package.json (pnpm, no lockfile)',
+    test: 'pnpm test <- package.json line 1 (scripts.test, pnpm)',
+  });
 });
 
 test('package.json: with two lockfiles the packageManager field decides, and a note says so', (t) => {
@@ -65,109 +68,111 @@ test('package.json: the npm init placeholder is not a test command', (t) => {
   const detection = detectNode(repoWith(t, {
     'package.json': JSON.stringify({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
   }))!;
-  assert.equal(detection.commands.test, undefined);
+  assert.equal(chosen(detection)['test'], undefined);
   assert.ok(detection.notes.some((note) => note.includes('placeholder')));
 });
 
 test('package.json: a fallback script name is used when "test" is absent', (t) => {
   const detection = detectNode(repoWith(t, { 'package.json': JSON.stringify({ scripts: { 'test:unit': 'vitest run' } }), 'package-lock.json': '{}' }))!;
-  assert.deepEqual(detection.commands.test, { command: 'npm run test:unit', source: 'package.json scripts.test:unit (npm)' });
+  assert.equal(chosen(detection)['test'], 'npm run test:unit <- package.json line 1 (scripts.test:unit, npm)');
 });
 
 test('package.json: invalid JSON gives a note instead of a crash', (t) => {
   const detection = detectNode(repoWith(t, { 'package.json': '{ "scripts": ' }))!;
-  assert.deepEqual(detection.commands, {});
+  assert.deepEqual(detection.candidates, []);
   assert.match(detection.notes[0]!, /package\.json is not valid JSON/);
 });
 
-test('python: uv.lock → uv sync and uv run pytest', (t) => {
-  const detection = detectPython(repoWith(t, {
-    'pyproject.toml': '[project]\nname = "svc"\n\n[tool.pytest.ini_options]\nminversion = "8.0"\n\n[tool.ruff.format]\nquote-style = "double"\n',
-    'uv.lock': '',
-  }))!;
-  assert.equal(detection.packageManager, 'uv');
-  assert.deepEqual(detection.commands, {
-    install: { command: 'uv sync', source: 'uv.lock' },
-    test: { command: 'uv run pytest', source: 'pyproject.toml [tool.pytest.ini_options]' },
-    lint: { command: 'uv run ruff check .', source: 'pyproject.toml [tool.ruff]' },
-    format: { command: 'uv run ruff format --check .', source: 'pyproject.toml [tool.ruff.format]' },
-  });
-});
-
-test('python: poetry.lock → poetry install and poetry run pytest from setup.cfg [tool:pytest]', (t) => {
-  const detection = detectPython(repoWith(t, {
-    'pyproject.toml': '[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\npython = "^3.11"\ndjango = "^5"\n\n[tool.black]\nline-length = 88\n',
-    'poetry.lock': '',
-    'setup.cfg': '[tool:pytest]\ntestpaths =\n    tests\n    integration\npython_files = check_*.py\n',
-  }))!;
-  assert.equal(detection.packageManager, 'poetry');
-  assert.equal(detection.name, 'app');
-  assert.deepEqual(detection.commands.install, { command: 'poetry install', source: 'poetry.lock' });
-  assert.deepEqual(detection.commands.test, { command: 'poetry run pytest', source: 'setup.cfg [tool:pytest]' });
-  assert.deepEqual(detection.commands.format, { command: 'poetry run black --check .', source: 'pyproject.toml [tool.black]' });
-  assert.deepEqual(detection.testPatterns, ['tests/**', 'integration/**', 'check_*.py']);
-  assert.deepEqual(detection.frameworks, ['django']);
-});
-
-test('python: tox.ini [tox] without pytest config → tox; pytest.ini → pytest', (t) => {
-  const tox = detectPython(repoWith(t, { 'tox.ini': '[tox]\nenvlist = py311\n', 'setup.py': 'from setuptools import setup\nsetup()\n' }))!;
-  assert.deepEqual(tox.commands.test, { command: 'tox', source: 'tox.ini [tox]' });
-  assert.deepEqual(tox.commands.install, { command: 'pip install -e .', source: 'setup.py' });
-  const ini = detectPython(repoWith(t, { 'pytest.ini': '[pytest]\naddopts = -q\n' }))!;
-  assert.deepEqual(ini.commands.test, { command: 'pytest', source: 'pytest.ini' });
-});
-
-test('python: pyproject [build-system] with a test extra → pip install -e .[test]', (t) => {
-  const detection = detectPython(repoWith(t, {
-    'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\n\n[project]\nname = "lib"\n\n[project.optional-dependencies]\ntest = ["pytest"]\n',
-  }))!;
-  assert.deepEqual(detection.commands.install, { command: "pip install -e '.[test]'", source: 'pyproject.toml [build-system]' });
-  assert.deepEqual(detection.commands.test, { command: 'pytest', source: 'pytest is a declared dependency' });
-});
-
-test('python: a folder without Python manifests is not a Python project', (t) => {
-  assert.equal(detectPython(repoWith(t, { 'main.py': 'print(1)\n' })), null);
-});
-
-test('Cargo.toml → cargo commands, name and crates', (t) => {
+test('Cargo.toml alone: the toolchain test and build, and no clippy or rustfmt the crate never configured', (t) => {
   const detection = detectCargo(repoWith(t, {
-    'Cargo.toml': '[package]\nname = "svc"\nversion = "0.1.0"\n\n[dependencies]\naxum = "0.7"\ntokio = { version = "1", features = ["full"] }\n',
+    'Cargo.toml': '[package]\nname = "svc"\nversion = "0.1.0"\n\n[dependencies]\naxum = "0.7"\ntokio = { version = "1", features = ["full"] }\n\n[target.\'cfg(unix)\'.dev-dependencies]\nclap = "4"\n',
   }))!;
   assert.equal(detection.name, 'svc');
-  assert.deepEqual(detection.frameworks, ['axum', 'tokio']);
-  assert.deepEqual(Object.fromEntries(Object.entries(detection.commands).map(([kind, found]) => [kind, found.command])), {
-    install: 'cargo fetch', test: 'cargo test', build: 'cargo build', lint: 'cargo clippy', format: 'cargo fmt --check',
+  assert.deepEqual(detection.frameworks, ['axum', 'tokio', 'clap']);
+  assert.deepEqual(chosen(detection), {
+    install: 'cargo fetch <- Cargo.toml',
+    test: "cargo test <- Cargo.toml (cargo's own test command)",
+    build: "cargo build <- Cargo.toml (cargo's own build command)",
   });
 });
 
-test('go.mod frameworks come from require blocks', (t) => {
-  const detection = detectGo(repoWith(t, {
-    'go.mod': 'module example.com/api\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0\n\tgithub.com/spf13/cobra v1.8.0 // indirect\n)\n',
+test('Cargo.toml: rustfmt.toml gives cargo fmt --check, [lints.clippy] gives cargo clippy', (t) => {
+  const detection = detectCargo(repoWith(t, {
+    'Cargo.toml': '[package]\nname = "svc"\n\n[lints.clippy]\npedantic = "warn"\n',
+    'Cargo.lock': '',
+    'rustfmt.toml': 'edition = "2021"\n',
   }))!;
-  assert.deepEqual(detection.frameworks, ['gin', 'cobra']);
-});
-
-test('Gradle uses the wrapper when it exists; Maven uses mvn', (t) => {
-  const wrapped = detectGradle(repoWith(t, { 'build.gradle.kts': 'plugins { id("org.springframework.boot") }\ndependencies { implementation("org.springframework.boot:spring-boot-starter-web") }\n', gradlew: '#!/bin/sh\n' }))!;
-  assert.deepEqual(wrapped.commands.test, { command: './gradlew test', source: 'build.gradle.kts (gradle wrapper)' });
-  assert.deepEqual(wrapped.frameworks, ['spring-boot']);
-  const bare = detectGradle(repoWith(t, { 'build.gradle': '' }))!;
-  assert.deepEqual(bare.commands.test, { command: 'gradle test', source: 'build.gradle' });
-  const maven = detectMaven(repoWith(t, { 'pom.xml': '<project><parent><artifactId>parent</artifactId></parent><artifactId>orders</artifactId></project>' }))!;
-  assert.deepEqual(maven.commands.test, { command: 'mvn test', source: 'pom.xml' });
-  assert.equal(maven.name, 'orders');
-});
-
-test('Makefile: check and all are used when test and build are absent, fmt for format', (t) => {
-  const detection = detectMake(repoWith(t, { Makefile: 'all:\n\tcc x.c\ncheck:\n\t./x\nfmt:\n\tclang-format -i *.c\ninstall:\n\tcp x /usr/bin\n' }))!;
-  assert.deepEqual(detection.commands, {
-    test: { command: 'make check', source: 'Makefile target check' },
-    build: { command: 'make all', source: 'Makefile target all' },
-    format: { command: 'make fmt', source: 'Makefile target fmt' },
+  assert.deepEqual(chosen(detection), {
+    install: 'cargo fetch <- Cargo.lock',
+    test: "cargo test <- Cargo.toml (cargo's own test command)",
+    build: "cargo build <- Cargo.toml (cargo's own build command)",
+    lint: 'cargo clippy <- Cargo.toml line 4 ([lints.clippy])',
+    format: 'cargo fmt --check <- rustfmt.toml',
   });
 });
 
-test('manifests beat the Makefile, and the Makefile beats CI, command by command', async (t) => {
+test('Cargo.toml that is not TOML: a note with its line, no name, the toolchain commands', (t) => {
+  const detection = detectCargo(repoWith(t, { 'Cargo.toml': '[package]\nname = "svc\n' }))!;
+  assert.equal(detection.name, undefined);
+  assert.match(detection.notes[0]!, /^Cargo\.toml line 2 is not valid TOML \(.+\); its settings were not used\.$/);
+});
+
+test('go.mod: no go vet is assumed; a golangci config gives golangci-lint run', (t) => {
+  const goMod = 'module example.com/api\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.10.0\n\tgithub.com/spf13/cobra v1.8.0 // indirect\n)\n';
+  const bare = detectGo(repoWith(t, { 'go.mod': goMod }))!;
+  assert.deepEqual(bare.frameworks, ['gin', 'cobra']);
+  assert.deepEqual(chosenCommands(bare), { install: 'go mod download', test: 'go test ./...', build: 'go build ./...' });
+  const linted = detectGo(repoWith(t, { 'go.mod': goMod, 'go.sum': '', '.golangci.yml': 'linters:\n  enable: [gofmt]\n' }))!;
+  assert.equal(chosen(linted)['lint'], 'golangci-lint run <- .golangci.yml');
+  assert.equal(chosen(linted)['install'], 'go mod download <- go.sum');
+});
+
+test('Gradle uses the wrapper when it exists, and its plugins give format and lint tasks with their lines', (t) => {
+  const wrapped = detectGradle(repoWith(t, {
+    'build.gradle.kts': 'plugins {\n  id("org.springframework.boot")\n  id("com.diffplug.spotless") version "6.25.0"\n  checkstyle\n}\ndependencies { implementation("org.springframework.boot:spring-boot-starter-web") }\n',
+    gradlew: '#!/bin/sh\n',
+  }))!;
+  assert.deepEqual(chosen(wrapped), {
+    test: "./gradlew test <- build.gradle.kts (gradle's test task, through the wrapper)",
+    build: "./gradlew build <- build.gradle.kts (gradle's build task, through the wrapper)",
+    lint: './gradlew checkstyleMain <- build.gradle.kts line 4 (plugin checkstyle)',
+    format: './gradlew spotlessCheck <- build.gradle.kts line 3 (plugin com.diffplug.spotless)',
+  });
+  assert.deepEqual(wrapped.frameworks, ['spring-boot']);
+  const bare = detectGradle(repoWith(t, { 'build.gradle': "apply plugin: 'java'\n" }))!;
+  assert.deepEqual(chosenCommands(bare), { test: 'gradle test', build: 'gradle build' });
+});
+
+test('Maven: plugins of the build give goals; ones only in pluginManagement, profiles or comments do not', (t) => {
+  const pom = [
+    '<project>', // 1
+    '  <parent><artifactId>parent</artifactId></parent>',
+    '  <artifactId>orders</artifactId>',
+    '  <build>',
+    '    <pluginManagement><plugins><plugin>', // 5
+    '      <artifactId>spotless-maven-plugin</artifactId>',
+    '    </plugin></plugins></pluginManagement>',
+    '    <plugins>',
+    '      <!-- <plugin><artifactId>maven-pmd-plugin</artifactId></plugin> -->',
+    '      <plugin>', // 10
+    '        <groupId>org.apache.maven.plugins</groupId>',
+    '        <artifactId>maven-checkstyle-plugin</artifactId>',
+    '      </plugin>',
+    '    </plugins>',
+    '  </build>', // 15
+    '  <profiles><profile><build><plugins><plugin><artifactId>fmt-maven-plugin</artifactId></plugin></plugins></build></profile></profiles>',
+    '</project>',
+  ].join('\n');
+  const maven = detectMaven(repoWith(t, { 'pom.xml': pom }))!;
+  assert.equal(maven.name, 'orders');
+  assert.deepEqual(chosen(maven), {
+    test: "mvn test <- pom.xml (maven's test phase)",
+    build: "mvn package <- pom.xml (maven's package phase)",
+    lint: 'mvn checkstyle:check <- pom.xml line 12 (plugin maven-checkstyle-plugin)',
+  });
+});
+
+test('an ecosystem entry point wins a tie with a Makefile target; a Makefile target beats CI; CI beats nothing at all', async (t) => {
   const dir = tempRepo(t, {
     'package.json': JSON.stringify({ name: 'mixed', scripts: { test: 'vitest run' } }),
     'package-lock.json': '{}',
@@ -175,10 +180,22 @@ test('manifests beat the Makefile, and the Makefile beats CI, command by command
     '.github/workflows/ci.yml': 'on: push\njobs:\n  all:\n    runs-on: x\n    steps:\n      - run: npm run build\n      - run: make lint\n',
   });
   const pi = await learnProject(dir);
-  assert.deepEqual(pi.commands.test, { command: 'npm test', source: 'package.json scripts.test (npm)' });
-  assert.deepEqual(pi.commands.lint, { command: 'make lint', source: 'Makefile target lint' });
-  assert.deepEqual(pi.commands.build, { command: 'npm run build', source: '.github/workflows/ci.yml (job all)' });
+  assert.deepEqual(pi.commands.test, { command: 'npm test', source: 'package.json line 1 (scripts.test, npm)' });
+  assert.deepEqual(pi.commands.lint, { command: 'make lint', source: 'Makefile line 3 (target lint)' });
+  assert.deepEqual(pi.commands.build, { command: 'npm run build', source: '.github/workflows/ci.yml line 6 (job all)' });
   assert.equal(pi.packageManager, 'npm');
+});
+
+test("a Makefile target beats the go toolchain's command, and CI beats it too", async (t) => {
+  const dir = tempRepo(t, {
+    'go.mod': 'module example.com/x\n\ngo 1.22\n',
+    Makefile: 'test:\n\tgo test -race ./...\n',
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: go build -trimpath ./cmd/x\n',
+  });
+  const pi = await learnProject(dir);
+  assert.deepEqual(pi.commands.test, { command: 'make test', source: 'Makefile line 1 (target test)' });
+  assert.deepEqual(pi.commands.build, { command: 'go build -trimpath ./cmd/x', source: '.github/workflows/ci.yml line 6 (job b)' });
+  assert.equal(pi.packageManager, 'go');
 });
 
 test('a manifest git ignores is not read', async (t) => {

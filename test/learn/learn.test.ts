@@ -15,10 +15,10 @@ test('a pnpm project gets its package.json scripts run with pnpm and a frozen-lo
   const pi = await learnProject(fixtureRepo(t, 'node-pnpm'));
   assert.deepEqual(commandsOf(pi), {
     install: 'pnpm install --frozen-lockfile <- pnpm-lock.yaml',
-    test: 'pnpm test <- package.json scripts.test (pnpm)',
-    build: 'pnpm run build <- package.json scripts.build (pnpm)',
-    lint: 'pnpm run lint <- package.json scripts.lint (pnpm)',
-    format: 'pnpm run format <- package.json scripts.format (pnpm)',
+    test: 'pnpm test <- package.json line 8 (scripts.test, pnpm)',
+    build: 'pnpm run build <- package.json line 9 (scripts.build, pnpm)',
+    lint: 'pnpm run lint <- package.json line 10 (scripts.lint, pnpm)',
+    format: 'pnpm run format <- package.json line 11 (scripts.format, pnpm)',
   });
   assert.equal(pi.packageManager, 'pnpm');
   assert.equal(pi.name, 'web-shop');
@@ -35,9 +35,9 @@ test('a pytest project gets pytest from [tool.pytest.ini_options], pip installs 
   const pi = await learnProject(fixtureRepo(t, 'python-pytest'));
   assert.deepEqual(commandsOf(pi), {
     install: 'pip install -r requirements.txt -r requirements-dev.txt <- requirements.txt, requirements-dev.txt',
-    test: 'pytest <- pyproject.toml [tool.pytest.ini_options]',
+    test: 'pytest <- pyproject.toml line 17 ([tool.pytest.ini_options])',
     build: null,
-    lint: 'ruff check . <- pyproject.toml [tool.ruff]',
+    lint: 'ruff check . <- pyproject.toml line 21 ([tool.ruff])',
     format: null,
   });
   assert.equal(pi.packageManager, 'pip');
@@ -50,13 +50,13 @@ test('a pytest project gets pytest from [tool.pytest.ini_options], pip installs 
   assert.deepEqual(language(pi, 'Python'), { name: 'Python', files: 4, lines: 21 });
 });
 
-test('a Go module gets the go toolchain commands and its test files are protected', async (t) => {
+test('a Go module with nothing but go.mod gets the go toolchain commands, no linter it never configured, and its test files are protected', async (t) => {
   const pi = await learnProject(fixtureRepo(t, 'go'));
   assert.deepEqual(commandsOf(pi), {
-    install: 'go mod download <- go.mod',
-    test: 'go test ./... <- go.mod',
-    build: 'go build ./... <- go.mod',
-    lint: 'go vet ./... <- go.mod',
+    install: 'go mod download <- go.sum',
+    test: "go test ./... <- go.mod (go's own test command)",
+    build: "go build ./... <- go.mod (go's own build command)",
+    lint: null,
     format: null,
   });
   assert.equal(pi.packageManager, 'go');
@@ -71,9 +71,9 @@ test('a C project with a Makefile gets make targets, not pattern rules or variab
   const pi = await learnProject(fixtureRepo(t, 'make-c'));
   assert.deepEqual(commandsOf(pi), {
     install: null,
-    test: 'make test <- Makefile target test',
-    build: 'make build <- Makefile target build',
-    lint: 'make lint <- Makefile target lint',
+    test: 'make test <- Makefile line 22 (target test)',
+    build: 'make build <- Makefile line 12 (target build)',
+    lint: 'make lint <- Makefile line 26 (target lint)',
     format: null,
   });
   assert.equal(pi.packageManager, 'make');
@@ -99,13 +99,13 @@ test('when only a GitHub workflow runs the tests, the test and lint commands com
   const pi = await learnProject(fixtureRepo(t, 'workflow-only'));
   assert.deepEqual(commandsOf(pi), {
     install: 'pip install -r requirements.txt <- requirements.txt',
-    test: 'python -m unittest discover -s tests -v <- .github/workflows/ci.yml (job test)',
+    test: 'python -m unittest discover -s tests -v <- .github/workflows/ci.yml line 22 (job test)',
     build: null,
-    lint: 'flake8 app tests <- .github/workflows/ci.yml (job lint)',
+    lint: 'flake8 app tests <- .github/workflows/ci.yml line 28 (job lint)',
     format: null,
   });
   assert.deepEqual(pi.ciFiles, ['.github/workflows/ci.yml']);
-  assert.ok(pi.notes.some((note) => note.includes('comes from CI (.github/workflows/ci.yml (job test))')));
+  assert.ok(pi.notes.some((note) => note.includes('comes from CI (.github/workflows/ci.yml line 22 (job test))')));
 });
 
 test('files git ignores are not scanned; untracked files it does not ignore are', async (t) => {
@@ -120,7 +120,7 @@ test('files git ignores are not scanned; untracked files it does not ignore are'
   // .gitignore, package.json, package-lock.json, src/app.js, src/app.test.js + the untracked src/new-feature.js
   assert.equal(pi.scannedFiles, 6);
   assert.deepEqual(language(pi, 'JavaScript'), { name: 'JavaScript', files: 3, lines: 8 });
-  assert.deepEqual(pi.commands.test, { command: 'npm test', source: 'package.json scripts.test (npm)' });
+  assert.deepEqual(pi.commands.test, { command: 'npm test', source: 'package.json line 3 (scripts.test, npm)' });
   assert.deepEqual(pi.commands.install, { command: 'npm ci', source: 'package-lock.json' });
   assert.deepEqual(pi.layout.topLevel.map((entry) => entry.path), ['src', '.gitignore', 'package-lock.json', 'package.json']);
 });

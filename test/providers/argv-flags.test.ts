@@ -43,6 +43,8 @@ const CONFIGS: Config[] = [
   { type: 'gemini', yolo: true },
   { type: 'gemini', effort: 'high', model: 'gemini-2.5-flash' },
 ];
+/** The project's own commands as loop learns them, including shapes the allow-lists must split or skip. */
+const COMMAND_SETS: (readonly string[] | undefined)[] = [undefined, [], ['npm test', 'cd web && npm run lint', 'pytest tests/*.py', 'make check (x)']];
 const PROMPTS = {
   short: '# Task t1: add a route\n\nAdd GET /health.',
   long: `# Task t2: big context\n\n${'x'.repeat(200_000)}`,
@@ -78,6 +80,8 @@ function check(cli: string, argv: string[]): string[] {
     const value = inline ?? args[++i];
     if (value === undefined) problems.push(`${name} needs a value`);
     else if (option.choices && !option.choices.includes(value)) problems.push(`${name} ${value}: not one of ${option.choices.join(', ')}`);
+    // a list option (commander `<x...>`, yargs `[array]`) takes every following word that is not an option
+    if (option.variadic) while (i + 1 < args.length && !args[i + 1]!.startsWith('-')) i += 1;
     if (name === '-c' || name === '--config') {
       const [key, setting] = (value ?? '').split('=');
       if (key === 'model_reasoning_effort' && !CODEX_EFFORTS.includes(setting!)) problems.push(`-c ${value}: not a codex reasoning effort`);
@@ -95,16 +99,24 @@ test('every argv the adapters generate uses only options of the pinned CLIs, wit
     for (const purpose of PURPOSES) {
       for (const { kind, ctx: base } of bases) {
         for (const sessionId of [undefined, UUID]) {
-          const ctx = { ...base, provider: provider(config), purpose, ...(sessionId ? { sessionId } : {}) };
-          const invocation = adapterFor(config.type).build(ctx);
-          const problems = check(config.type, invocation.args);
-          assert.deepEqual(problems, [], `${JSON.stringify(config)} ${purpose} ${kind} prompt: ${invocation.args.slice(0, 12).join(' ')}`);
-          checked++;
+          for (const allowedCommands of COMMAND_SETS) {
+            const ctx = { ...base, provider: provider(config), purpose, ...(sessionId ? { sessionId } : {}), ...(allowedCommands ? { allowedCommands } : {}) };
+            const invocation = adapterFor(config.type).build(ctx);
+            const problems = check(config.type, invocation.args);
+            assert.deepEqual(problems, [], `${JSON.stringify(config)} ${purpose} ${kind} prompt: ${invocation.args.slice(0, 16).join(' ')}`);
+            checked++;
+          }
         }
       }
     }
   }
-  assert.equal(checked, CONFIGS.length * PURPOSES.length * 3 * 2);
+  assert.equal(checked, CONFIGS.length * PURPOSES.length * 3 * 2 * COMMAND_SETS.length);
+});
+
+test('a list option (claude --allowedTools, gemini --policy) takes the words after it up to the next option', () => {
+  assert.deepEqual(check('claude', ['-p', 'hi', '--allowedTools', 'Bash(npm test *)', 'Bash(make lint *)', '--permission-mode', 'acceptEdits']), []);
+  assert.deepEqual(check('gemini', ['-p', 'x', '--policy', '/tmp/a.toml', '--approval-mode', 'auto_edit']), []);
+  assert.deepEqual(check('claude', ['-p', 'hi', '--permission-mode', 'acceptEdits', 'stray']), ['unexpected positionals: hi, stray']);
 });
 
 test('the flags the old orchestrator used are refused by the static check', () => {
@@ -141,5 +153,8 @@ test('the help-text reader knows the facts the adapters rely on', () => {
   assert.deepEqual(gemini.get('--approval-mode')?.choices, ['default', 'auto_edit', 'yolo', 'plan']);
   assert.equal(gemini.get('--skip-trust')?.value, 'none');
   assert.equal(gemini.get('-p')?.value, 'required');
+  assert.equal(claude.get('--allowedTools')?.variadic, true);
+  assert.equal(claude.get('--allowedTools'), claude.get('--allowed-tools'));
+  assert.equal(gemini.get('--policy')?.variadic, true);
   assert.deepEqual(helpModule.HIDDEN_OPTIONS.gemini, []);
 });

@@ -110,3 +110,44 @@ test('a missing system prompt file is a clear error, not a silent empty role', (
   assert.ok(!existsSync(missing.systemPromptFile));
   assert.throws(() => adapterFor('codex').build(missing), /cannot read the system prompt of provider "codex"/);
 });
+
+test("claude: the project's commands become --allowedTools rules before --permission-mode, for implementers that do not bypass", (t) => {
+  const allowedCommands = ['npm test', 'npm run lint'];
+  const args = (config: Record<string, unknown>, purpose: 'implement' | 'review' | 'plan' = 'implement') =>
+    adapterFor('claude').build(contextFor(t, { type: 'claude', ...config }, { purpose, allowedCommands })).args.slice(7).join(' ');
+  assert.equal(args({}), '--allowedTools Bash(npm test *) Bash(npm run lint *) --permission-mode acceptEdits');
+  assert.equal(args({ permissionMode: 'default', args: ['--max-turns', '30'] }), '--allowedTools Bash(npm test *) Bash(npm run lint *) --permission-mode manual --max-turns 30');
+  assert.equal(args({ dangerouslySkipPermissions: true }), '--dangerously-skip-permissions', 'bypassing allows every command already');
+  assert.equal(args({ permissionMode: 'bypassPermissions' }), '--permission-mode bypassPermissions');
+  assert.equal(args({}, 'review'), '--permission-mode dontAsk', 'a reviewer stays read-only');
+  assert.equal(args({}, 'plan'), '--permission-mode dontAsk');
+  const none = adapterFor('claude').build(contextFor(t, { type: 'claude' }, { allowedCommands: [] })).args;
+  assert.ok(!none.includes('--allowedTools'));
+});
+
+test('claude: a user-set --allowedTools in args is kept after ours (commander adds both lists up)', (t) => {
+  const invocation = adapterFor('claude').build(contextFor(t, { type: 'claude', args: ['--allowedTools', 'Bash(git status)'] }, { allowedCommands: ['make test'] }));
+  assert.deepEqual(invocation.args.slice(7), ['--allowedTools', 'Bash(make test *)', '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash(git status)']);
+});
+
+test("gemini: the project's commands become a --policy file beside the prompt, for auto_edit implementers only", (t) => {
+  const ctx = contextFor(t, { type: 'gemini' }, { allowedCommands: ['npm test', 'cd web && npm run lint'] });
+  const invocation = adapterFor('gemini').build(ctx);
+  const policyPath = ctx.promptFile.replace(/\.md$/, '.gemini-policy.toml');
+  assert.deepEqual(invocation.args.slice(2), ['--output-format', 'stream-json', '--skip-trust', '--policy', policyPath, '--approval-mode', 'auto_edit']);
+  assert.equal(invocation.files?.length, 1);
+  assert.equal(invocation.files![0]!.path, policyPath);
+  assert.match(invocation.files![0]!.text, /commandPrefix = \[ "npm test", "cd web", "npm run lint" \]/);
+  assert.ok(!existsSync(policyPath), 'build writes nothing; the caller writes invocation.files');
+  for (const [config, purpose] of [[{ yolo: true }, 'implement'], [{}, 'review'], [{}, 'plan']] as const) {
+    const other = adapterFor('gemini').build(contextFor(t, { type: 'gemini', ...config }, { purpose, allowedCommands: ['npm test'] }));
+    assert.ok(!other.args.includes('--policy') && other.files === undefined, `${JSON.stringify(config)} ${purpose}`);
+  }
+});
+
+test('codex: the sandbox already runs the project commands; nothing is added to the argv', (t) => {
+  const withCommands = adapterFor('codex').build(contextFor(t, { type: 'codex' }, { allowedCommands: ['npm test'] }));
+  const without = adapterFor('codex').build(contextFor(t, { type: 'codex' }));
+  assert.deepEqual(withCommands.args.slice(0, -1).filter((arg) => !arg.startsWith('/')), without.args.slice(0, -1).filter((arg) => !arg.startsWith('/')));
+  assert.equal(withCommands.files, undefined);
+});

@@ -44,6 +44,7 @@ export interface ContextOptions {
   sessionId?: string;
   workdir?: string;
   env?: NodeJS.ProcessEnv;
+  allowedCommands?: readonly string[];
 }
 
 /** A context for parsers, which read no files: nothing is written to disk. */
@@ -71,5 +72,6 @@ export function contextFor(t: TestContext | null, config: Parameters<typeof prov
     workdir: options.workdir ?? dir,
     env: options.env ?? { PATH: process.env.PATH },
     ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    ...(options.allowedCommands ? { allowedCommands: options.allowedCommands } : {}),
   };
 }

@@ -96,7 +96,7 @@ export default async (ctx) => {
   assert.equal(ofType(events, 'task.merged').length, 2);
   assert.equal(ofType(events, 'repair.scheduled').length, 0, 'the dependent task saw upstream code on its first attempt');
   assert.match(result.stdout, /not landed/);
-  assert.match(result.stdout, /land it with: git .*merge --ff-only loop\/deps\/integration/);
+  assert.match(result.stdout, /land it with: git .*merge --ff-only --no-overwrite-ignore loop\/deps\/integration/);
   assert.match(git(project.dir, ['show', 'loop/deps/integration:lib/downstream.js']), /upstream \+ 1/);
   project.assertUserUntouched();
   await noProcessesLeft('deps');
@@ -126,6 +126,30 @@ export default async (ctx) => {
   assert.match(tree, /committed\.txt/);
   assert.match(tree, /uncommitted\.txt/);
   project.assertUserUntouched();
+});
+
+test("an implementer in claude's default acceptEdits mode runs the project's own npm test, learned from package.json, and its work lands", async (t) => {
+  const project = sandboxProject(t, { config: seedTeam(), userEdits: null });
+  project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'review') return { text: ${ACCEPT} };
+  ctx.writeFile('lib/answer.js', 'export const answer = 42;\\n');
+  const run = ctx.run('npm test');
+  if (!run.allowed || !run.ok) return { text: 'could not run npm test: ' + JSON.stringify(run), isError: true };
+  return { text: 'npm test passed in the worktree' };
+};
+`);
+  const plan = writePlan(t, [{ id: 'answer', title: 'Add the answer module', role: 'be1', acceptance: ['lib/answer.js exports answer'] }]);
+  const result = await project.run(['run', 'the answer', '--execute', '--plan', plan, '--run', 'allow']);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = project.events('allow');
+  assert.deepEqual(ofType(events, 'attempt.finished').map((e) => e['summary']), ['npm test passed in the worktree']);
+  assert.equal(ofType(events, 'task.merged').length, 1);
+  const [implement] = project.fakes.readLog().filter((call) => call.cli === 'claude' && /^# Task/m.test(call.prompt));
+  const argv = implement!.argv;
+  assert.deepEqual(argv.slice(argv.indexOf('--allowedTools'), argv.indexOf('--permission-mode') + 2), ['--allowedTools', 'Bash(npm test *)', '--permission-mode', 'acceptEdits']);
+  assert.match(implement!.prompt, /You may run the project's own commands without asking: `npm test`/);
+  await noProcessesLeft('allow');
 });
 
 test('a critic\'s reject reasons reach the repair prompt word for word, and the repaired change lands', async (t) => {

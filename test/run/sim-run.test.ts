@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../helpers/temp.js';
+import { git, tempDir } from '../helpers/temp.js';
 import { boardEvents, processesOfRun, runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
 import { simTeamConfig, type SimTeamOptions } from '../helpers/sim-config.js';
 
@@ -129,6 +129,31 @@ test('kill -9 of the supervisor mid-run, then loop resume, completes the run wit
   await noProcessesLeft('phoenix');
 });
 
+test('kill -9 of the supervisor while a 300-task plan is being written, then loop resume: every planned task is created and merged exactly once', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend', 'frontend'], sim: { latencyMs: 0 }, loop: { maxParallel: 8 } });
+  const ids = Array.from({ length: 300 }, (_, i) => `t${i + 1}`);
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: ids.map((id, i) => ({ id, title: `Part ${i + 1}`, role: i % 2 === 0 ? 'backend' : 'frontend' })) }));
+  const run = startLoop(['run', 'three hundred parts', '--plan', 'plan.json', '--run', 'bigplan'], { cwd: dir, env, t });
+  await waitFor('the plan to be half-written', () => ofType(boardEvents(dir, 'bigplan'), 'task.created').length > 0, 60_000);
+  run.child.kill('SIGKILL');
+  await run.done;
+  await noProcessesLeft('bigplan');
+  const cut = boardEvents(dir, 'bigplan');
+  const written = ofType(cut, 'task.created').length;
+  assert.ok(written < 300 && ofType(cut, 'plan.accepted').length === 0, `the kill landed while the plan was being written (${written} of 300 on the board)`);
+  const resumed = await runLoop(['resume', 'bigplan', '--json'], { cwd: dir, env, t });
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`re-creating ${300 - written} planned tasks`));
+  const events = boardEvents(dir, 'bigplan');
+  assert.deepEqual(ofType(events, 'task.created').map((e) => e['taskId']), ids, 'every planned task is on the board once, in plan order');
+  const merged = ofType(events, 'task.merged').map((e) => e['taskId'] as string);
+  assert.equal(merged.length, 300);
+  assert.deepEqual(new Set(merged), new Set(ids));
+  assert.equal(ofType(events, 'plan.accepted')[0]?.['taskCount'], 300);
+  assert.equal((JSON.parse(resumed.stdout) as { reason: string }).reason, 'all 300 tasks merged');
+  await noProcessesLeft('bigplan');
+});
+
 test('Ctrl-C stops the run cleanly: agents are stopped, in-flight tasks interrupted, exit 4', async (t) => {
   const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 5000 } });
   const run = startLoop(['run', 'slow things', '--run', 'stopped'], { cwd: dir, env, t });
@@ -142,6 +167,33 @@ test('Ctrl-C stops the run cleanly: agents are stopped, in-flight tasks interrup
   await noProcessesLeft('stopped');
 });
 
+test('resume after the config changed: a renamed role is one line and exit 2, a changed provider needs --allow-config-change, then the run finishes', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 4000 } });
+  const run = startLoop(['run', 'slow things', '--run', 'drift'], { cwd: dir, env, t });
+  await waitFor('t1 to start', () => ofType(boardEvents(dir, 'drift'), 'attempt.started').length > 0);
+  run.child.kill('SIGINT');
+  assert.equal((await run.done).code, 4);
+  const original = readFileSync(join(dir, 'loop.config.yaml'), 'utf8');
+  writeFileSync(join(dir, 'loop.config.yaml'), original.replace(/name: backend/, 'name: api'));
+  const renamed = await runLoop(['resume', 'drift', '--allow-config-change'], { cwd: dir, env, t });
+  assert.equal(renamed.code, 2, renamed.stdout + renamed.stderr);
+  assert.equal(renamed.stderr.trim().split('\n').length, 1, renamed.stderr);
+  assert.match(renamed.stderr, /role backend is gone \(renamed to api\?\), but unfinished tasks t1, t2 need it; role api is new; put role backend back to resume it/);
+  assert.doesNotMatch(renamed.stderr, /TypeError|internal error/);
+
+  writeFileSync(join(dir, 'loop.config.yaml'), original.replace(/name: qa\n(\s+)provider: sim-critic/, 'name: qa\n$1provider: sim'));
+  const changed = await runLoop(['resume', 'drift'], { cwd: dir, env, t });
+  assert.equal(changed.code, 2, changed.stdout + changed.stderr);
+  assert.match(changed.stderr, /role qa now uses provider sim instead of sim-critic; undo the change, or pass --allow-config-change/);
+  assert.equal(ofType(boardEvents(dir, 'drift'), 'run.resumed').length, 0, 'nothing was resumed');
+
+  writeFileSync(join(dir, 'loop.config.yaml'), original.replace(/latencyMs: 4000/, 'latencyMs: 20').replace(/name: qa\n(\s+)provider: sim-critic/, 'name: qa\n$1provider: sim'));
+  const allowed = await runLoop(['resume', 'drift', '--allow-config-change'], { cwd: dir, env, t });
+  assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
+  assert.match(allowed.stderr, /continuing with the changed team: role qa now uses provider sim instead of sim-critic/);
+  await noProcessesLeft('drift');
+});
+
 test('the budget stops dispatch before spend passes it, lists the unstarted tasks, and exits 3', async (t) => {
   const { dir, env } = project(t, { roles: ['backend'], tasksPerRole: 4, sim: { costUsd: 0.4 }, loop: { budgetUsd: 1, maxParallel: 1 } });
   const result = await runLoop(['run', 'four paid things', '--run', 'broke', '--json'], { cwd: dir, env, t });
@@ -152,6 +204,24 @@ test('the budget stops dispatch before spend passes it, lists the unstarted task
   const exhausted = ofType(boardEvents(dir, 'broke'), 'budget.exhausted')[0];
   assert.ok(exhausted);
   assert.deepEqual(exhausted['unstarted'], ['t3', 't4']);
+});
+
+test('a budget refusal caused only by calls in flight is asked again when they settle: calls cheaper than their estimate all run', async (t) => {
+  // Two $0.50 reservations fill the $1 budget; each call really costs $0.10, so once one settles the rest fit.
+  const roles = ['backend', 'frontend', 'devops', 'docs'];
+  const { dir, env } = project(t, {
+    roles,
+    providers: { sim: { type: 'sim', estimateUsd: 0.5, sim: { costUsd: 0.1, latencyMs: 50 } } },
+    loop: { budgetUsd: 1, maxParallel: 4 },
+  });
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: roles.map((role, i) => ({ id: `p${i + 1}`, title: `Part ${i + 1}`, role })) }));
+  const result = await runLoop(['run', 'four cheap things', '--plan', 'plan.json', '--run', 'settles', '--json'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'settles');
+  assert.equal(ofType(events, 'budget.exhausted').length, 0);
+  assert.equal(ofType(events, 'task.merged').length, 4);
+  const summary = JSON.parse(result.stdout) as { spend: { totalUsd: number } };
+  assert.ok(Math.abs(summary.spend.totalUsd - 0.4) < 1e-9, `spent ${summary.spend.totalUsd}`);
 });
 
 test('--plan FILE skips the planner and keeps the ids it gives', async (t) => {
@@ -214,6 +284,23 @@ test('dry-run never starts a provider CLI and prints the command line each real 
   assert.match(result.stdout, /--model sonnet/);
   const { existsSync } = await import('node:fs');
   assert.equal(existsSync(marker), false, 'the claude CLI was never started');
+});
+
+test("dry-run's command lines carry each implementer's allow-list of the repository's own commands", async (t) => {
+  const { dir, env } = project(t, {
+    roles: ['backend', 'frontend'],
+    providers: { claude: { type: 'claude' }, gemini: { type: 'gemini' } },
+    roleProvider: { backend: 'claude', frontend: 'gemini' },
+  });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', scripts: { test: 'node --test', lint: 'eslint .' } }, null, 2));
+  writeFileSync(join(dir, 'package-lock.json'), '{}');
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'shop']);
+  const result = await runLoop(['run', 'two things', '--run', 'dry'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /backend: claude -p .* --allowedTools 'Bash\(npm test \*\)' 'Bash\(npm run lint \*\)' --permission-mode acceptEdits/);
+  assert.match(result.stdout, /frontend: gemini -p [\s\S]* --policy \S+prompts\/t\d+\.1\.gemini-policy\.toml --approval-mode auto_edit/);
 });
 
 test('loop stop <run> stops exactly that run like Ctrl-C, leaving another run alone', async (t) => {

@@ -13,9 +13,10 @@ export class DoctorCommand extends LoopCommand {
     details: `
       Checks Node (20 or newer), git (installed, the repositories exist, \`git worktree list\`
       works), tmux (optional: without it loop runs headless), the config, each provider CLI a role
-      uses and its login (\`sim\` needs nothing), free disk space at the repositories and at
-      $LOOP_HOME, and that \`.loop/\` and $LOOP_HOME are writable. Each line is ok, warn or fail,
-      with the fix.
+      uses and its login (\`sim\` needs nothing), that the programs of each repository's setup
+      and test commands (learned, or \`loop.setup\` / \`loop.testCommand\`) are installed, free
+      disk space at the repositories and at $LOOP_HOME, and that \`.loop/\` and $LOOP_HOME are
+      writable. Each line is ok, warn or fail, with the fix.
 
       Exit code 1 when something required is missing, 0 otherwise.
     `,

@@ -5,6 +5,9 @@ import { LoopCommand } from '../base.js';
 import { loadConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
 import { readBoard, formatBoardProblem } from '../../board/store.js';
+import { foldBoard } from '../../board/fold.js';
+import { TERMINAL } from '../../board/transitions.js';
+import { teamDrift, teamFingerprint } from '../../run/team-drift.js';
 import { UserError } from '../../util/errors.js';
 import { runPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
@@ -21,7 +24,7 @@ export class ResumeCommand extends LoopCommand {
     details: `
       Folds the run's board, kills agents the dead supervisor left behind, records tasks whose change already reached the integration branch as merged, marks the other in-flight attempts interrupted and dispatches them again (once each), then finishes the run. Tasks are never duplicated: the plan is not asked for again.
 
-      A run that is still running, or that already merged every task, is not resumed.
+      A run that is still running, or that already merged every task, is not resumed. When the config's roles or providers changed since the run started, resume says what changed in one line and stops (exit 2); --allow-config-change continues with the new team, as long as every role an unfinished task needs still exists.
     `,
     examples: [
       ['Resume a run', '$0 resume run-20261125-140512'],
@@ -35,6 +38,7 @@ export class ResumeCommand extends LoopCommand {
   tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
   detach = Option.Boolean('--detach', false, { description: 'continue the run in the background (it survives the terminal closing) and return at once' });
   detached = Option.Boolean('--detached', false, { hidden: true, description: 'this process is the background supervisor of a --detach run' });
+  allowConfigChange = Option.Boolean('--allow-config-change', false, { description: 'continue although roles or providers changed since the run started (a role unfinished tasks need must still exist)' });
 
   async run(): Promise<number> {
     const problem = checkRunId(this.runId);
@@ -55,10 +59,20 @@ export class ResumeCommand extends LoopCommand {
       this.context.stdout.write(`run ${this.runId} already finished: ${finished.reason}\n`);
       return 0;
     }
+    const view = foldBoard(read.events);
+    const open = view.order.map((id) => view.tasks[id]!).filter((task) => !TERMINAL.has(task.status));
+    const drift = teamDrift(run?.team ?? { roleNames: started.roles }, teamFingerprint(loaded.config), open);
+    if (drift.changes.length > 0) {
+      const what = `the team in ${loaded.file} changed since run ${this.runId} started: ${drift.changes.join('; ')}`;
+      if (drift.missingRoles.length > 0) throw new UserError(`${what}; put role ${drift.missingRoles.join(', ')} back to resume it`);
+      if (!this.allowConfigChange) throw new UserError(`${what}; undo the change, or pass --allow-config-change to continue with the new team`);
+      this.context.stderr.write(`loop: continuing with the changed team: ${drift.changes.join('; ')}\n`);
+    }
     await preflight(loaded, started.mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
     if (this.detach) {
-      const detached = await startDetached(['resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux)], paths, process.cwd());
+      const args = ['resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux), ...(this.allowConfigChange ? ['--allow-config-change'] : [])];
+      const detached = await startDetached(args, paths, process.cwd());
       return reportDetached(detached, this.runId, paths, loaded, this.context);
     }
     return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached });

@@ -7,6 +7,7 @@ import { displayPath, findConfigFile, readConfigText } from '../../config/load.j
 import { formatProblem, plural, type ConfigProblem } from '../../config/problems.js';
 import { isUserError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
+import { allowListLines, allowListsOf } from '../../run/agent-commands.js';
 
 export class ValidateCommand extends LoopCommand {
   static override paths = [[`validate`]];
@@ -48,10 +49,12 @@ export class ValidateCommand extends LoopCommand {
     const analysis = analyzeConfigText(text, shown, dirname(file));
     const errors = analysis.problems.filter((p) => p.severity === 'error');
     const warnings = analysis.problems.filter((p) => p.severity === 'warning');
+    const allowLists = errors.length === 0 && analysis.config ? await allowListsOf(analysis.config, analysis.repositories) : [];
     if (this.json) {
-      this.print({ ok: errors.length === 0, file, errors, warnings, summary: publicSummary(analysis.summary) });
+      this.print({ ok: errors.length === 0, file, errors, warnings, summary: publicSummary(analysis.summary), allowLists });
     } else {
       const lines = analysis.problems.map(formatProblem);
+      lines.push(...allowListLines(allowLists));
       lines.push(verdict(shown, errors.length, warnings.length, analysis.summary));
       this.context.stdout.write(`${lines.join('\n')}\n`);
     }

@@ -49,6 +49,7 @@ export default createSmeActor({
       systemPromptFile: request.systemPromptFile,
       workdir: request.workdir,
       env,
+      ...(request.allowedCommands ? { allowedCommands: request.allowedCommands } : {}),
       deadlineMs: request.deadlineMs,
       logFile: request.logFile,
       costs,
