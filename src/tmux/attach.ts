@@ -3,16 +3,13 @@
  * switched to it; elsewhere (a plain terminal, or a tmux of another server) a tmux client attaches
  * to the run's session in this terminal until the user detaches.
  */
+import { UserError } from '../util/errors.js';
 import { exactSession, rolePanes, tmux, tmuxInteractive, tmuxRaw } from './tmux.js';
-
-export class NoPaneError extends Error {
-  override name = 'NoPaneError';
-}
 
 /** Selects and zooms the role's pane (unzooming another pane first); returns the pane id. */
 export async function focusRolePane(session: string, role: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const pane = (await rolePanes(session, env)).get(role);
-  if (pane === undefined) throw new NoPaneError(`the viewport of this run (tmux session ${session}) has no pane for role ${role}`);
+  if (pane === undefined) throw new UserError(`the viewport of this run (tmux session ${session}) has no pane for role ${role}`, 1);
   const [zoomed, active] = (await tmux(['display-message', '-p', '-t', pane, '#{window_zoomed_flag} #{pane_active}'], env)).split(' ');
   if (zoomed === '1' && active === '1') return pane;
   const commands = [

@@ -39,7 +39,7 @@ test('runs, status, stop and resume --detach work on a detached run', async (t) 
   const dir = tempDir(t);
   writeFileSync(join(dir, 'loop.config.yaml'), simTeamConfig({ sim: { latencyMs: 10 } }));
   // slow agents for the first supervisor only, so it is stopped mid-run; the resumed one is quick
-  const started = await runLoop(['run', 'api, ui', '--run', 'bg2', '--detach', '--no-tmux'], { cwd: dir, env: { LOOP_SIM_LATENCY_MS: '60000' }, t });
+  const started = await runLoop(['run', 'api, ui', '--run', 'bg2', '--detach', '--no-tmux'], { cwd: dir, env: { LOOP_SIM_LATENCY_MS_SIM: '60000' }, t });
   assert.equal(started.code, 0, started.stderr);
   assert.match(started.stdout, /stop: {4}loop stop bg2/);
   t.after(() => {

@@ -48,11 +48,17 @@ export function tmuxServer(t: TestContext, base: NodeJS.ProcessEnv = process.env
     run,
     status,
     capture,
-    waitForText: (target, text, timeoutMs = 60_000) =>
-      waitFor(`${String(text)} in tmux pane ${target}`, () => {
-        const shown = capture(target);
-        return (typeof text === 'string' ? shown.includes(text) : text.test(shown)) ? shown : null;
-      }, timeoutMs),
+    waitForText: async (target, text, timeoutMs = 60_000) => {
+      let shown = '';
+      try {
+        return await waitFor(`${String(text)} in tmux pane ${target}`, () => {
+          shown = capture(target);
+          return (typeof text === 'string' ? shown.includes(text) : text.test(shown)) ? shown : null;
+        }, timeoutMs);
+      } catch (error) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane shows:\n${shown}`);
+      }
+    },
     rolePanes: () => {
       const panes = new Map<string, string>();
       let out = '';
