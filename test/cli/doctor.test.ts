@@ -78,7 +78,7 @@ test('doctor on a uv project on a machine without uv fails on the setup and test
   const result = runLoop(['doctor'], { cwd: repo, env: isolatedEnv(t, { PATH: fakeBin(t, { tmux: 'echo "tmux 3.3a"' }) }) });
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /\nfail  repository \S+ commands: the setup command "uv sync" \(learned from uv\.lock\) runs "uv", which is not on PATH\n {6}fix: install uv, or set loop\.setup in the loop config/);
-  assert.match(result.stdout, /\nfail  repository \S+ commands: the test command "uv run pytest" \(learned from [^)]+\) runs "uv", which is not on PATH\n {6}fix: install uv, or set loop\.testCommand in the loop config/);
+  assert.match(result.stdout, /\nfail  repository \S+ commands: the test command "uv run pytest" \(learned from pyproject\.toml[^\n]*\) runs "uv", which is not on PATH\n {6}fix: install uv, or set loop\.testCommand in the loop config/);
   assert.doesNotMatch(result.stdout, /ready: nothing required is missing/);
 
   // A test command this machine can run, with an environment assignment, is fine.

@@ -37,7 +37,7 @@ test('a uv project on a machine without uv: refused before any provider call, ex
   const lines = result.stderr.trim().split('\n');
   assert.equal(lines.length, 2, result.stderr);
   assert.match(lines[0]!, /^loop: repository \S+: the setup command "uv sync" \(learned from uv\.lock\) runs "uv", which is not on PATH; install uv, or set loop\.setup in the loop config/);
-  assert.match(lines[1]!, /^repository \S+: the test command "uv run pytest" \(learned from [^)]+\) runs "uv", which is not on PATH; install uv, or set loop\.testCommand in the loop config/);
+  assert.match(lines[1]!, /^repository \S+: the test command "uv run pytest" \(learned from pyproject\.toml[^\n]*\) runs "uv", which is not on PATH; install uv, or set loop\.testCommand in the loop config/);
   assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
   assert.deepEqual(fakes.readLog(), [], 'no agent was started');
   assertNothingLeft(dir);
