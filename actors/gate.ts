@@ -1,10 +1,12 @@
 /**
  * The gate actor: the only judge of whether work may land. `verify`: capture the attempt's work
- * (committed or not), refuse changes to protected files, run the project's tests, and apply the
- * regression rule against the base's own result. `merge`: the merge queue — one merge at a time
- * per repository onto the integration head in a scratch slot, tests again on the result, and the
- * branch advances (compare-and-swap) only if green. Test results are cached by tree SHA, so a
- * tree is never tested twice.
+ * (committed or not), refuse changes to grader files, run the project's tests on exactly what
+ * would land (the committed tree plus setup output, never files an agent left in ignored paths),
+ * and apply the regression rule against the base's own run. `merge`: the merge queue — one merge
+ * at a time per repository onto the integration head, tests again on the result in the gate's
+ * own slot, the same regression rule against the integration head, and the branch advances
+ * (compare-and-swap) only if it holds. Runs are cached by what was tested (tree, test command,
+ * setup command) and shared while in flight, so a tree is never tested twice.
  */
 import * as v from 'valibot';
 import type { Failure, GateResult, MergeResult, ProtectedSpec, RequestOf, Result } from '../protocol/index.js';
@@ -12,53 +14,114 @@ import { defineActor, type RequestContext } from './runtime.js';
 
 export const GateInputSchema = v.strictObject({ runId: v.string() });
 
+/** Test runs remembered (oldest forgotten first): a run's base is the head it started from, so recent trees are the ones asked again. */
+const REMEMBERED_RUNS = 256;
+
+/** One run of the test command; the ports' own type carries what the regression rule reads. */
 export interface TestOutcome {
   status: 'passed' | 'failed' | 'timed-out' | 'error';
-  failures: string[];
   evidence: string;
   durationMs: number;
 }
 
-export interface GatePorts {
+/** The regression rule's answer for a change's run against its base's. */
+export interface Verdict {
+  ok: boolean;
+  /** One line naming what broke (or what already failed on the base). */
+  summary: string;
+  /** Tests that passed on the base and do not now. */
+  broken: string[];
+  /** Tests that fail as they did on the base (reported, not blocking). */
+  preExisting: string[];
+  /** For a repair prompt: the verdict in words, the failing tests with their messages, the output's last lines. */
+  evidence: string;
+}
+
+/** A slot made ready to test, or why it could not be (setup failed on the change's lockfile). */
+export type Prepared = { ok: true } | { ok: false; summary: string; evidence: string };
+
+export interface GatePorts<O extends TestOutcome = TestOutcome> {
   /** `tree` (of the commit) lets the gate skip a lookup when it checks its test-result cache. */
   capture(workdir: string, baseSha: string, message: string): Promise<{ commit: string | null; changedFiles: string[]; tree: string | null }>;
   tamper(repo: string, baseSha: string, commit: string, spec: ProtectedSpec): Promise<{ ok: boolean; violations: { file: string; reason: string }[] }>;
   tree(repo: string, commit: string): Promise<string>;
+  /**
+   * Puts a slot of loop's own into the state to test `commit`: checked out first when `checkout`
+   * (the gate's own slots; an agent's slot already holds it after capture), setup run again if the
+   * lockfiles changed, every ignored file setup did not produce removed.
+   */
+  prepare(options: { workdir: string; commit: string; checkout: boolean; setupCommand: string | null }): Promise<Prepared>;
   /** `onStart`/`onExit` report the suite's process group so the gate adopts it (it dies with the gate). */
-  runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal; onStart: (pid: number) => void; onExit: (pid: number) => void }): Promise<TestOutcome>;
-  /** Detach a slot of loop's own at a SHA (discarding what it held). */
-  checkout(workdir: string, sha: string): Promise<void>;
-  /** The merge commit onto `baseSha`; the scratch slot may be left anywhere (the gate checks it out before testing). */
+  runTests(options: { cwd: string; command: string; timeoutMs: number; logFile: string; signal: AbortSignal; onStart: (pid: number) => void; onExit: (pid: number) => void }): Promise<O>;
+  /** The regression rule: the change's run against its base's (null when the base could not be run). */
+  judge(change: O, base: O | null): Verdict;
+  /** The merge commit onto `baseSha`; the scratch slot may be left anywhere (the gate prepares it before testing). */
   merge(options: { repo: string; scratch: string; baseSha: string; commit: string; message: string }): Promise<{ ok: true; sha: string; tree: string } | { ok: false; files: string[]; message: string }>;
   resolve(repo: string, ref: string): Promise<string>;
   advance(repo: string, ref: string, newSha: string, oldSha: string): Promise<boolean>;
 }
 
 type Verify = RequestOf<'verify'>;
+type Merge = RequestOf<'merge'>;
 /** What a request's work needs from its context: cancellation, and adopting the test suite's process group. */
 type Scope = Pick<RequestContext, 'signal' | 'adoptGroup' | 'releaseGroup'>;
-type Merge = RequestOf<'merge'>;
+/** A tree to test and where; `checkout`: the slot is one of the gate's own and gets `commit` checked out first. */
+interface Target {
+  repo: string;
+  commit: string;
+  tree: string | null;
+  workdir: string;
+  checkout: boolean;
+}
 
-export function createGateActor(ports: GatePorts) {
+export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
+  type Tested = { kind: 'run'; run: O } | { kind: 'setup-failed'; summary: string; evidence: string };
   return defineActor({
     input: GateInputSchema,
     start() {
-      const results = new Map<string, TestOutcome>();
-      const queues = new Map<string, Promise<unknown>>();
+      /** Finished and in-flight runs by what was tested; a run that did not finish (timeout, error) is forgotten. */
+      const runs = new Map<string, Promise<Tested>>();
+      /** A commit's tree never changes: one lookup each (the merge queue records the ones it makes). */
+      const trees = new Map<string, string>();
+      const treeOf = async (repo: string, commit: string): Promise<string> => {
+        const known = trees.get(commit);
+        if (known) return known;
+        const tree = await ports.tree(repo, commit);
+        trees.set(commit, tree);
+        return tree;
+      };
+      const slotQueues = new Map<string, Promise<unknown>>();
+      const mergeQueues = new Map<string, Promise<unknown>>();
 
-      /** Runs the suite on `commit` checked out in `cwd`, unless this tree was already tested. */
-      /** `prepare` puts `commit` into `cwd`; it runs only when the tree was never tested. */
-      async function testTree(repo: string, commit: string, cwd: string, request: Verify | Merge, scope: Scope, tree?: string | null, prepare?: () => Promise<void>): Promise<TestOutcome> {
-        const key = `${tree ?? (await ports.tree(repo, commit))}\0${request.testCommand}`;
-        const cached = results.get(key);
-        if (cached) return cached;
-        if (prepare) await prepare();
-        const outcome = await ports.runTests({
-          cwd, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal: scope.signal,
-          onStart: (pid) => scope.adoptGroup(pid), onExit: (pid) => scope.releaseGroup(pid),
+      async function testTree(target: Target, request: Verify | Merge, scope: Scope): Promise<Tested> {
+        const tree = target.tree ?? (await treeOf(target.repo, target.commit));
+        const key = `${tree}\0${request.testCommand}\0${request.setupCommand ?? ''}`;
+        const known = runs.get(key);
+        if (known) return known;
+        const running = serialized(slotQueues, target.workdir, async (): Promise<Tested> => {
+          const prepared = await ports.prepare({ workdir: target.workdir, commit: target.commit, checkout: target.checkout, setupCommand: request.setupCommand });
+          if (!prepared.ok) return { kind: 'setup-failed', summary: prepared.summary, evidence: prepared.evidence };
+          const run = await ports.runTests({
+            cwd: target.workdir, command: request.testCommand!, timeoutMs: request.testTimeoutMs, logFile: request.logFile, signal: scope.signal,
+            onStart: (pid) => scope.adoptGroup(pid), onExit: (pid) => scope.releaseGroup(pid),
+          });
+          return { kind: 'run', run };
         });
-        if (outcome.status === 'passed' || outcome.status === 'failed') results.set(key, outcome);
-        return outcome;
+        runs.set(key, running);
+        if (runs.size > REMEMBERED_RUNS) runs.delete(runs.keys().next().value!);
+        const settled = await running.catch((error: unknown) => {
+          runs.delete(key);
+          throw error;
+        });
+        if (settled.kind !== 'run' || (settled.run.status !== 'passed' && settled.run.status !== 'failed')) runs.delete(key);
+        return settled;
+      }
+
+      /** The base's run for the regression rule; null when there is no slot to run it in. */
+      async function baseRun(repo: string, sha: string, workdir: string | null, request: Verify | Merge, scope: Scope): Promise<O | null> {
+        if (workdir === null) return null;
+        const tested = await testTree({ repo, commit: sha, tree: null, workdir, checkout: true }, request, scope);
+        return tested.kind === 'run' ? tested.run : null;
       }
 
       async function verify(r: Verify, scope: Scope): Promise<GateResult> {
@@ -83,38 +146,26 @@ export function createGateActor(ports: GatePorts) {
         if (!tamper.ok) {
           const files = [...new Set(tamper.violations.map((x) => x.file))];
           const evidence = [
-            'The change modified files that grade the work, which is not allowed:',
+            'The change touched files that grade the work, which is not allowed:',
             ...tamper.violations.map((x) => `- ${x.file}: ${x.reason}`),
-            'Leave existing tests, test-runner configuration, CI workflows, package.json scripts and loop files exactly as they are. You may add new test files.',
+            'Leave existing tests, test-runner and package-manager configuration (.npmrc, .yarnrc*, bunfig.toml, …), CI workflows, package.json scripts and loop files exactly as they are, and do not add new ones of these kinds. You may add new test files.',
           ].join('\n');
           return done({ ok: false, commit, changedFiles, tests: 'skipped', summary: `tampered with ${files.join(', ')}`, failure: { ...failure('tamper', `changed protected file(s): ${files.join(', ')}`, evidence), files } });
         }
         if (r.testCommand === null) {
           return done({ ok: true, commit, changedFiles, tests: 'none', summary: 'no test command found; protected files checked' });
         }
-        const run = await testTree(r.repoPath, commit, r.workdir, r, scope, tree);
-        if (run.status === 'passed') return done({ ok: true, commit, changedFiles, tests: 'passed', summary: `tests passed (${r.testCommand})` });
-        if (run.status === 'timed-out' || run.status === 'error') {
-          const what = run.status === 'timed-out' ? `tests timed out after ${Math.round(r.testTimeoutMs / 1000)}s` : 'the test command could not run';
-          return done({ ok: false, commit, changedFiles, tests: 'failed', summary: what, failure: failure('tests', what, run.evidence) });
+        // the agent's slot, as it would land: committed tree plus setup output
+        const tested = await testTree({ repo: r.repoPath, commit, tree, workdir: r.workdir, checkout: false }, r, scope);
+        if (tested.kind === 'setup-failed') {
+          return done({ ok: false, commit, changedFiles, tests: 'failed', summary: tested.summary, failure: failure('setup', tested.summary, tested.evidence) });
         }
-        const baseline = r.baselineWorkdir === null ? null : await baselineOf(r, scope);
-        if (baseline?.status === 'passed') {
-          return done({ ok: false, commit, changedFiles, tests: 'failed', summary: 'tests fail with this change and pass without it', failure: failure('regression', `tests failed: ${names(run.failures)}`, run.evidence) });
-        }
-        if (baseline?.status === 'failed') {
-          const known = new Set(baseline.failures);
-          const fresh = run.failures.filter((name) => !known.has(name));
-          if (run.failures.length > 0 && fresh.length === 0) {
-            return done({ ok: true, commit, changedFiles, tests: 'baseline-red', summary: `the suite was already red on the base (${names(baseline.failures)}); no new failures` });
-          }
-          return done({ ok: false, commit, changedFiles, tests: 'failed', summary: 'new test failures', failure: failure('tests', `tests failed: ${names(fresh.length > 0 ? fresh : run.failures)} (the base was already red)`, run.evidence) });
-        }
-        return done({ ok: false, commit, changedFiles, tests: 'failed', summary: 'tests failed', failure: failure('tests', `tests failed: ${names(run.failures)}`, run.evidence) });
-      }
-
-      async function baselineOf(r: Verify, scope: Scope): Promise<TestOutcome> {
-        return testTree(r.repoPath!, r.baseSha!, r.baselineWorkdir!, r, scope, null, () => ports.checkout(r.baselineWorkdir!, r.baseSha!));
+        const { run } = tested;
+        const base = run.status === 'passed' || run.status === 'failed' ? await baseRun(r.repoPath, r.baseSha, r.baselineWorkdir, r, scope) : null;
+        const judged = ports.judge(run, base);
+        if (judged.ok) return done({ ok: true, commit, changedFiles, tests: judged.preExisting.length > 0 ? 'baseline-red' : 'passed', summary: `\`${r.testCommand}\`: ${judged.summary}` });
+        const summary = `tests failed: ${judged.summary}`;
+        return done({ ok: false, commit, changedFiles, tests: 'failed', summary, failure: failure(judged.broken.length > 0 ? 'regression' : 'tests', summary, judged.evidence) });
       }
 
       async function merge(r: Merge, scope: Scope): Promise<MergeResult> {
@@ -130,10 +181,18 @@ export function createGateActor(ports: GatePorts) {
             const evidence = `Merging onto the current integration head conflicted in: ${merged.files.join(', ')}\n${merged.message}\nRebuild the change on top of the current code (which now includes other merged tasks).`;
             return done({ ok: false, sha: null, summary: `merge conflict in ${merged.files.join(', ')}`, failure: { ...failure('conflict', `merge conflict in ${merged.files.join(', ')}`, evidence), files: merged.files } });
           }
+          trees.set(merged.sha, merged.tree);
           if (r.testCommand !== null) {
-            const run = await testTree(r.repoPath, merged.sha, r.scratchWorkdir, r, scope, merged.tree, () => ports.checkout(r.scratchWorkdir!, merged.sha));
-            if (run.status !== 'passed') {
-              return done({ ok: false, sha: null, summary: 'tests fail after merging onto the integration head', failure: failure('merge-tests', `tests failed after merging with the latest integrated work: ${names(run.failures)}`, run.evidence) });
+            const tested = await testTree({ repo: r.repoPath, commit: merged.sha, tree: merged.tree, workdir: r.scratchWorkdir, checkout: true }, r, scope);
+            if (tested.kind === 'setup-failed') {
+              return done({ ok: false, sha: null, summary: tested.summary, failure: failure('merge-tests', `after merging with the latest integrated work, ${tested.summary}`, tested.evidence) });
+            }
+            // the same rule as the gate, against the integration head: a red legacy test does not block, a broken one does
+            const base = tested.run.status === 'passed' || tested.run.status === 'failed' ? await baseRun(r.repoPath, head, r.scratchWorkdir, r, scope) : null;
+            const judged = ports.judge(tested.run, base);
+            if (!judged.ok) {
+              const summary = `tests failed after merging with the latest integrated work: ${judged.summary}`;
+              return done({ ok: false, sha: null, summary, failure: failure('merge-tests', summary, judged.evidence) });
             }
           }
           if (await ports.advance(r.repoPath, r.integrationRef, merged.sha, head)) {
@@ -143,18 +202,11 @@ export function createGateActor(ports: GatePorts) {
         throw new Error(`the integration branch ${r.integrationRef} moved twice during a merge; only the gate may advance it`);
       }
 
-      /** One merge at a time per repository: concurrent merges onto one head would race. */
-      function serialized<T>(repo: string, fn: () => Promise<T>): Promise<T> {
-        const previous = queues.get(repo) ?? Promise.resolve();
-        const next = previous.then(fn, fn);
-        queues.set(repo, next.catch(() => undefined));
-        return next;
-      }
-
       return {
         async handle(body, ctx): Promise<Result> {
           if (body.type === 'verify') return { tag: 'ok', value: await verify(body, ctx) };
-          if (body.type === 'merge') return { tag: 'ok', value: await serialized(body.repoPath ?? '', () => merge(body, ctx)) };
+          // one merge at a time per repository: concurrent merges onto one head would race
+          if (body.type === 'merge') return { tag: 'ok', value: await serialized(mergeQueues, body.repoPath ?? '', () => merge(body, ctx)) };
           return { tag: 'fail', code: 'unsupported', message: `gate cannot handle "${body.type}"` };
         },
       };
@@ -162,12 +214,14 @@ export function createGateActor(ports: GatePorts) {
   });
 }
 
-function failure(kind: Failure['kind'], summary: string, evidence: string): Failure {
-  return { kind, summary, evidence };
+/** Runs `fn` after everything queued under `key` (one test run per slot, one merge per repository). */
+function serialized<T>(queues: Map<string, Promise<unknown>>, key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(fn, fn);
+  queues.set(key, next.catch(() => undefined));
+  return next;
 }
 
-function names(failures: readonly string[]): string {
-  if (failures.length === 0) return 'see the test output';
-  const shown = failures.slice(0, 5).join('; ');
-  return failures.length > 5 ? `${shown} and ${failures.length - 5} more` : shown;
+function failure(kind: Failure['kind'], summary: string, evidence: string): Failure {
+  return { kind, summary, evidence };
 }

@@ -132,6 +132,8 @@ export const VerifyRequestSchema = v.strictObject({
   /** Slot the gate may use to run the baseline suite of the base commit. */
   baselineWorkdir: v.nullable(v.string()),
   testCommand: v.nullable(v.string()),
+  /** Run again before testing when the change's lockfiles differ from what the slot was set up with. */
+  setupCommand: v.nullable(v.string()),
   testTimeoutMs: Ms,
   protected: ProtectedSpecSchema,
   logFile: v.string(),
@@ -148,6 +150,7 @@ export const MergeRequestSchema = v.strictObject({
   integrationRef: v.nullable(v.string()),
   taskCommit: v.nullable(v.string()),
   testCommand: v.nullable(v.string()),
+  setupCommand: v.nullable(v.string()),
   testTimeoutMs: Ms,
   logFile: v.string(),
   message: v.string(),

@@ -25,6 +25,13 @@ export function isTestRunner(name: string): boolean {
 
 type Reader = (content: string) => Map<string, string>;
 
+/** The manifests and lockfiles whose test-runner entries are read (for the README's grader table; each has a reader). */
+export const RUNNER_MANIFESTS: readonly string[] = [
+  'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'composer.json', 'composer.lock',
+  'requirements*.txt', 'constraints*.txt', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile', 'Pipfile.lock', 'poetry.lock', 'uv.lock',
+  'pdm.lock', 'environment.yml', 'Gemfile', 'Gemfile.lock', 'Cargo.lock',
+];
+
 const LINE_FILES = /^(requirements.*\.(txt|in)|constraints.*\.txt|setup\.py|setup\.cfg|Gemfile|bun\.lock|environment\.ya?ml)$/;
 const BLOCK_FILES = /^(yarn\.lock|Gemfile\.lock)$/;
 /** TOML lockfiles: a `[[package]]` array of {name, version, …}. */

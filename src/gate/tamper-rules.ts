@@ -1,7 +1,8 @@
 /**
  * Pure rules of the tamper guard over a list of changed files and a way to read their contents.
  * (a) existing test files may not be modified, deleted or renamed away (new ones are fine);
- * (b) locked files (CI, runner configs, loop's config and brief, extras) may not change at all;
+ * (b) locked files (grader-files.ts: runner and package-manager configs, CI, loop's files, extras)
+ *     may not be added, changed or deleted;
  * (c) package.json `scripts` and runner config keys may not change (compared as parsed values,
  *     so formatting elsewhere in the file is fine); the pytest sections of pyproject.toml/setup.cfg likewise;
  * (d) a test runner's declared version or lockfile entry may not change (adding the first runner
@@ -10,6 +11,7 @@
 import { matchesAny } from '../util/glob.js';
 import type { ProtectedSpec } from '../../protocol/messages.js';
 import { changedEntries, isObject, parseJsonObject, runnerReader } from './runner-deps.js';
+import { GRADER_GROUPS, PYTEST_SECTIONS, RUNNER_CONFIG_KEYS } from './grader-files.js';
 
 export interface TamperVerdict {
   ok: boolean;
@@ -27,13 +29,6 @@ export interface FileChange {
 /** `(side, path)` → file content, or null when the file does not exist on that side. */
 export type ReadFile = (side: 'base' | 'commit', path: string) => string | null;
 
-/** package.json keys that configure a test runner in place of a config file. */
-const RUNNER_CONFIG_KEYS = ['jest', 'ava', 'mocha', 'tap', 'c8', 'nyc', 'jasmine', 'vitest', 'playwright'];
-/** ini/TOML sections that configure pytest. */
-const PYTEST_SECTIONS: Record<string, RegExp> = {
-  'pyproject.toml': /^\[tool\.pytest(\.[^\]]*)?\]\s*$/,
-  'setup.cfg': /^\[tool:pytest\]\s*$/,
-};
 const MAX_PER_FILE = 5;
 
 export function needsContent(fileName: string): boolean {
@@ -60,7 +55,7 @@ export function judgeChanges(changes: FileChange[], spec: ProtectedSpec, read: R
     if (lockedOld || lockedNew) {
       const verb = change.status === 'A' || change.status === 'C' ? 'adds' : change.status === 'D' ? 'deletes' : change.status === 'R' ? 'renames' : 'modifies';
       const file = lockedOld ? oldPath : change.path;
-      add(file, `${verb} a protected file (CI, test-runner configuration, loop config or brief)`);
+      add(file, `${verb} a protected file: ${lockedKind(file)}`);
     }
 
     const name = change.path.slice(change.path.lastIndexOf('/') + 1);
@@ -93,6 +88,12 @@ export function judgeChanges(changes: FileChange[], spec: ProtectedSpec, read: R
     }
   }
   return { ok: violations.length === 0, violations };
+}
+
+/** Which grader group a locked path belongs to, for a message that says why it is locked. */
+function lockedKind(path: string): string {
+  const group = GRADER_GROUPS.find((candidate) => candidate.id !== 'tests' && matchesAny(path, candidate.globs));
+  return group ? `${group.title} (${group.why})` : 'listed in loop.protectedPaths, or a file the test command runs';
 }
 
 function checkPackageJson(file: string, before: string | null, after: string | null, add: (file: string, reason: string) => void): void {

@@ -1,10 +1,11 @@
 /**
  * The project's test command, run the way the gate needs it: own process group, stdin closed,
- * the whole group killed at the deadline, full output in the log file, and evidence (failing tests
- * with their assertion messages) that can go word for word into a repair prompt.
+ * the whole group killed at the deadline, full output in the log file, the per-test report the
+ * regression rule compares, and evidence (failing tests with their assertion messages) that can
+ * go word for word into a repair prompt.
  */
-import { existsSync } from 'node:fs';
-import { buildEvidence, extractFailures, lastLines } from './evidence/index.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { buildEvidence, extractFailures, lastLines, readTestReport, summaryLine, type TestReport } from './evidence/index.js';
 import { commandEnv, runShell } from '../git/shell.js';
 
 export interface TestRun {
@@ -13,6 +14,10 @@ export interface TestRun {
   durationMs: number;
   /** Failing test names. */
   failures: string[];
+  /** Which tests ran and how each ended; null when the output is in no format loop reads. */
+  report: TestReport | null;
+  /** Whether the output printed a test summary (what an unreadable output is judged by). */
+  summary: 'tests' | 'zero' | 'none';
   /** Failing tests with their assertion messages, then the last lines of output; a few KB at most. */
   evidence: string;
   outputTail: string;
@@ -36,7 +41,7 @@ const NOT_RUN_CODES = new Set([126, 127]);
 export async function runTests(options: RunTestsOptions): Promise<TestRun> {
   if (!existsSync(options.cwd)) {
     const evidence = `The test command could not run: the folder ${options.cwd} does not exist.`;
-    return { status: 'error', exitCode: null, durationMs: 0, failures: [], evidence, outputTail: '' };
+    return { status: 'error', exitCode: null, durationMs: 0, failures: [], report: null, summary: 'none', evidence, outputTail: '' };
   }
   const result = await runShell({
     cwd: options.cwd,
@@ -55,16 +60,31 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
       : result.exitCode === 0
         ? 'passed'
         : 'failed';
-  const failures = status === 'passed' ? [] : extractFailures(result.output);
+  const relative = relativeTo(options.cwd);
+  const failures = extractFailures(result.output).map((failure) => ({ ...failure, name: relative(failure.name) }));
   const headline = describe(status, options, result);
   return {
     status,
     exitCode: result.exitCode,
     durationMs: result.durationMs,
     failures: failures.map((failure) => failure.name),
-    evidence: status === 'passed' ? '' : buildEvidence(result.output, failures, { headline, cwd: options.cwd }),
+    report: status === 'passed' || status === 'failed' ? readTestReport(result.output, failures, relative) : null,
+    summary: summaryLine(result.output),
+    evidence: buildEvidence(result.output, failures, { headline, cwd: options.cwd }),
     outputTail: lastLines(result.output, 40, 4000),
   };
+}
+
+/** Strips the working folder (as given and as resolved) from absolute paths in test names, so runs in different slots compare. */
+function relativeTo(cwd: string): (text: string) => string {
+  let resolved = cwd;
+  try {
+    resolved = realpathSync(cwd);
+  } catch {
+    // keep the path as given
+  }
+  const prefixes = [...new Set([`${cwd}/`, `${resolved}/`])];
+  return (text) => prefixes.reduce((name, prefix) => name.split(prefix).join(''), text);
 }
 
 function describe(status: TestRun['status'], options: RunTestsOptions, result: Awaited<ReturnType<typeof runShell>>): string {
@@ -78,6 +98,7 @@ function describe(status: TestRun['status'], options: RunTestsOptions, result: A
     return `The test command ${command} could not run (exit ${result.exitCode}: command not found or not executable).`;
   }
   if (result.signal) return `The test command ${command} was killed by ${result.signal}.`;
+  if (status === 'passed') return `The test command ${command} exited 0.`;
   return `The test command ${command} failed (exit ${result.exitCode}).`;
 }
 

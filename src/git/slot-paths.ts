@@ -18,7 +18,7 @@ export function poolRoot(toplevel: string, home: string): string {
 
 export const runSlotsDir = (toplevel: string, home: string, runId: string): string => join(poolRoot(toplevel, home), runId);
 
-/** Sidecar of a slot (beside it, outside the worktree): setup stamp and the files copied into it. */
+/** Sidecar of a slot (beside it, outside the worktree): setup stamp, setup output and the files copied into it. */
 export const slotMetaPath = (slotPath: string): string => `${slotPath}.loop-slot.json`;
 export const slotSetupLogPath = (slotPath: string): string => `${slotPath}.setup.log`;
 
@@ -27,6 +27,8 @@ export interface SlotMeta {
   setupStamp?: string;
   /** Repository-relative paths copied from the user's checkout; never committed by captureWork. */
   copied?: string[];
+  /** Ignored entries right after setup (slot-state.ts): anything else ignored is removed before a task or a test run. */
+  ignored?: string[];
 }
 
 export function readMeta(slotPath: string): SlotMeta {

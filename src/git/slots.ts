@@ -13,7 +13,8 @@ import { serialize } from './repo-queue.js';
 import { archiveWorktree } from './archive.js';
 import { NO_HOOKS, resetSlot } from './slot-reset.js';
 import { poolRoot, readMeta, real, slotMetaPath, slotSetupLogPath, writeMeta } from './slot-paths.js';
-import { copyIntoSlot, runSetup, setupStamp } from './slot-setup.js';
+import { copyIntoSlot } from './slot-setup.js';
+import { restoreSetupState } from './slot-state.js';
 
 export interface Slot {
   /** e.g. 'slot-1', 'critic-1', 'scratch'. */
@@ -132,15 +133,14 @@ export class SlotPool {
     });
     writeMeta(slot.path, meta);
 
-    const command = this.options.setupCommand;
-    if (!command) return { setupRan: false };
-    const stamp = await setupStamp(slot.path, target.sha, command);
-    if (meta.setupStamp === stamp) return { setupRan: false };
-    this.log(`${slot.id}: running setup "${command}" (${meta.setupStamp === undefined ? 'new slot' : 'lockfile changed'})`);
-    const setupLog = await runSetup(slot.path, command, this.options.setupTimeoutMs);
-    meta.setupStamp = stamp;
-    writeMeta(slot.path, meta);
-    return { setupRan: true, setupLog };
+    // every task starts from the committed tree plus setup output, never from a previous task's
+    // ignored leftovers (a critic only reads, and the gate prepares its own slots before testing)
+    const state = await restoreSetupState(slot.path, {
+      sha: target.sha, setupCommand: this.options.setupCommand, poolDir: dir, log: (line) => this.log(`${slot.id}: ${line}`), clean: slot.kind === 'task',
+      ...(this.options.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: this.options.setupTimeoutMs }),
+    });
+    if (state.removed.length > 0) this.log(`${slot.id}: removed ignored leftovers ${state.removed.slice(0, 5).join(', ')}${state.removed.length > 5 ? ', …' : ''}`);
+    return state.setupLog === undefined ? { setupRan: state.setupRan } : { setupRan: state.setupRan, setupLog: state.setupLog };
   }
 
   async dispose(): Promise<{ removed: string[]; archived: string[] }> {

@@ -22,7 +22,7 @@ import { detectCi } from './detect-ci.js';
 import { combineDetections, unique } from './combine.js';
 import { markerFrameworks } from './frameworks.js';
 import { computeLayout } from './layout.js';
-import { DEFAULT_TEST_PATTERNS, isRunnerConfig } from './test-patterns.js';
+import { DEFAULT_TEST_PATTERNS, isPackageManagerConfig, isRunnerConfig } from './test-patterns.js';
 import { isCiFile } from './ci-files.js';
 import { MAX_COUNTED_BYTES } from './count-lines.js';
 
@@ -41,7 +41,7 @@ export async function learnProject(dir: string, options: LearnOptions = {}): Pro
   });
   const [facts, counts] = await Promise.all([readManifestsAndLayout(root, files), counting]);
   progress({ phase: 'finishing', done: 1, total: 1 });
-  const { combined, layout, runnerConfigs, ciFiles, frameworks } = facts;
+  const { combined, layout, runnerConfigs, packageManagerConfigs, ciFiles, frameworks } = facts;
 
   const languages = Object.entries(counts.languages)
     .map(([name, tally]) => ({ name, files: tally.files, lines: tally.lines }))
@@ -74,6 +74,7 @@ export async function learnProject(dir: string, options: LearnOptions = {}): Pro
     commands: combined.commands,
     testPatterns: unique([...DEFAULT_TEST_PATTERNS, ...combined.testPatterns]),
     runnerConfigs,
+    packageManagerConfigs,
     ciFiles,
     notes,
   };
@@ -99,6 +100,7 @@ async function readManifestsAndLayout(root: string, files: string[]) {
     combined,
     layout,
     runnerConfigs: files.filter(isRunnerConfig).sort(),
+    packageManagerConfigs: files.filter(isPackageManagerConfig).sort(),
     ciFiles: files.filter(isCiFile).sort(),
     frameworks: unique([...combined.frameworks, ...markerFrameworks(files)]),
   };

@@ -1,90 +1,13 @@
 /**
- * Which files are tests and which configure the test runner. The gate protects both: existing test
- * files may not be modified or deleted, runner configs may not be added, changed or deleted. The
- * old tool's guard missed runner configs and conftest.py (anchor study §10.4), so they are listed
- * here explicitly. Globs use src/util/glob.ts syntax: no `/` matches the name at any depth.
+ * Which files are tests and which configure how tests run, as fast matchers for a scan of every
+ * file. The lists themselves are the gate's one list of grader files (src/gate/grader-files.ts),
+ * so what `loop learn` reports is exactly what the gate protects.
  */
+import { PACKAGE_MANAGER_CONFIG_GLOBS, RUNNER_CONFIG_GLOBS, TEST_FILE_GLOBS } from '../gate/grader-files.js';
 import { compileGlobs, type PathMatcher } from './glob-set.js';
 
-export const DEFAULT_TEST_PATTERNS: readonly string[] = [
-  // Test folders at any depth (Maven's src/test, Rust's tests/, Go's testdata golden files).
-  '**/test/**',
-  '**/tests/**',
-  '**/__tests__/**',
-  '**/__snapshots__/**',
-  '**/__mocks__/**',
-  '**/testdata/**',
-  '**/e2e/**',
-  '**/cypress/**',
-  // JavaScript / TypeScript: foo.test.ts, foo.spec.mjs, foo.e2e-spec.ts (NestJS), …
-  '*.test.*',
-  '*.spec.{js,jsx,ts,tsx,mjs,cjs,mts,cts,vue,svelte}',
-  '*.e2e-spec.*',
-  // Python
-  'test_*.py',
-  '*_test.py',
-  'conftest.py',
-  // Go, Rust, C/C++
-  '*_test.go',
-  '*_test.rs',
-  '*_tests.rs',
-  '*_test.{c,cc,cpp,cxx}',
-  '*_unittest.{c,cc,cpp}',
-  'test_*.{c,cc,cpp}',
-  // Ruby, Elixir, PHP
-  '*_spec.rb',
-  '*_test.rb',
-  'spec_helper.rb',
-  'rails_helper.rb',
-  '*_test.exs',
-  '*Test.php',
-  // JVM and .NET
-  '*Test.{java,kt,scala,groovy}',
-  '*Tests.{java,kt,scala,groovy,cs}',
-  '*[a-z]IT.{java,kt}',
-  '*Spec.{groovy,scala,kt}',
-  '*Test.cs',
-];
-
-export const RUNNER_CONFIG_PATTERNS: readonly string[] = [
-  // JavaScript / TypeScript runners (vite.config.* because vitest reads its `test` block)
-  'jest.config.*',
-  'jest.setup.*',
-  'jest.preset.*',
-  'vitest.config.*',
-  'vitest.workspace.*',
-  'vitest.setup.*',
-  'vite.config.*',
-  '.mocharc*',
-  'ava.config.*',
-  '.taprc',
-  '.tap.yml',
-  'karma.conf.*',
-  'playwright.config.*',
-  'playwright-ct.config.*',
-  'cypress.config.*',
-  'cypress.json',
-  'jasmine.json',
-  '.jasmine.json',
-  'setupTests.*',
-  '.nycrc*',
-  'nyc.config.*',
-  '.c8rc*',
-  'node.config.json',
-  'wdio.conf.*',
-  // Python
-  'pytest.ini',
-  'tox.ini',
-  'conftest.py',
-  'setup.cfg',
-  'noxfile.py',
-  '.coveragerc',
-  // Others
-  '.rspec',
-  'phpunit.xml',
-  'phpunit.xml.dist',
-  'CTestConfig.cmake',
-];
+export const DEFAULT_TEST_PATTERNS: readonly string[] = TEST_FILE_GLOBS;
+export const RUNNER_CONFIG_PATTERNS: readonly string[] = RUNNER_CONFIG_GLOBS;
 
 const matchers = new WeakMap<readonly string[], PathMatcher>();
 
@@ -103,4 +26,8 @@ export function isTestFile(path: string, patterns: readonly string[] = DEFAULT_T
 
 export function isRunnerConfig(path: string): boolean {
   return matcherFor(RUNNER_CONFIG_PATTERNS)(path);
+}
+
+export function isPackageManagerConfig(path: string): boolean {
+  return matcherFor(PACKAGE_MANAGER_CONFIG_GLOBS)(path);
 }

@@ -29,10 +29,12 @@ export interface ProjectIntelligence {
     testDirs: string[];
   };
   commands: Record<CommandKind, FoundCommand | null>;
-  /** Globs (src/util/glob.ts syntax) of the test files the gate protects. */
+  /** Globs (src/util/glob.ts syntax) of the test files the gate protects: the project's own patterns plus src/gate/grader-files.ts. */
   testPatterns: string[];
   /** Test-runner config files present (jest/vitest/mocha/pytest/tox/conftest/...). */
   runnerConfigs: string[];
+  /** Package-manager and build-tool configs present that change how scripts run (.npmrc, .yarnrc.yml, bunfig.toml, …). */
+  packageManagerConfigs: string[];
   ciFiles: string[];
   notes: string[];
 }

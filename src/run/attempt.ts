@@ -176,7 +176,7 @@ async function gateStage(rt: RunRuntime, task: TaskView, attempt: number, ws: Re
   const reply = await callActor(rt, 'gate', {
     type: 'verify', runId: rt.runId, taskId: task.id, attempt,
     repoPath: ws?.repo.path ?? null, workdir: slot?.path ?? null, baseSha: base,
-    baselineWorkdir: ws?.baseline.path ?? null, testCommand: ws?.testCommand ?? null, testTimeoutMs,
+    baselineWorkdir: ws?.baseline.path ?? null, testCommand: ws?.testCommand ?? null, setupCommand: ws?.setupCommand ?? null, testTimeoutMs,
     protected: ws?.protected ?? { testGlobs: [], lockedGlobs: [] },
     logFile: join(rt.paths.logs, `${task.id}.${attempt}.gate.log`),
     commitMessage: `loop(${task.id}): ${task.title} [attempt ${attempt}]`,
@@ -201,7 +201,7 @@ async function mergeStage(rt: RunRuntime, task: TaskView, attempt: number, ws: R
     type: 'merge', runId: rt.runId, taskId: task.id, attempt,
     repoPath: ws?.repo.path ?? null, scratchWorkdir: ws?.scratch.path ?? null,
     integrationRef: ws?.integration.ref ?? null, taskCommit: ws ? current.commit ?? null : null,
-    testCommand: ws?.testCommand ?? null, testTimeoutMs: minutes(rt.config.loop.testTimeoutMinutes),
+    testCommand: ws?.testCommand ?? null, setupCommand: ws?.setupCommand ?? null, testTimeoutMs: minutes(rt.config.loop.testTimeoutMinutes),
     logFile: join(rt.paths.logs, `${task.id}.${attempt}.merge.log`),
     message: `loop: merge ${task.id} (${task.role}): ${task.title}`,
   }, gateTimeoutMs(rt), signal);

@@ -99,6 +99,7 @@ export function reviewAttention(changedFiles: readonly string[]): string[] {
   if (ignores.length === 0) return [];
   return [
     `- This change edits ${ignores.join(', ')}. Files it stops ignoring can be committed, and once landed they replace files people keep out of git (such as .env or local settings). Check that every file it un-ignores belongs in the repository.`,
+    '- Files it starts ignoring are never committed, merged or tested: check that the code does not need one of them (generated sources, config or data it reads).',
   ];
 }
 

@@ -9,7 +9,7 @@ import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
 import type { ResolvedRepository } from '../config/load.js';
 import { ensureIntegrationBranch, integrationRefName } from '../git/integration.js';
 import { refSha } from '../git/repo.js';
-import { buildProtectedSpec, RUNNER_CONFIG_GLOBS } from '../gate/protected-files.js';
+import { buildProtectedSpec } from '../gate/grader-files.js';
 import { cleanupRun } from '../git/cleanup.js';
 import { SetupError, SlotPool, type Slot } from '../git/slots.js';
 import { learnProject } from '../learn/learn.js';
@@ -63,21 +63,18 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
     const rel = relative(o.repo.path, isAbsolute(file) ? file : join(o.configDir, file));
     return rel.startsWith('..') || isAbsolute(rel) ? null : rel;
   };
-  const extraLocked = [...o.config.loop.protectedPaths];
-  // When the suite is driven by make, the Makefile is part of the grader.
-  if (testCommand && /^\s*make\b/.test(testCommand)) extraLocked.push('/Makefile', '/makefile', '/GNUmakefile');
-  const built = buildProtectedSpec({
+  const spec = buildProtectedSpec({
     testGlobs: intelligence.testPatterns,
-    extraLocked: [...extraLocked, ...intelligence.runnerConfigs.map((f) => `/${f}`)],
+    extraLocked: o.config.loop.protectedPaths,
+    testCommand,
     configFile: inRepo(o.configFile),
     briefFile: inRepo(o.config.brief),
+    intelligenceFile: inRepo(join(o.repo.path, o.config.intelligence)),
   });
-  // A project with no test command yet has no grader to protect: its first runner config is work.
-  const spec = testCommand === null ? { ...built, lockedGlobs: built.lockedGlobs.filter((g) => !RUNNER_CONFIG_GLOBS.includes(g)) } : built;
   const userFile = join(o.repo.path, o.config.intelligence);
   const intelligenceText = existsSync(userFile) ? readFileSync(userFile, 'utf8') : renderIntelligence(intelligence);
-  // Both run setup once here; later the gate re-points them with a plain checkout, and ignored
-  // files such as node_modules survive that.
+  // Both run setup once here; later the gate checks out what it tests and keeps only the setup
+  // output among ignored files (src/git/slot-state.ts).
   const scratch = await pool.acquire('scratch');
   const baseline = await pool.acquire('scratch');
   try {

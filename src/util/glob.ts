@@ -1,68 +1,42 @@
 /**
- * Minimal glob matching for repository-relative paths (`/` separators), gitignore-like:
+ * Glob matching for repository-relative paths (`/` separators), gitignore-like, on picomatch:
  * a pattern without `/` matches the file name at any depth; a pattern with `/` is anchored at the
- * repository root. `**` spans directories, `*` and `?` stay within one segment, `{a,b}` and
- * `[abc]` work as in shells. A trailing `/` or `/**` matches everything below a directory.
+ * repository root (a leading `/` only anchors). `**` spans folders, `*` and `?` stay within one
+ * segment, braces (`{src/**,lib/**}`) and classes (`[abc]`) work as in shells, and dot files
+ * match like any other. A trailing `/` matches everything below a folder.
  */
-const cache = new Map<string, RegExp>();
+import picomatch from 'picomatch';
 
-export function globToRegExp(pattern: string): RegExp {
+const OPTIONS: picomatch.PicomatchOptions = { dot: true };
+
+/** A compiled glob: `nameOnly` patterns are tested against the file name, the others against the whole path. */
+export interface CompiledGlob {
+  regex: RegExp;
+  nameOnly: boolean;
+}
+
+const cache = new Map<string, CompiledGlob>();
+
+export function compileGlob(pattern: string): CompiledGlob {
   const hit = cache.get(pattern);
   if (hit) return hit;
   let p = pattern.trim().replace(/^\.\//, '');
   if (p.endsWith('/')) p += '**';
-  const anchored = p.includes('/');
+  const nameOnly = !p.includes('/');
   if (p.startsWith('/')) p = p.slice(1);
-  let re = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
-    if (c === '*') {
-      if (p[i + 1] === '*') {
-        const atSegmentStart = i === 0 || p[i - 1] === '/';
-        const slashAfter = p[i + 2] === '/';
-        i += 1;
-        if (atSegmentStart && slashAfter) {
-          re += '(?:.*/)?';
-          i += 1;
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '{') {
-      const end = p.indexOf('}', i);
-      if (end === -1) {
-        re += '\\{';
-      } else {
-        re += '(?:' + p.slice(i + 1, end).split(',').map(escapeLiteral).join('|') + ')';
-        i = end;
-      }
-    } else if (c === '[') {
-      const end = p.indexOf(']', i);
-      if (end === -1) {
-        re += '\\[';
-      } else {
-        re += '[' + p.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else {
-      re += escapeLiteral(c);
-    }
-  }
-  const compiled = new RegExp(anchored ? `^${re}$` : `^(?:.*/)?${re}$`);
+  const compiled = { regex: picomatch.makeRe(p, OPTIONS), nameOnly };
   cache.set(pattern, compiled);
   return compiled;
 }
 
-function escapeLiteral(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
 export function matchesGlob(path: string, pattern: string): boolean {
-  return globToRegExp(pattern).test(path.replace(/\\/g, '/').replace(/^\.\//, ''));
+  const { regex, nameOnly } = compileGlob(pattern);
+  const normalized = normalizePath(path);
+  return regex.test(nameOnly ? normalized.slice(normalized.lastIndexOf('/') + 1) : normalized);
 }
 
 export function matchesAny(path: string, patterns: readonly string[]): boolean {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, tempRepo, writeFiles } from '../helpers/temp.js';
 import { checkTamper } from '../../src/gate/tamper.js';
-import { buildProtectedSpec } from '../../src/gate/protected-files.js';
+import { buildProtectedSpec } from '../../src/gate/grader-files.js';
 
 const PACKAGE_JSON = `${JSON.stringify(
   { name: 'demo', version: '1.0.0', scripts: { test: 'node --test', build: 'tsc' }, dependencies: { lodash: '^4.17.0' }, devDependencies: { mocha: '^10.2.0' } },

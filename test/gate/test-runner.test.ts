@@ -39,13 +39,22 @@ test('a failing node:test suite reports the failing test and its assertion messa
   assert.match(log, /\[loop\] exit 1 after \d+ ms/);
 });
 
-test('a passing suite is passed with no evidence', async (t) => {
+test('a passing suite is passed with the tests that ran, each by name', async (t) => {
   const { dir, logFile } = project(t, { ...FAILING, 'math.js': 'export const add = (a, b) => a + b;\n' });
   const run = await runTests({ cwd: dir, command: 'node --test', timeoutMs: 60_000, logFile });
   assert.equal(run.status, 'passed');
   assert.deepEqual(run.failures, []);
-  assert.equal(run.evidence, '');
+  assert.deepEqual(run.report, { formats: ['node:test (TAP)'], tests: { 'adds two numbers': 'passed', 'adds zero': 'passed' }, namesPasses: true, ran: 2 });
+  assert.match(run.evidence, /^The test command `node --test` exited 0\./, 'the gate may still refuse a green run (fewer tests than the base), so the output is kept');
   assert.match(run.outputTail, /# pass 2/);
+});
+
+test('a command that exits 0 without running any test prints no summary and has no report', async (t) => {
+  const { dir, logFile } = project(t, {});
+  const run = await runTests({ cwd: dir, command: 'echo building', timeoutMs: 60_000, logFile });
+  assert.equal(run.status, 'passed');
+  assert.equal(run.report, null);
+  assert.equal(run.summary, 'none');
 });
 
 test('a hanging test command is killed with its whole process group at the timeout', async (t) => {

@@ -57,22 +57,42 @@ test('pointAt refuses a ref name: only SHAs, so a ref moving mid-checkout cannot
   await assert.rejects(pool.pointAt(slot, { sha: 'main', branch: null }), /needs a commit SHA/);
 });
 
-test('re-pointing pins uncommitted work on an archive ref, removes untracked files and keeps ignored ones', async (t) => {
-  const f = fixture(t, { '.gitignore': 'node_modules/\n', 'a.txt': 'a\n' });
-  const pool = f.pool();
+test('re-pointing pins uncommitted work on an archive ref, removes untracked files, keeps setup output and drops ignored leftovers', async (t) => {
+  const f = fixture(t, { '.gitignore': 'node_modules/\ngen/\n.env\n', 'a.txt': 'a\n' });
+  writeFileSync(join(f.repo, '.env'), 'SECRET=1\n');
+  const pool = f.pool({ setupCommand: 'mkdir -p node_modules/dep && echo dep > node_modules/dep/index.js', copyFiles: ['.env'] });
   const slot = await pool.acquire('task');
   const head = git(f.repo, ['rev-parse', 'HEAD']);
   await pool.pointAt(slot, { sha: head, branch: 'loop/run1/t1' });
-  writeFiles(slot.path, { 'a.txt': 'edited\n', 'stray.txt': 'not captured\n', 'node_modules/dep/index.js': 'dep\n' });
+  writeFiles(slot.path, {
+    'a.txt': 'edited\n', 'stray.txt': 'not captured\n',
+    'gen/sub.js': 'export const sub = 1;\n', 'node_modules/evil/index.js': 'planted\n', 'node_modules/dep/extra.js': 'inside setup output\n',
+  });
 
   await pool.pointAt(slot, { sha: head, branch: 'loop/run1/t2' });
   assert.equal(read(slot.path, 'a.txt'), 'a\n');
   assert.equal(existsSync(join(slot.path, 'stray.txt')), false, 'untracked leftovers would leak into the next capture');
-  assert.equal(read(slot.path, 'node_modules/dep/index.js'), 'dep\n', 'ignored files survive re-pointing');
+  assert.equal(read(slot.path, 'node_modules/dep/index.js'), 'dep\n', 'setup output survives re-pointing');
+  assert.equal(read(slot.path, '.env'), 'SECRET=1\n', 'copied files stay');
+  assert.equal(existsSync(join(slot.path, 'gen')), false, 'an ignored folder setup did not make is removed');
+  assert.equal(existsSync(join(slot.path, 'node_modules/evil')), false, 'a new entry inside setup output is removed');
+  assert.equal(read(slot.path, 'node_modules/dep/extra.js'), 'inside setup output\n', 'changes deeper inside setup output are not tracked (documented limit)');
+  assert.ok(f.logs.some((line) => /removed ignored leftovers .*gen\//.test(line)), f.logs.join('\n'));
   const archive = git(f.repo, ['for-each-ref', '--format=%(refname)', 'refs/loop/archive/run1/']);
   assert.equal(archive, 'refs/loop/archive/run1/slot-1-discarded');
   assert.equal(git(f.repo, ['show', `${archive}:a.txt`]), 'edited');
   assert.equal(git(f.repo, ['show', `${archive}:stray.txt`]), 'not captured');
+});
+
+test('a cargo target/ folder is kept as a build cache even when setup did not make it', async (t) => {
+  const f = fixture(t, { '.gitignore': 'target/\n', 'Cargo.toml': '[package]\nname = "x"\n' });
+  const pool = f.pool();
+  const slot = await pool.acquire('task');
+  const head = git(f.repo, ['rev-parse', 'HEAD']);
+  await pool.pointAt(slot, { sha: head, branch: 'loop/run1/t1' });
+  writeFiles(slot.path, { 'target/debug/x': 'built\n' });
+  await pool.pointAt(slot, { sha: head, branch: 'loop/run1/t2' });
+  assert.equal(read(slot.path, 'target/debug/x'), 'built\n');
 });
 
 test('setup runs once per new slot and again only when the lockfile changes; copyFiles are copied', async (t) => {

@@ -30,6 +30,7 @@ const base: ProjectIntelligence = {
   },
   testPatterns: ['*.test.*', '**/test/**'],
   runnerConfigs: ['vitest.config.ts'],
+  packageManagerConfigs: ['.npmrc'],
   ciFiles: [],
   notes: ['Files: tracked plus untracked files git does not ignore.'],
 };
@@ -56,13 +57,15 @@ test('the markdown has the project name, stack, layout, commands with sources, p
     '`*.test.*`, `**/test/**`',
     '## Test-runner configs',
     '- `vitest.config.ts`',
+    '## Package-manager and build-tool configs',
+    '- `.npmrc`',
     '## CI files',
     'none present',
     '- Files: tracked plus untracked files git does not ignore.',
   ];
   const lines = markdown.split('\n');
   for (const line of expectedLines) assert.ok(lines.includes(line), `missing line: ${line}`);
-  const order = ['# Project', '## Stack', '## Layout', '## Commands', '## Test files', '## Test-runner', '## CI files', '## Notes'];
+  const order = ['# Project', '## Stack', '## Layout', '## Commands', '## Test files', '## Test-runner', '## Package-manager', '## CI files', '## Notes'];
   const positions = order.map((heading) => markdown.indexOf(heading));
   assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'sections appear in order');
   assert.ok(positions.every((position) => position >= 0));

@@ -64,7 +64,11 @@ const runnerConfigs: [string, boolean][] = [
   ['pytest.ini', true],
   ['tox.ini', true],
   ['tests/conftest.py', true],
-  ['setup.cfg', true],
+  // holds much besides pytest settings: the gate compares its [tool:pytest] section instead
+  ['setup.cfg', false],
+  ['phpunit.xml', true],
+  ['.rspec', true],
+  ['pytest.toml', true],
   ['noxfile.py', true],
   ['.nycrc', true],
   ['.nycrc.json', true],
@@ -85,14 +89,14 @@ for (const [path, expected] of runnerConfigs) {
 
 test('the compiled glob set gives the same answers as matchesAny for every pattern list', async () => {
   const { compileGlobs } = await import('../../src/learn/glob-set.js');
-  const { CI_FILE_PATTERNS } = await import('../../src/learn/ci-files.js');
+  const { CI_GLOBS, PACKAGE_MANAGER_CONFIG_GLOBS } = await import('../../src/gate/grader-files.js');
   const folders = ['', 'src/', 'test/', 'a/tests/b/', 'latest/', '.github/workflows/', '.github/actions/x/', 'spec/', 'pkg/__tests__/', 'sub/'];
   const names = [
     'x.test.ts', 'x.spec.yaml', 'x.spec.tsx', 'test_x.py', 'x_test.go', 'conftest.py', 'jest.config.js', '.mocharc.yml',
     'ci.yml', 'ci.yaml', '.gitlab-ci.yml', 'Jenkinsfile', 'FooTest.java', 'AUDIT.java', 'FooIT.kt', 'main.c', 'x_test.cc',
-    'pytest.ini', 'setup.cfg', 'README.md', 'tests', 'test',
+    'pytest.ini', 'setup.cfg', 'README.md', 'tests', 'test', '.npmrc', 'x.ts', 'gradlew',
   ];
-  const lists = [DEFAULT_TEST_PATTERNS, RUNNER_CONFIG_PATTERNS, CI_FILE_PATTERNS, ['**', 'src/**/*.ts', '{a,b}/x', '/root-only.txt', './test/']];
+  const lists = [DEFAULT_TEST_PATTERNS, RUNNER_CONFIG_PATTERNS, CI_GLOBS, PACKAGE_MANAGER_CONFIG_GLOBS, ['**', 'src/**/*.ts', '{a,b}/x', '{src/**,lib/**}', '/root-only.txt', './test/']];
   for (const patterns of lists) {
     const matcher = compileGlobs(patterns);
     for (const folder of folders) {

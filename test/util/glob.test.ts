@@ -17,6 +17,21 @@ const cases: Array<[string, string, boolean]> = [
   ['tests/x.py', 'tests/', true],
   ['test_x.py', 'test_[a-z]*.py', true],
   ['src/app.js', '*.test.js', false],
+  // braces holding paths (issue 9 item 6: the hand-written matcher escaped the `*` inside them)
+  ['src/deep/x.ts', '{src/**,lib/**}', true],
+  ['lib/x.js', '{src/**,lib/**}', true],
+  ['docs/x.md', '{src/**,lib/**}', false],
+  ['db/migrations/001.sql', 'db/{migrations,seeds}/**', true],
+  // anchoring: a leading slash anchors a bare name at the root
+  ['loop.config.yaml', '/loop.config.yaml', true],
+  ['sub/loop.config.yaml', '/loop.config.yaml', false],
+  ['sub/.npmrc', '.npmrc', true],
+  // dot files and dot folders match like any other
+  ['.mocharc.yml', '.mocharc*', true],
+  ['.github/workflows/ci.yml', '**/*.yml', true],
+  ['a/.cache/x.js', 'a/**', true],
+  ['release/1.0', 'release/*', true],
+  ['release/1.0/x', 'release/*', false],
 ];
 
 for (const [path, pattern, expected] of cases) {

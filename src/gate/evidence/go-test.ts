@@ -2,7 +2,26 @@
  * go test: `--- FAIL: TestName (0.00s)`. Without -v the test's log lines follow that line; with -v
  * they were streamed earlier, after `=== RUN   TestName`.
  */
-import { cleanMessage, indentOf, type FailedTest } from './types.js';
+import { cleanMessage, indentOf, type FailedTest, type Tally, type TestStatus } from './types.js';
+
+/**
+ * go test: with -v every test's `--- PASS/FAIL/SKIP: Name`; without it only failures, and one
+ * `ok  <package>` line per package that passed (`[no test files]` or `[no tests to run]` when none ran).
+ */
+export function tallyGoTest(output: string): Tally | null {
+  const results = [...output.matchAll(/^\s*--- (PASS|FAIL|SKIP): (\S+)/gm)];
+  const packages = [...output.matchAll(/^(ok|FAIL|\?)\s+\S+\t(.*)$/gm)];
+  if (results.length === 0 && packages.length === 0) return null;
+  const all = new Map<string, TestStatus>();
+  for (const [, status, name] of results) all.set(name!, status === 'PASS' ? 'passed' : status === 'FAIL' ? 'failed' : 'skipped');
+  // a parent's result repeats its subtests' (TestSuite fails when TestSuite/inner does)
+  const tests = new Map([...all].filter(([name]) => ![...all.keys()].some((other) => other.startsWith(`${name}/`))));
+  const namesPasses = results.some(([, status]) => status === 'PASS');
+  const nothingRan = packages.length > 0 && results.length === 0 && packages.every(([, , rest]) => /\[no test files\]|\[no tests to run\]/.test(rest!));
+  const leaves = [...tests.values()];
+  const totals = namesPasses ? { passed: leaves.filter((s) => s === 'passed').length, failed: leaves.filter((s) => s === 'failed').length, skipped: leaves.filter((s) => s === 'skipped').length } : null;
+  return { format: 'go test', tests: namesPasses ? tests : new Map(), namesPasses, totals: nothingRan ? { passed: 0, failed: 0, skipped: 0 } : totals, nothingRan };
+}
 
 export function parseGoTest(output: string): FailedTest[] {
   const lines = output.split('\n');

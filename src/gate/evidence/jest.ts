@@ -1,5 +1,21 @@
 /** jest (`● suite › test` blocks) and vitest (` FAIL  file > suite > test` blocks). */
-import { cleanMessage, type FailedTest } from './types.js';
+import { cleanMessage, countsIn, type FailedTest, type Tally } from './types.js';
+
+/** jest's `Tests: 2 failed, 1 skipped, 5 passed, 8 total` (tests by name only in --verbose, so failures are named by their ● blocks). */
+export function tallyJest(output: string): Tally | null {
+  const summary = /^Tests:\s+(.*\d+ total)\s*$/m.exec(output);
+  if (!summary) return null;
+  const counts = countsIn(summary[1]!);
+  return { format: 'jest', tests: new Map(), namesPasses: false, totals: { passed: counts.get('passed') ?? 0, failed: counts.get('failed') ?? 0, skipped: (counts.get('skipped') ?? 0) + (counts.get('todo') ?? 0) } };
+}
+
+/** vitest's `Tests  2 failed | 1 passed (3)`. */
+export function tallyVitest(output: string): Tally | null {
+  const summary = /^\s*Tests\s+((?:\d+ \w+(?: \| )?)+)\s*\(\d+\)\s*$/m.exec(output);
+  if (!summary) return /^\s*No test files found/m.test(output) ? { format: 'vitest', tests: new Map(), namesPasses: false, totals: { passed: 0, failed: 0, skipped: 0 }, nothingRan: true } : null;
+  const counts = countsIn(summary[1]!);
+  return { format: 'vitest', tests: new Map(), namesPasses: false, totals: { passed: counts.get('passed') ?? 0, failed: counts.get('failed') ?? 0, skipped: (counts.get('skipped') ?? 0) + (counts.get('todo') ?? 0) } };
+}
 
 export function parseJest(output: string): FailedTest[] {
   const lines = output.split('\n');

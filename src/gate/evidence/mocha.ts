@@ -1,5 +1,14 @@
 /** mocha's spec reporter: after "N failing", numbered blocks `1) suite\n   test:` then the error. */
-import { cleanMessage, indentOf, type FailedTest } from './types.js';
+import { cleanMessage, indentOf, type FailedTest, type Tally } from './types.js';
+
+/** mocha's `N passing (11ms)`, `N failing`, `N pending` lines (it always prints the first). */
+export function tallyMocha(output: string): Tally | null {
+  const passing = /^\s*(\d+) passing(?: \([\d.]+m?s\))?\s*$/m.exec(output);
+  if (!passing) return null;
+  const failing = /^\s*(\d+) failing\s*$/m.exec(output);
+  const pending = /^\s*(\d+) pending\s*$/m.exec(output);
+  return { format: 'mocha', tests: new Map(), namesPasses: false, totals: { passed: Number(passing[1]), failed: Number(failing?.[1] ?? 0), skipped: Number(pending?.[1] ?? 0) } };
+}
 
 export function parseMocha(output: string): FailedTest[] {
   const lines = output.split('\n');

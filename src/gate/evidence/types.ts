@@ -26,3 +26,49 @@ export function cleanMessage(lines: string[], maxLines = 12): string {
 }
 
 export const indentOf = (line: string): number => line.length - line.trimStart().length;
+
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+/** Counts a runner prints in its own summary line. */
+export interface Totals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** What one runner's output says ran: each test it names (leaves only) and its own totals. */
+export interface Tally {
+  format: string;
+  /** Tests named in the output with their outcome; empty when the runner names only failures (then `namesPasses` is false). */
+  tests: Map<string, TestStatus>;
+  namesPasses: boolean;
+  totals: Totals | null;
+  /** The runner said outright that no test ran (`no tests ran`, `[no test files]` for every package). */
+  nothingRan?: boolean;
+}
+
+/** Reads one runner's output; null when the output is not in its format. */
+export type TallyReader = (output: string) => Tally | null;
+
+/** Numbers before words in a summary line: `2 failed, 5 passed` → {failed: 2, passed: 5}. */
+export function countsIn(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/(\d+) ([a-z]+)/gi)) counts.set(match[2]!.toLowerCase(), (counts.get(match[2]!.toLowerCase()) ?? 0) + Number(match[1]));
+  return counts;
+}
+
+/**
+ * Marks which of a sequence of results are leaves. Runners print a test's children before the
+ * test's own result line, one nesting level deeper, so a result is a parent exactly when deeper
+ * results came since the previous result at its level.
+ */
+export class LeafTracker {
+  private deeper: boolean[] = [];
+  /** Call for each result in output order; true when it is a leaf. */
+  result(level: number): boolean {
+    const parent = this.deeper[level] === true;
+    this.deeper.length = level;
+    for (let i = 0; i < level; i++) this.deeper[i] = true;
+    return !parent;
+  }
+}
