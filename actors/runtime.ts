@@ -8,10 +8,12 @@
 import { nanoid } from 'nanoid/non-secure';
 import * as v from 'valibot';
 import type { BoardEventDraft } from '../protocol/board-events.js';
-import {
-  PROTOCOL, ToActorSchema, type ErrorInfo, type FromActor, type FromActorBody, type RequestBody, type Result, type ToActor,
-} from '../protocol/messages.js';
+import { CONTROL_TYPES, ControlFrameSchema, PROTOCOL, type ErrorInfo } from '../protocol/control.js';
+import type { FromActor, FromActorBody, RequestBody, Result, ToActor } from '../protocol/messages.js';
 import { killGroup, leadsOwnGroup } from '../supervisor/process-group.js';
+
+/** The schemas of every request (board events, provider configs, …): loaded when the first request arrives. */
+type RequestSchemas = typeof import('../protocol/messages.js');
 
 export interface ActorContext {
   readonly actorId: string;
@@ -65,6 +67,9 @@ class ActorLoop {
   readonly #groups = new Set<number>();
   readonly #definition: Promise<Loaded>;
   #lastWrite: Promise<void> = Promise.resolve();
+  #requestSchemas: RequestSchemas | null = null;
+  /** Frames that arrived while the request schemas were loading, in arrival order. */
+  readonly #waiting: unknown[] = [];
 
   constructor(modulePath: string, module: Promise<unknown>) {
     this.#definition = module.then(
@@ -83,13 +88,34 @@ class ActorLoop {
     process.on('unhandledRejection', (reason) => this.#crash(reason));
   }
 
+  /**
+   * Control frames (init, cancel, shutdown, ping) are checked at once; the first other frame loads
+   * the request schemas, and every frame behind it waits its turn, so order is kept.
+   */
   #receive(raw: unknown): void {
-    const parsed = v.safeParse(ToActorSchema, raw);
+    if (this.#waiting.length === 0 && (this.#requestSchemas !== null || isControlFrame(raw))) {
+      this.#dispatch(raw);
+      return;
+    }
+    this.#waiting.push(raw);
+    if (this.#waiting.length === 1 && this.#requestSchemas === null) {
+      import('../protocol/messages.js').then(
+        (schemas) => {
+          this.#requestSchemas = schemas;
+          for (const frame of this.#waiting.splice(0)) this.#dispatch(frame);
+        },
+        (error: unknown) => this.#crash(error),
+      );
+    }
+  }
+
+  #dispatch(raw: unknown): void {
+    const parsed = v.safeParse(this.#requestSchemas?.ToActorSchema ?? ControlFrameSchema, raw);
     if (!parsed.success) {
       this.#rejectFrame(raw, v.summarize(parsed.issues).replace(/\s*\n\s*/g, ' '));
       return;
     }
-    const frame = parsed.output;
+    const frame = parsed.output as ToActor;
     const body = frame.body;
     switch (body.type) {
       case 'init': void this.#init(frame, body.actorId, body.input); return;
@@ -239,6 +265,11 @@ class ActorLoop {
     }
     this.#groups.clear();
   }
+}
+
+function isControlFrame(raw: unknown): boolean {
+  const body = (raw as { body?: { type?: unknown } } | null)?.body;
+  return typeof body?.type === 'string' && CONTROL_TYPES.has(body.type);
 }
 
 function asDefinition(module: unknown, modulePath: string): Loaded {

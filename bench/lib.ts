@@ -21,13 +21,7 @@ export interface Figure {
   note?: string;
 }
 
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-export const median = (samples: readonly number[]): number => percentile(samples, 50);
+export { median, percentile } from '../src/util/stats.js';
 
 /** Prints one JSON line per figure as it is measured. */
 export function emit(figure: Figure): Figure {

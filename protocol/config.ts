@@ -71,6 +71,8 @@ export const SimSchema = v.strictObject({
   latencyMs: v.optional(NonNegativeInt, 0),
   /** Extra deterministic spread (hash of task and attempt), so sim runs have a makespan worth measuring. */
   jitterMs: v.optional(NonNegativeInt, 0),
+  /** > 0: `latencyMs` is the median of a log-normal spread of this sigma (deterministic per task and attempt). */
+  latencySigma: v.optional(NonNegativeNumber, 0),
   /** Dollars each simulated call reports. */
   costUsd: v.optional(NonNegativeNumber, 0),
   behaviour: v.optional(SimBehaviourSchema, 'ok'),

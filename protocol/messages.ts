@@ -5,29 +5,12 @@
  * events (board-events.ts) are past tense.
  */
 import * as v from 'valibot';
-import { ActorIdSchema, MessageIdSchema, TaskIdSchema } from './ids.js';
+import { TaskIdSchema } from './ids.js';
 import { BoardEventDraftSchema } from './board-events.js';
 import { ProviderSchema } from './config.js';
+import { CancelSchema, envelope, ErrorInfoSchema, InitSchema, PingSchema, ShutdownSchema } from './control.js';
 
-/** Brand and version in one field: a frame without it is not ours, or comes from another build. */
-export const PROTOCOL = 'loop/1';
-
-export const envelope = <const TBody extends v.GenericSchema>(body: TBody) =>
-  v.strictObject({
-    proto: v.literal(PROTOCOL),
-    id: MessageIdSchema,
-    re: v.optional(MessageIdSchema),
-    from: ActorIdSchema,
-    to: ActorIdSchema,
-    body,
-  });
-
-export const ErrorInfoSchema = v.object({
-  name: v.string(),
-  message: v.string(),
-  stack: v.optional(v.string()),
-});
-export type ErrorInfo = v.InferOutput<typeof ErrorInfoSchema>;
+export { CancelSchema, ControlFrameSchema, envelope, ErrorInfoSchema, InitSchema, PingSchema, PROTOCOL, ShutdownSchema, type ErrorInfo } from './control.js';
 
 /** A provider as the actors see it: its key in `providers` and its resolved config. */
 export const ProviderSpecSchema = v.strictObject({ key: v.string(), config: ProviderSchema });
@@ -39,14 +22,6 @@ const Attempt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const AttemptRef = { runId: v.string(), taskId: TaskIdSchema, attempt: Attempt };
 
 // ---- supervisor → actor ---------------------------------------------------------------------
-
-/** First frame to every actor; answered by `ready` or `init-failed` before the start deadline. */
-export const InitSchema = v.strictObject({
-  type: v.literal('init'),
-  actorId: ActorIdSchema,
-  /** Validated by the actor against its own input schema. */
-  input: v.unknown(),
-});
 
 /** Board actor: validate, assign seq, append with fdatasync, reply with the stored event. */
 export const AppendSchema = v.strictObject({
@@ -155,13 +130,6 @@ export const MergeRequestSchema = v.strictObject({
   logFile: v.string(),
   message: v.string(),
 });
-
-/** Ask the actor to abort the request `target`; it answers that request with `interrupted`. */
-export const CancelSchema = v.strictObject({ type: v.literal('cancel'), target: MessageIdSchema, reason: v.string() });
-/** Orderly stop: the actor finishes cleanup and exits 0; the supervisor SIGKILLs its group after the grace period. */
-export const ShutdownSchema = v.strictObject({ type: v.literal('shutdown'), reason: v.string() });
-/** Supervisor liveness probe; answered with `reply ok`. Used by tests and the benchmark. */
-export const PingSchema = v.strictObject({ type: v.literal('ping'), payload: v.optional(v.string()) });
 
 export const ToActorBodySchema = v.variant('type', [
   InitSchema, AppendSchema, PlanRequestSchema, RunAttemptSchema, ReviewRequestSchema,

@@ -14,8 +14,11 @@ export type UpcastResult = { ok: true; event: BoardEvent } | { ok: false; messag
  * its 32 options in turn, which made replaying a 100k-event board several times slower.
  */
 const READ_BY_TYPE = new Map(BoardEventReadSchema.options.map((schema) => [schema.entries.type.literal as string, schema] as const));
-/** The same schemas compiled to fast in-place checks (see fast-check.ts); valibot explains failures. */
-const CHECK_BY_TYPE = new Map([...READ_BY_TYPE].map(([type, schema]) => [type, compileCheck(schema)] as const));
+/**
+ * The same schemas compiled to fast in-place checks (see fast-check.ts), on the first read: a
+ * process that never reads a board (an actor) does not pay for compiling them. valibot explains failures.
+ */
+let checkByType: Map<string, ReturnType<typeof compileCheck>> | null = null;
 
 /** Upcasters from version N to N+1, keyed by N. Empty while every event is at version 1. */
 const UPCASTERS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
@@ -41,7 +44,8 @@ export function upcastEvent(raw: unknown): UpcastResult {
   const type = typeof record['type'] === 'string' ? record['type'] : undefined;
   const schema = type === undefined ? undefined : READ_BY_TYPE.get(type);
   if (!schema) return { ok: false, message: `unknown event type ${JSON.stringify(record['type'])}` };
-  if (CHECK_BY_TYPE.get(type!)?.(record)) return { ok: true, event: record as BoardEvent };
+  checkByType ??= new Map([...READ_BY_TYPE].map(([name, read]) => [name, compileCheck(read)] as const));
+  if (checkByType.get(type!)?.(record)) return { ok: true, event: record as BoardEvent };
   const parsed = v.safeParse(schema, record);
   if (!parsed.success) return { ok: false, message: v.summarize(parsed.issues).replace(/\n/g, '; ') };
   return { ok: true, event: parsed.output as BoardEvent };

@@ -7,21 +7,10 @@
 import { closeSync, existsSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
-import {
-  BOARD_EVENT_VERSION,
-  BoardEventSchema,
-  upcastEvent,
-  type BoardEvent,
-  type BoardEventDraft,
-} from '../../protocol/index.js';
+import { BOARD_EVENT_VERSION, BoardEventSchema, type BoardEvent, type BoardEventDraft } from '../../protocol/board-events.js';
+import { lineHeads, parseLine, parseLines, type BoardProblem, type LineHead } from './lines.js';
 
-export interface BoardProblem {
-  file: string;
-  line: number;
-  message: string;
-  /** The last line, cut short: expected after a power loss, the rest of the board is fine. */
-  torn: boolean;
-}
+export type { BoardProblem } from './lines.js';
 
 export interface BoardRead {
   events: BoardEvent[];
@@ -36,31 +25,7 @@ export function formatBoardProblem(problem: BoardProblem): string {
 /** Reads and upcasts every line. Never throws for bad lines: they are returned as problems. */
 export function readBoard(file: string): BoardRead {
   if (!existsSync(file)) return { events: [], problems: [] };
-  const text = readFileSync(file, 'utf8');
-  const events: BoardEvent[] = [];
-  const problems: BoardProblem[] = [];
-  const endsClean = text.length === 0 || text.endsWith('\n');
-  let start = 0;
-  let line = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    line += 1;
-    const raw = text.slice(start, end);
-    const isLast = end >= text.length - 1;
-    start = end + 1;
-    if (raw.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      problems.push({ file, line, message: 'not valid JSON', torn: isLast && !endsClean });
-      continue;
-    }
-    const result = upcastEvent(parsed);
-    if (result.ok) events.push(result.event);
-    else problems.push({ file, line, message: result.message, torn: false });
-  }
+  const { events, problems } = parseLines(readFileSync(file), file);
   return { events, problems };
 }
 
@@ -73,17 +38,23 @@ export class BoardWriter {
   #costsFd: number;
   #seq: number;
   #lastTs = 0;
-  /** Events by idempotency key, including those a previous writer of this board wrote. */
+  /** Events by idempotency key that this writer appended. */
   readonly #byKey = new Map<string, BoardEvent>();
+  /** Where the line of each key a previous writer of this board wrote starts in `#existing`. */
+  readonly #keyOffsets = new Map<string, number>();
+  /** The board as it was when this writer opened it. */
+  readonly #existing: Buffer;
 
   constructor(options: { eventsFile: string; costsFile: string; now?: () => number }) {
     this.#file = options.eventsFile;
     this.#costsFile = options.costsFile;
     this.#now = options.now ?? Date.now;
     mkdirSync(dirname(this.#file), { recursive: true });
-    const existing = readBoard(this.#file);
-    this.#seq = existing.events.reduce((max, e) => Math.max(max, e.seq), 0);
-    for (const event of existing.events) if (event.key !== undefined) this.#byKey.set(event.key, event);
+    // Only seq and keys are needed: a cheap look at each line's head, not a parse of the board.
+    this.#existing = existsSync(this.#file) ? readFileSync(this.#file) : Buffer.alloc(0);
+    const heads = lineHeads(this.#existing);
+    this.#seq = lastValidSeq(this.#existing, heads);
+    for (const head of heads) if (head.key !== undefined) this.#keyOffsets.set(head.key, head.start);
     this.#fd = openSync(this.#file, 'a');
     this.#costsFd = openSync(this.#costsFile, 'a');
     terminateTornLine(this.#fd, this.#file);
@@ -99,7 +70,7 @@ export class BoardWriter {
    * bug in the sender). An append whose `key` is already on the board returns that event instead.
    */
   append(draft: BoardEventDraft, key?: string): BoardEvent {
-    const seen = key === undefined ? undefined : this.#byKey.get(key);
+    const seen = key === undefined ? undefined : this.#byKey.get(key) ?? this.#earlier(key);
     if (seen) return seen;
     // ts never goes backwards, so the board stays ordered even if the wall clock steps back.
     const ts = Math.max(this.#now(), this.#lastTs);
@@ -116,10 +87,30 @@ export class BoardWriter {
     return event;
   }
 
+  /** An event a previous writer stored under `key`, parsed only when a retried append asks for it. */
+  #earlier(key: string): BoardEvent | undefined {
+    const start = this.#keyOffsets.get(key);
+    if (start === undefined) return undefined;
+    const end = this.#existing.indexOf(0x0a, start);
+    const parsed = parseLine(this.#existing, start, end === -1 ? this.#existing.length : end);
+    return parsed !== null && 'event' in parsed && parsed.event.key === key ? parsed.event : undefined;
+  }
+
   close(): void {
     closeSync(this.#fd);
     closeSync(this.#costsFd);
   }
+}
+
+/** The seq of the last line that is a valid event (the single writer's seqs only grow). */
+function lastValidSeq(bytes: Buffer, heads: readonly LineHead[]): number {
+  for (let i = heads.length - 1; i >= 0; i--) {
+    const start = heads[i]!.start;
+    const end = bytes.indexOf(0x0a, start);
+    const parsed = parseLine(bytes, start, end === -1 ? bytes.length : end);
+    if (parsed !== null && 'event' in parsed) return parsed.event.seq;
+  }
+  return 0;
 }
 
 function writeLine(fd: number, json: string): void {

@@ -7,7 +7,7 @@ import { nanoid } from 'nanoid';
 import * as v from 'valibot';
 import { BoardEventSchema, type BoardEvent, type BoardEventDraft } from '../../protocol/index.js';
 import type { RequestBody, Result } from '../../protocol/index.js';
-import { applyEvent, foldBoard } from '../board/fold.js';
+import { applyEvent } from '../board/fold.js';
 import { readBoard } from '../board/store.js';
 import type { RunView } from '../board/view.js';
 
@@ -34,10 +34,11 @@ export class BoardClient {
 
   readonly #eventsFile: string;
 
-  constructor(transport: BoardTransport, existing: readonly BoardEvent[], eventsFile: string) {
+  /** `view` is what the board held when the run (re)started (see board/replay.ts); this client goes on folding it. */
+  constructor(transport: BoardTransport, view: RunView, eventsFile: string) {
     this.#transport = transport;
     this.#eventsFile = eventsFile;
-    this.view = foldBoard(existing);
+    this.view = view;
   }
 
   on(listener: BoardListener): () => void {

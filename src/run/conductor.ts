@@ -8,7 +8,8 @@ import type { BoardEventDraft } from '../../protocol/index.js';
 import { IN_FLIGHT, TERMINAL } from '../board/transitions.js';
 import { attemptBudgetKey, runAttempt } from './attempt.js';
 import { defaultEstimateUsd } from './review.js';
-import { nextWakeMs, pickDispatch, tasksBlockedByUpstream, tasksToPromote, type DispatchLimits } from './scheduler.js';
+import { anyDispatchable, chainHeights, nextWakeMs, pickDispatch, tasksBlockedByUpstream, tasksToPromote, type DispatchLimits } from './scheduler.js';
+import { TaskIndex } from './task-index.js';
 import { providerForRun } from './team.js';
 import { roleOf, type RunRuntime } from './runtime.js';
 
@@ -27,6 +28,8 @@ export class Conductor {
   readonly #done = new Promise<void>((resolve) => (this.#resolve = resolve));
 
   readonly #abort: (reason: string) => void;
+  /** The tasks each decision needs to look at, kept current event by event (see task-index.ts). */
+  #index: TaskIndex | null = null;
 
   /** `abort` stops the run's flows (the runtime's stop signal) when a flow hits a bug. */
   constructor(rt: RunRuntime, abort: (reason: string) => void) {
@@ -36,7 +39,11 @@ export class Conductor {
 
   /** Runs until no task can move. Rejects with the first bug a flow threw. */
   async drive(): Promise<void> {
-    const off = this.#rt.board.on(() => this.#tick());
+    this.#index = new TaskIndex(this.#rt.board.view, chainHeights);
+    const off = this.#rt.board.on((event, view) => {
+      this.#index!.observe(event, view);
+      this.#tick();
+    });
     const onStop = (): void => this.#tick();
     this.#rt.stop.addEventListener('abort', onStop);
     try {
@@ -60,9 +67,11 @@ export class Conductor {
     if (this.#settled) return;
     const rt = this.#rt;
     const view = rt.board.view;
-    for (const id of tasksToPromote(view)) this.#once(id, { type: 'task.ready', taskId: id });
-    for (const { taskId, reason } of tasksBlockedByUpstream(view)) this.#once(taskId, { type: 'task.escalated', taskId, reason });
-    for (const id of view.order) {
+    const index = this.#index ?? undefined;
+    for (const id of tasksToPromote(view, index)) this.#once(id, { type: 'task.ready', taskId: id });
+    for (const { taskId, reason } of tasksBlockedByUpstream(view, index)) this.#once(taskId, { type: 'task.escalated', taskId, reason });
+    // Rare (a role's actor gave up), so a scan of every task is fine here.
+    for (const id of rt.blockedRoles.size > 0 ? view.order : []) {
       const task = view.tasks[id]!;
       const blocked = rt.blockedRoles.get(task.role);
       if (blocked && !this.#active.has(id) && !TERMINAL.has(task.status) && !IN_FLIGHT.has(task.status)) {
@@ -96,7 +105,7 @@ export class Conductor {
       notBefore: rt.notBefore,
       nowMs: rt.now(),
     };
-    for (const id of pickDispatch(rt.board.view, limits)) {
+    for (const id of pickDispatch(rt.board.view, limits, this.#index ?? undefined)) {
       const task = rt.board.view.tasks[id]!;
       const provider = providerForRun(rt.config, roleOf(rt, task.role), rt.mode);
       const callId = `${id}#${task.attempt + 1}:attempt`;
@@ -119,11 +128,11 @@ export class Conductor {
     const rt = this.#rt;
     const view = rt.board.view;
     if (this.#bug) return false;
-    if (tasksToPromote(view).length > 0 || tasksBlockedByUpstream(view).length > 0) return true;
+    const index = this.#index ?? undefined;
+    if (tasksToPromote(view, index).length > 0 || tasksBlockedByUpstream(view, index).length > 0) return true;
     if (rt.stop.aborted || rt.budget.refused) return false;
     const waiting = nextWakeMs(view, rt.notBefore, rt.now()) !== null;
-    const ready = view.order.some((id) => view.tasks[id]!.status === 'ready' && !rt.blockedRoles.has(view.tasks[id]!.role));
-    return waiting || ready;
+    return waiting || anyDispatchable(view, rt.blockedRoles, index);
   }
 
   #scheduleWake(): void {

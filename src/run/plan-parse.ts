@@ -1,6 +1,7 @@
 /** Reads a plan out of a planner's answer text (pure): JSON extraction, schema, team checks. */
 import * as v from 'valibot';
-import { PlanSchema, type Plan } from '../../protocol/index.js';
+// protocol/plan.js, not the index: the planner actor loads only the schema it checks.
+import { PlanSchema, type Plan } from '../../protocol/plan.js';
 import { extractJson } from '../providers/extract-json.js';
 import { checkPlan } from './plan-check.js';
 

@@ -29,7 +29,7 @@ export interface ProjectCommands {
 
 const KEY: Record<ProjectCommandKind, 'setup' | 'testCommand'> = { setup: 'setup', test: 'testCommand' };
 
-export function projectCommands(repo: ResolvedRepository, loop: LoopSettings, intelligence: ProjectIntelligence): ProjectCommands {
+export function projectCommands(repo: ResolvedRepository, loop: Pick<LoopSettings, 'setup' | 'testCommand'>, intelligence: ProjectIntelligence): ProjectCommands {
   const pick = (kind: ProjectCommandKind, learned: { command: string; source: string } | null): ProjectCommand | null => {
     const key = KEY[kind];
     // A resolved repository carries loop.<key> when it sets none of its own.

@@ -140,7 +140,7 @@ export function reviewPrompt(p: ReviewPromptInput): string {
 const withHeading = (heading: string, lines: readonly string[]): string[] => (lines.length === 0 ? [] : [heading, ...lines, '']);
 
 export const PLAN_FORMAT =
-  '{"tasks": [{"id": "t1", "title": "...", "role": "<one of the roles above>", "dependsOn": [], "acceptance": ["..."], "files": ["optional globs"], "description": "optional detail"}]}';
+  '{"tasks": [{"id": "t1", "title": "...", "role": "<one of the roles above>", "dependsOn": [], "acceptance": ["..."], "files": ["src/api/users.ts", "test/api/**"], "description": "optional detail"}]}';
 
 export function planPrompt(goal: string, roles: readonly PlanRole[], previousError: string | null): string {
   const lines = [
@@ -155,6 +155,7 @@ export function planPrompt(goal: string, roles: readonly PlanRole[], previousErr
     '- Small tasks that one engineer can finish and that leave the test suite green on their own.',
     '- `dependsOn` lists the ids of tasks whose merged code this task needs; tasks without dependencies run in parallel.',
     '- Acceptance criteria must be concrete and checkable by a reviewer reading the diff and the test results.',
+    '- `files` names what the task will create or change: paths or globs (`src/api/users.ts`, `src/api/**`, `*.md`; a folder ends with `/`). Tasks whose files overlap never run at the same time, so give every task its files, as narrow as you can, and split work so parallel tasks touch different files.',
     '- Ids are short: letters, digits, "-" or "_" (t1, t2, …).',
     '',
     '## Answer format',

@@ -1,11 +1,12 @@
 /** The runs beside a config, each summarised from its run.json and board fold. */
-import { existsSync, readdirSync } from 'node:fs';
-import { foldBoard } from '../board/fold.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { loadBoard } from '../board/replay.js';
 import { readBoard } from '../board/store.js';
+import { runFigures } from '../board/summary.js';
+import { runPaths, runsDir } from '../util/paths.js';
+import { isAlive, readRunJson } from './run-json.js';
 import { checkRunId } from '../config/run-id.js';
 import { UserError } from '../util/errors.js';
-import { runPaths, runsDir, type RunPaths } from '../util/paths.js';
-import { isAlive, readRunJson } from './run-json.js';
 
 export interface RunListing {
   runId: string;
@@ -30,27 +31,31 @@ export function listRuns(configDir: string): RunListing[] {
     const paths = runPaths(configDir, runId);
     if (!existsSync(paths.events) && !existsSync(paths.runJson)) continue;
     const run = readRunJson(paths.runJson);
-    const board = readBoard(paths.events);
     let view;
+    let problems = 0;
     try {
-      view = foldBoard(board.events);
+      const board = loadBoard(paths.events);
+      view = board.view;
+      problems = board.problems.length;
     } catch {
+      // An illegal transition on the board: the listing still shows what run.json says.
       view = null;
+      problems = readBoard(paths.events).problems.length;
     }
-    const tasks = view ? view.order.map((id) => view.tasks[id]!) : [];
-    const status = run?.status === 'running' && !isAlive(run.pid) ? 'crashed' : run?.status ?? view?.status ?? 'unknown';
+    const figures = view ? runFigures(view) : null;
+    const status = run?.status === 'running' && !isAlive(run.pid) ? 'crashed' : run?.status ?? figures?.status ?? 'unknown';
     out.push({
       runId,
-      goal: run?.goal ?? view?.goal ?? '',
-      mode: run?.mode ?? view?.mode ?? '',
+      goal: run?.goal ?? figures?.goal ?? '',
+      mode: run?.mode ?? figures?.mode ?? '',
       status,
-      merged: tasks.filter((t) => t.status === 'merged').length,
-      total: tasks.length,
-      spentUsd: view?.spend.totalUsd ?? 0,
-      budgetUsd: view?.budgetUsd ?? null,
-      startedAt: run?.startedAt ?? view?.startedAt ?? null,
+      merged: figures?.merged ?? 0,
+      total: figures?.total ?? 0,
+      spentUsd: figures?.spentUsd ?? 0,
+      budgetUsd: figures?.budgetUsd ?? null,
+      startedAt: run?.startedAt ?? figures?.startedAt ?? null,
       endedAt: run?.endedAt ?? null,
-      problems: board.problems.length,
+      problems,
     });
   }
   return out.sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
@@ -65,18 +70,23 @@ export function formatAge(ms: number): string {
 }
 
 /**
- * The run a command is about: exactly `requested` (a run `bug-4` is never `bug-42`), or the most
- * recently started one. A missing run is a usage error.
+ * The run a viewing command shows: the one named (exactly; `bug-4` never matches `bug-42`), or the
+ * latest started. Reads run.json only, so it stays instant however long the boards are.
  */
-export function findRun(configDir: string, requested: string | undefined): { runId: string; paths: RunPaths } {
-  if (requested !== undefined) {
-    const problem = checkRunId(requested);
-    if (problem) throw new UserError(`--run ${requested}: ${problem}`);
-    const paths = runPaths(configDir, requested);
-    if (!existsSync(paths.events) && !existsSync(paths.runJson)) throw new UserError(`no run "${requested}" in ${runsDir(configDir)}; \`loop runs\` lists the runs`);
-    return { runId: requested, paths };
+export function pickRun(configDir: string, runId: string | undefined): string {
+  if (runId !== undefined) {
+    const problem = checkRunId(runId);
+    if (problem) throw new UserError(problem);
+    const paths = runPaths(configDir, runId);
+    if (!existsSync(paths.events) && !existsSync(paths.runJson)) throw new UserError(`no run "${runId}" here; \`loop runs\` lists the runs`);
+    return runId;
   }
-  const latest = listRuns(configDir)[0];
-  if (!latest) throw new UserError(`no runs yet in ${runsDir(configDir)}; start one with \`loop run "<goal>"\``);
-  return { runId: latest.runId, paths: runPaths(configDir, latest.runId) };
+  const dir = runsDir(configDir);
+  const candidates = existsSync(dir) ? readdirSync(dir).filter((id) => existsSync(runPaths(configDir, id).events)) : [];
+  if (candidates.length === 0) throw new UserError('no runs here yet; start one with `loop run "<goal>"`');
+  const started = (id: string): number => {
+    const paths = runPaths(configDir, id);
+    return readRunJson(paths.runJson)?.startedAt ?? statSync(paths.events).mtimeMs;
+  };
+  return candidates.map((id) => [id, started(id)] as const).sort((a, b) => b[1] - a[1])[0]![0];
 }

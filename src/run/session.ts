@@ -5,7 +5,9 @@
  * in-flight tasks are marked interrupted, exit 4; a second Ctrl-C stops the actors at once.
  */
 import { basename } from 'node:path';
-import type { BoardEvent, Plan } from '../../protocol/index.js';
+import type { Plan } from '../../protocol/index.js';
+import { SnapshotKeeper, type LoadedBoard } from '../board/replay.js';
+import { emptyRunView } from '../board/view.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { BudgetTracker } from '../budget/tracker.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -19,6 +21,8 @@ import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
 import { obtainPlan, restorePlan } from './planning.js';
+import { forecastBeforeSpend, type BudgetQuestion } from './forecast-step.js';
+import { EXIT } from '../util/exit-codes.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
 import { readIntelligence, writeSystemPrompts } from './prepare.js';
@@ -44,9 +48,11 @@ export interface SessionOptions {
   mode: 'dry-run' | 'execute';
   goal: string;
   plan: Plan | null;
-  /** Events already on the board (resume). */
-  existing: BoardEvent[];
+  /** The board as it was on disk (resume), else null for a new run. */
+  existing: LoadedBoard | null;
   json: boolean;
+  /** What to do when the forecast passes the budget (new runs); default: never ask. */
+  budgetQuestion?: BudgetQuestion;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   /** `--tmux` (true) or `--no-tmux` (false); undefined = the config's `loop.viewport`. */
@@ -57,7 +63,7 @@ export interface SessionOptions {
 
 export async function runSession(o: SessionOptions): Promise<number> {
   const started = Date.now();
-  const resume = o.existing.length > 0;
+  const resume = o.existing !== null;
   const stop = new AbortController();
   const say = (line: string): void => void (o.json ? o.stderr : o.stdout).write(`${line}\n`);
   const config = o.loaded.config;
@@ -67,11 +73,13 @@ export async function runSession(o: SessionOptions): Promise<number> {
     return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
   });
   const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
-  const board = new BoardClient(supervisor, o.existing, o.paths.events);
+  const board = new BoardClient(supervisor, o.existing?.view ?? emptyRunView(), o.paths.events);
+  const snapshots = new SnapshotKeeper(o.paths.events, board.view, o.existing?.problems ?? []);
   const notifier = new Notifier({ settings: config.loop.notify, terminal: o.json ? o.stderr : o.stdout, detached: o.detached ?? false, logsDir: o.paths.logs, cwd: o.loaded.dir, say });
   board.on((event, view) => {
     const line = formatEvent(event, view);
     if (line) say(line);
+    snapshots.folded();
     notifier.event(event, view);
   });
 
@@ -101,6 +109,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let outcome: RunOutcome | null = null;
+  /** The user answered no when the forecast passed the budget: nothing was dispatched. */
+  let declined = false;
   let bug: string | null = null;
   /** A user's mistake found while preparing (e.g. a detached HEAD): one line, exit 2, nothing spent. */
   let mistake: UserError | null = null;
@@ -158,7 +168,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
       if (planned && o.mode === 'dry-run') await printArgvPreview(rt, say);
     }
-    if (board.view.planFailure === undefined || board.view.order.length > 0) await conductor.drive();
+    if (!resume && board.view.order.length > 0 && !stop.signal.aborted) {
+      declined = !(await forecastBeforeSpend(rt, say, o.budgetQuestion ?? { yes: false, ask: null }));
+    }
+    if (!declined && (board.view.planFailure === undefined || board.view.order.length > 0)) await conductor.drive();
     await board.flush();
     await Promise.all([...recording]);
   } catch (error) {
@@ -178,7 +191,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   try {
     outcome = mistake
       ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
-      : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
+      : declined
+        ? { status: 'interrupted', exitCode: EXIT.interrupted, reason: `not started: the forecast passes the budget; \`loop resume ${o.runId}\` starts it` }
+        : runOutcome(board.view, { stopped: stop.signal.aborted && bug === null, bug });
     if (mistake) o.stderr.write(`loop: ${mistake.message}\n`);
     if (workspaces.size > 0 && mistake !== null) {
       // A repository refused after others were opened: their slots go, their branches stay for
@@ -200,6 +215,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     await notifier.flush();
     await viewport?.close().catch(() => undefined);
   }
+  snapshots.close();
   writeRunJson(o.paths.runJson, {
     ...runIdentity, status: outcome.status, pid: process.pid, startedAt: readRunJson(o.paths.runJson)?.startedAt ?? started, endedAt: Date.now(), exitCode: outcome.exitCode, reason: outcome.reason,
   });

@@ -4,6 +4,7 @@
  */
 import { formatEntry, type TranscriptEntry } from '../../protocol/transcript.js';
 import type { BoardEvent } from '../../protocol/index.js';
+import { describeEvent, type EventTone } from '../board/describe.js';
 import type { RunView } from '../board/view.js';
 import { formatEvent } from '../run/printer.js';
 
@@ -56,24 +57,17 @@ export function renderEntry(entry: TranscriptEntry, paint: Painter): string[] {
   }
 }
 
-const GOOD = new Set(['gate.passed', 'review.accepted', 'task.merged', 'plan.accepted']);
-const BAD = new Set(['gate.failed', 'review.rejected', 'merge.failed', 'attempt.finished', 'actor.crashed', 'critic.edit-discarded', 'plan.failed']);
-const LOUD = new Set(['task.escalated', 'budget.exhausted', 'supervisor.report']);
+const TONE: Record<EventTone, Paint[]> = { good: ['green'], bad: ['red'], warn: ['yellow'], info: ['dim'] };
 
-/** A board fact in the printer's words, coloured by how it went. */
+/** A board fact in the printer's words, coloured by its tone (board/describe.ts); shouted labels are bold. */
 export function renderBoardLine(event: BoardEvent, view: RunView, paint: Painter): string | null {
-  if (event.type === 'run.finished') {
-    // the foreground printer leaves this to its summary; a pane says it in one line
-    const time = new Date(event.ts).toISOString().slice(11, 19);
-    return paint(`${time}  run finished: ${event.status} (exit ${event.exitCode}): ${event.reason}`, event.status === 'merged' ? 'green' : 'red', 'bold');
-  }
-  const line = formatEvent(event, view);
+  const said = describeEvent(event);
+  if (said === null) return null;
+  // the foreground printer leaves the run's end to its summary; a pane says it in one line
+  const line = event.type === 'run.finished' ? `${new Date(event.ts).toISOString().slice(11, 19)}  run finished: ${said.text}` : formatEvent(event, view);
   if (line === null) return null;
-  if (LOUD.has(event.type)) return paint(line, 'red', 'bold');
-  if (GOOD.has(event.type) || (event.type === 'run.landed' && event.fastForwarded)) return paint(line, 'green');
-  if (BAD.has(event.type) || event.type === 'run.landed') return paint(line, event.type === 'attempt.finished' ? 'yellow' : 'red');
-  if (event.type === 'repair.scheduled' || event.type === 'retry.scheduled' || event.type === 'run.note') return paint(line, 'yellow');
-  return paint(line, 'dim');
+  const loud = event.type === 'run.finished' || said.what === said.what.toUpperCase();
+  return paint(line, ...TONE[said.tone], ...(loud ? ['bold' as const] : []));
 }
 
 /** `━━ t1 · Add subtract(a,b) · attempt 2 · claude ━━━━` */

@@ -191,3 +191,16 @@ test('shutdown before init exits 0 without starting the actor', async (t) => {
   assert.deepEqual(await peer.exit, { code: 0, signal: null });
   assert.equal(peer.frames.length, 0);
 });
+
+test('frames behind the first request wait while the request schemas load, so a cancel sent right behind its request still reaches it', async (t) => {
+  // The runtime checks control frames at once but loads the schemas of requests only when the
+  // first request arrives; everything behind that request waits its turn.
+  const peer = await ready(t);
+  const hanging = peer.request('hang');
+  peer.send({ type: 'cancel', target: hanging, reason: 'changed my mind' }, { re: hanging });
+  const echoed = peer.request('echo:after');
+  const ping = peer.send({ type: 'ping', payload: 'last' });
+  assert.deepEqual((await peer.reply(hanging)).body, { type: 'reply', result: { tag: 'interrupted', reason: 'changed my mind' } });
+  assert.deepEqual((await peer.reply(echoed)).body, { type: 'reply', result: { tag: 'ok', value: { echo: 'after', actorId: 'fixture', pid: peer.child.pid } } });
+  assert.deepEqual((await peer.reply(ping)).body, { type: 'reply', result: { tag: 'ok', value: 'last' } });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reviewAttention, reviewPrompt, type ReviewPromptInput } from '../../src/run/prompts.js';
+import { planPrompt, reviewAttention, reviewPrompt, type ReviewPromptInput } from '../../src/run/prompts.js';
 import type { TaskView } from '../../src/board/view.js';
 
 const task: TaskView = {
@@ -28,3 +28,10 @@ for (const [files, expected] of cases) {
     assert.ok(prompt.indexOf('## Look closely') < prompt.indexOf('## The change'), 'the note comes before the diff');
   });
 }
+
+test('the planner is asked for the files of every task, and told that overlapping files never run at once', () => {
+  const prompt = planPrompt('add a users API and its form', [{ name: 'backend', title: 'Backend Engineer', responsibilities: [] }], null);
+  assert.match(prompt, /`files` names what the task will create or change/);
+  assert.match(prompt, /Tasks whose files overlap never run at the same time/);
+  assert.match(prompt, /"files": \["src\/api\/users\.ts", "test\/api\/\*\*"\]/);
+});

@@ -246,6 +246,22 @@ test('--plan FILE skips the planner and keeps the ids it gives', async (t) => {
   assert.ok(seqOf(events, 'task.dispatched', 'ui') > seqOf(events, 'task.merged', 'api'));
 });
 
+test('tasks whose file scopes overlap never run at the same time; the others still run in parallel', async (t) => {
+  const { dir, env } = project(t, { roles: ['backend', 'frontend', 'docs'], sim: { latencyMs: 150 }, loop: { maxParallel: 3 } });
+  writeFileSync(join(dir, 'plan.yaml'), [
+    'tasks:',
+    '  - {id: api, title: Users API, role: backend, acceptance: [ok], files: ["src/api/**"]}',
+    '  - {id: form, title: Users form, role: frontend, acceptance: [ok], files: ["src/api/users.ts", "src/ui/form.tsx"]}',
+    '  - {id: guide, title: Guide, role: docs, acceptance: [ok], files: ["docs/*.md"]}',
+    '',
+  ].join('\n'));
+  const result = await runLoop(['run', 'users', '--plan', 'plan.yaml', '--run', 'scopes'], { cwd: dir, env, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = boardEvents(dir, 'scopes');
+  assert.ok(seqOf(events, 'task.dispatched', 'form') > seqOf(events, 'task.merged', 'api'), 'form waited for api to merge');
+  assert.ok(seqOf(events, 'task.dispatched', 'guide') < seqOf(events, 'task.merged', 'api'), 'guide ran beside api');
+});
+
 test('a plan file with an unknown role and a cycle is refused with one line per problem, exit 2, before anything runs', async (t) => {
   const { dir, env } = project(t, { roles: ['backend'] });
   writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: [

@@ -1,11 +1,12 @@
 /** `loop attach <role>`: put the user in the role's viewport pane; `--takeover`: let them drive its next attempt. */
 import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
+import { runPaths } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
 import { foldBoard } from '../../board/fold.js';
 import { readBoard } from '../../board/store.js';
 import type { BoardEvent } from '../../../protocol/index.js';
-import { findRun } from '../../run/run-list.js';
+import { pickRun } from '../../run/run-list.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
 import { requestTakeover } from '../../run/control.js';
 import { attachToRole, insideSameServer } from '../../tmux/attach.js';
@@ -38,7 +39,8 @@ export class AttachCommand extends LoopCommand {
 
   async run(): Promise<number> {
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
-    const { runId, paths } = findRun(loaded.dir, this.runId);
+    const runId = pickRun(loaded.dir, this.runId);
+    const paths = runPaths(loaded.dir, runId);
     const view = foldBoard(readBoard(paths.events).events);
     const roles = [...new Set([...view.roles, ...loaded.config.roles.map((r) => r.name)])];
     if (!roles.includes(this.role)) throw new UserError(`no role "${this.role}" in run ${runId} (roles: ${roles.join(', ')})`);

@@ -12,6 +12,7 @@ import { UserError } from '../../util/errors.js';
 import { packageRoot } from '../../util/package-root.js';
 import { makeRunFolders, preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { withDashboard } from '../dashboard-child.js';
 
 const DEFAULT_GOAL = 'Add subtract(a,b) and multiply(a,b) to math.js, each with a test';
 
@@ -27,11 +28,13 @@ export class DemoCommand extends LoopCommand {
     examples: [
       ['Run the demo in a temp folder', '$0 demo'],
       ['Run it in a folder of your choice', '$0 demo --dir ./loop-demo'],
+      ['Watch it in the browser (the URL is printed first)', '$0 demo --dashboard'],
     ],
   });
 
   dir = Option.String('--dir', { description: 'empty or new folder for the scratch repository (default: a new temp folder)' });
   goal = Option.String('--goal', DEFAULT_GOAL, { description: 'the goal to give the sim team' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard while the demo runs and print its URL' });
   tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport even without a terminal; --no-tmux: never' });
 
   async run(): Promise<number> {
@@ -47,10 +50,13 @@ export class DemoCommand extends LoopCommand {
     const loaded = await loadConfig({ cwd: target, configFile: join(target, 'loop.sim.yaml') });
     await preflight(loaded, 'execute', false);
     const paths = makeRunFolders(loaded, 'demo');
+    const say = (line: string): void => void this.context.stdout.write(`${line}\n`);
     const base = await git(target, ['rev-parse', 'HEAD']);
-    const code = await runSession({ loaded, runId: 'demo', paths, mode: 'execute', goal: this.goal, plan: null, existing: [], json: false, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux });
+    const code = await withDashboard(this.dashboard, { loaded, runId: 'demo', say }, () =>
+      runSession({ loaded, runId: 'demo', paths, mode: 'execute', goal: this.goal, plan: null, existing: null, json: false, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux }));
     if (code === 0) this.context.stdout.write(`\n${await suiteOnMain(target, base)}\n`);
     this.context.stdout.write(`\nlook at it: git -C ${target} log --oneline --graph --all    board: ${paths.events}\n`);
+    this.context.stdout.write(`see it again: loop dashboard -c ${loaded.file}    or: loop monitor -c ${loaded.file}\n`);
     return code;
   }
 }

@@ -2,10 +2,11 @@
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { LoopCommand } from '../base.js';
+import { runPaths } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
 import { foldBoard } from '../../board/fold.js';
 import { readBoard } from '../../board/store.js';
-import { findRun } from '../../run/run-list.js';
+import { pickRun } from '../../run/run-list.js';
 import { resolveSubject } from '../../tmux/subject.js';
 import { runViewer } from '../../tmux/viewer.js';
 import { wantsColor } from '../../tmux/render.js';
@@ -34,7 +35,8 @@ export class LogsCommand extends LoopCommand {
 
   async run(): Promise<number> {
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
-    const { runId, paths } = findRun(loaded.dir, this.runId);
+    const runId = pickRun(loaded.dir, this.runId);
+    const paths = runPaths(loaded.dir, runId);
     const subject = resolveSubject(loaded.config, foldBoard(readBoard(paths.events).events), runId, this.name);
     return runViewer({
       paths, subject, follow: this.follow, pane: false, lastLines: this.lines ?? null,

@@ -4,8 +4,8 @@ import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
 import { loadConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
-import { readBoard, formatBoardProblem } from '../../board/store.js';
-import { foldBoard } from '../../board/fold.js';
+import { formatBoardProblem } from '../../board/store.js';
+import { loadBoard } from '../../board/replay.js';
 import { TERMINAL } from '../../board/transitions.js';
 import { teamDrift, teamFingerprint } from '../../run/team-drift.js';
 import { UserError } from '../../util/errors.js';
@@ -13,6 +13,7 @@ import { runPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
 import { preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { withDashboard } from '../dashboard-child.js';
 import { reportDetached, startDetached, tmuxFlag } from '../../run/detach.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,10 +36,11 @@ export class ResumeCommand extends LoopCommand {
   runId = Option.String({ required: true, name: 'run' });
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON' });
+  allowConfigChange = Option.Boolean('--allow-config-change', false, { description: 'continue although roles or providers changed since the run started (a role unfinished tasks need must still exist)' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
   tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
   detach = Option.Boolean('--detach', false, { description: 'continue the run in the background (it survives the terminal closing) and return at once' });
   detached = Option.Boolean('--detached', false, { hidden: true, description: 'this process is the background supervisor of a --detach run' });
-  allowConfigChange = Option.Boolean('--allow-config-change', false, { description: 'continue although roles or providers changed since the run started (a role unfinished tasks need must still exist)' });
 
   async run(): Promise<number> {
     const problem = checkRunId(this.runId);
@@ -50,31 +52,37 @@ export class ResumeCommand extends LoopCommand {
     if (run && run.status === 'running' && run.pid !== process.pid && isAlive(run.pid)) {
       throw new UserError(`run ${this.runId} is still running (supervisor pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
     }
-    const read = readBoard(paths.events);
-    for (const p of read.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
-    const started = read.events.find((e) => e.type === 'run.started');
-    if (!started || started.type !== 'run.started') throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
-    const finished = [...read.events].reverse().find((e) => e.type === 'run.finished' || e.type === 'run.resumed');
-    if (finished?.type === 'run.finished' && finished.status === 'merged') {
-      this.context.stdout.write(`run ${this.runId} already finished: ${finished.reason}\n`);
+    const board = loadBoard(paths.events);
+    for (const p of board.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
+    const { mode, goal, status, reason } = board.view;
+    if (mode === undefined || goal === undefined) throw new UserError(`${paths.events} has no run.started event; this run cannot be resumed`);
+    if (status === 'merged') {
+      this.context.stdout.write(`run ${this.runId} already finished: ${reason ?? 'every task merged'}\n`);
       return 0;
     }
-    const view = foldBoard(read.events);
+    const view = board.view;
     const open = view.order.map((id) => view.tasks[id]!).filter((task) => !TERMINAL.has(task.status));
-    const drift = teamDrift(run?.team ?? { roleNames: started.roles }, teamFingerprint(loaded.config), open);
+    const drift = teamDrift(run?.team ?? { roleNames: view.roles }, teamFingerprint(loaded.config), open);
     if (drift.changes.length > 0) {
       const what = `the team in ${loaded.file} changed since run ${this.runId} started: ${drift.changes.join('; ')}`;
       if (drift.missingRoles.length > 0) throw new UserError(`${what}; put role ${drift.missingRoles.join(', ')} back to resume it`);
       if (!this.allowConfigChange) throw new UserError(`${what}; undo the change, or pass --allow-config-change to continue with the new team`);
       this.context.stderr.write(`loop: continuing with the changed team: ${drift.changes.join('; ')}\n`);
     }
-    await preflight(loaded, started.mode, true);
+    await preflight(loaded, mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
     if (this.detach) {
-      const args = ['resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux), ...(this.allowConfigChange ? ['--allow-config-change'] : [])];
-      const detached = await startDetached(args, paths, process.cwd());
-      return reportDetached(detached, this.runId, paths, loaded, this.context);
+      const args = [
+        'resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux),
+        ...(this.allowConfigChange ? ['--allow-config-change'] : []), ...(this.dashboard ? ['--dashboard'] : []),
+      ];
+      return reportDetached(await startDetached(args, paths, process.cwd()), this.runId, paths, loaded, this.context);
     }
-    return runSession({ loaded, runId: this.runId, paths, mode: started.mode, goal: started.goal, plan: null, existing: read.events, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached });
+    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+    return withDashboard(this.dashboard, { loaded, runId: this.runId, say }, () =>
+      runSession({
+        loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr,
+        tmux: this.tmux, detached: this.detached,
+      }));
   }
 }

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { plannerRole } from '../../config/team.js';
 import { foldBoard } from '../../board/fold.js';
 import { readBoard } from '../../board/store.js';
-import { findRun, formatAge, listRuns } from '../../run/run-list.js';
+import { pickRun, formatAge, listRuns } from '../../run/run-list.js';
 import { readRunJson } from '../../run/run-json.js';
 import { runStatus, type RunStatusView } from '../../run/status.js';
 import { runSessionName } from '../../tmux/viewport.js';
@@ -32,7 +32,7 @@ export class StatusCommand extends LoopCommand {
 
   async run(): Promise<number> {
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
-    const ids = this.runId !== undefined ? [findRun(loaded.dir, this.runId).runId] : listRuns(loaded.dir).filter((r) => r.status === 'running').map((r) => r.runId);
+    const ids = this.runId !== undefined ? [pickRun(loaded.dir, this.runId)] : listRuns(loaded.dir).filter((r) => r.status === 'running').map((r) => r.runId);
     const runs = await Promise.all(ids.map((id) => describeRun(loaded, id)));
     if (this.json) {
       this.context.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

@@ -12,6 +12,7 @@ import { SIM_BEHAVIOURS } from '../../../protocol/index.js';
 export const DEFAULT_SIM: SimConfig = {
   latencyMs: 0,
   jitterMs: 0,
+  latencySigma: 0,
   costUsd: 0,
   behaviour: 'ok',
   failAttempts: 0,
@@ -53,10 +54,20 @@ export function behaviourFor(sim: SimConfig, taskId: string | null, attempt: num
   return chosen;
 }
 
-/** Latency plus a deterministic spread from a hash of the task and attempt. */
+/**
+ * Latency plus a deterministic spread from a hash of the task and attempt: uniform up to
+ * `jitterMs`, and with `latencySigma` a log-normal factor around the median `latencyMs`.
+ */
 export function latencyFor(sim: SimConfig, key: string): number {
-  if (sim.jitterMs === 0) return sim.latencyMs;
-  return sim.latencyMs + (hash(key) % (sim.jitterMs + 1));
+  let latency = sim.latencyMs;
+  if (sim.latencySigma > 0) {
+    // Box–Muller from two hashes: a standard normal z, the same for the same key.
+    const u1 = (hash(`${key}#u1`) + 1) / 2 ** 32;
+    const u2 = hash(`${key}#u2`) / 2 ** 32;
+    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    latency = Math.round(latency * Math.exp(sim.latencySigma * z));
+  }
+  return sim.jitterMs === 0 ? latency : latency + (hash(key) % (sim.jitterMs + 1));
 }
 
 export function hash(text: string): number {

@@ -1,52 +1,15 @@
-/** Gate actor process: the generic gate policy wired to src/gate (tamper guard, tests, regression rule) and src/git (capture, slots, merge). */
-import { join } from 'node:path';
+/**
+ * Gate actor process: the generic gate policy wired to src/gate (tamper guard, tests, regression
+ * rule) and src/git (capture, slots, merge). Git, the tamper rules and the test runner are imported
+ * by the first request that uses them (a dry-run never does), so the gate is ready without loading
+ * them; the regression rule is pure and small, and synchronous, so it is loaded at once.
+ */
 import { createGateActor } from '../../../actors/gate.js';
-import { captureWork } from '../../git/capture.js';
-import { git } from '../../git/git.js';
-import { detachOwnSlot } from '../../git/slot-reset.js';
-import { restoreSetupState } from '../../git/slot-state.js';
-import { SetupError } from '../../git/slot-setup.js';
-import { loopHome } from '../../util/paths.js';
-import { advanceRef, mergeAt, mergeInObjectStore } from '../../git/merge.js';
-import { resolveSha } from '../../git/repo.js';
-import { checkTamper } from '../../gate/tamper.js';
-import { runTests, type TestRun } from '../../gate/test-runner.js';
+import { lazyPorts } from '../../../actors/lazy-ports.js';
 import { gateVerdict } from '../../gate/regression.js';
-
-/** The gate's scratch and baseline slots and the agents' slots live under $LOOP_HOME/worktrees, never in the user's checkout. */
-const poolDir = (): string => join(loopHome(), 'worktrees');
+import type { TestRun } from '../../gate/test-runner.js';
 
 export default createGateActor<TestRun>({
-  async capture(workdir, baseSha, message) {
-    const work = await captureWork(workdir, { baseSha, message });
-    return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree };
-  },
-  async tamper(repo, baseSha, commit, spec) {
-    const verdict = await checkTamper(repo, baseSha, commit, spec);
-    return { ok: verdict.ok, violations: verdict.violations };
-  },
-  tree: (repo, commit) => git(repo, ['rev-parse', `${commit}^{tree}`]),
-  async prepare({ workdir, commit, checkout, setupCommand }) {
-    if (checkout) await detachOwnSlot(workdir, commit, poolDir());
-    try {
-      await restoreSetupState(workdir, { sha: commit, setupCommand, poolDir: poolDir() });
-      return { ok: true };
-    } catch (error) {
-      if (!(error instanceof SetupError)) throw error;
-      return { ok: false, summary: `the setup command \`${setupCommand}\` failed on this change's lockfiles`, evidence: `${error.message}\n\nLast lines of its output:\n${error.log}` };
-    }
-  },
-  runTests,
+  ...lazyPorts(() => import('./gate-ports.js').then((m) => m.gatePorts), ['capture', 'tamper', 'tree', 'prepare', 'runTests', 'merge', 'resolve', 'advance']),
   judge: gateVerdict,
-  async merge({ repo, scratch, baseSha, commit, message }) {
-    let merged = await mergeInObjectStore(repo, baseSha, commit, message);
-    if (merged === null) {
-      // An older git: merge in the scratch slot instead.
-      await detachOwnSlot(scratch, baseSha, poolDir());
-      merged = await mergeAt(scratch, baseSha, commit, message);
-    }
-    return merged.ok ? { ok: true, sha: merged.sha, tree: merged.tree } : { ok: false, files: merged.conflict.files, message: merged.conflict.message };
-  },
-  resolve: resolveSha,
-  advance: advanceRef,
 });

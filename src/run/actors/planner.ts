@@ -1,14 +1,12 @@
-/** Planner actor process: the planner role's provider (or the sim planner) behind the re-ask policy. */
+/**
+ * Planner actor process: the planner role's provider (or the sim planner) behind the re-ask policy.
+ * Provider adapters and the sim planner are imported by the first call that needs them.
+ */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createPlannerActor } from '../../../actors/planner.js';
-import { callAsActor } from './provider-call.js';
-import { effectiveSim, behaviourFor, latencyFor } from '../../providers/sim/behaviour.js';
-import { simPlan } from '../../providers/sim/planner.js';
 import { planPrompt } from '../prompts.js';
 import { parsePlanText } from '../plan-parse.js';
-import { simAnswer, simTranscript } from './sim-calls.js';
-import { sleep } from '../../util/sleep.js';
 
 /** Calls per goal, so the sim planner's `failAttempts` applies to the first answers only. */
 const rounds = new Map<string, number>();
@@ -19,6 +17,9 @@ export default createPlannerActor({
     rounds.set(request.goal, round);
     const provider = request.provider;
     if (provider.config.type === 'sim') {
+      const [{ effectiveSim, behaviourFor, latencyFor }, { simPlan }, { simAnswer, simTranscript }, { sleep }] = await Promise.all([
+        import('../../providers/sim/behaviour.js'), import('../../providers/sim/planner.js'), import('./sim-calls.js'), import('../../util/sleep.js'),
+      ]);
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
       const transcript = simTranscript(request.logFile, `planning round ${round}: ${request.goal}`);
       transcript.line(`splitting the goal for ${request.roles.map((r) => r.name).join(', ')}`);
@@ -34,6 +35,7 @@ export default createPlannerActor({
     }
     const promptFile = join(dirname(request.systemPromptFile), `plan.${round}.md`);
     writeFileSync(promptFile, prompt);
+    const { callAsActor } = await import('./provider-call.js');
     return callAsActor(ctx, {
       provider,
       purpose: 'plan',

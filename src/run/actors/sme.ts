@@ -1,25 +1,25 @@
 /**
  * SME actor process: runs an attempt with the role's provider — a real agent CLI through its
- * adapter, or the in-process `sim` agent (whose `hang` still starts a real process group).
+ * adapter, or the in-process `sim` agent (whose `hang` still starts a real process group). The
+ * adapters and the sim agent are imported by the first attempt that needs them, not at start-up:
+ * the actor is ready sooner, and a sim team never loads an adapter.
  */
 import { tmpdir } from 'node:os';
 import { createSmeActor } from '../../../actors/sme.js';
 import type { RequestContext } from '../../../actors/runtime.js';
 import type { AgentResult, RequestOf } from '../../../protocol/index.js';
-import { SessionCosts } from '../../providers/call.js';
-import { callAsActor } from './provider-call.js';
-import { runAgent } from '../../providers/run-agent.js';
-import { runSimAgent } from '../../providers/sim/agent.js';
-import { effectiveSim } from '../../providers/sim/behaviour.js';
+import type { SessionCosts } from '../../providers/call.js';
 import { agentEnv } from './agent-env.js';
-import { simTranscript } from './sim-calls.js';
 
-const costs = new SessionCosts();
+let costs: SessionCosts | undefined;
 
 export default createSmeActor({
   async runAttempt(request, ctx) {
     const env = agentEnv(request.runId, request.taskId, request.role);
     if (request.provider.config.type === 'sim') {
+      const [{ runSimAgent }, { effectiveSim }, { simTranscript }] = await Promise.all([
+        import('../../providers/sim/agent.js'), import('../../providers/sim/behaviour.js'), import('./sim-calls.js'),
+      ]);
       const transcript = simTranscript(request.logFile, `${request.taskId} attempt ${request.attempt}: ${request.taskTitle}`);
       let result: AgentResult | null = null;
       try {
@@ -41,6 +41,8 @@ export default createSmeActor({
       }
     }
     if (request.workdir === null) throw new Error(`a real provider (${request.provider.key}) was asked to run without a worktree`);
+    const [{ callAsActor }, { SessionCosts }] = await Promise.all([import('./provider-call.js'), import('../../providers/call.js')]);
+    costs ??= new SessionCosts();
     return callAsActor(ctx, {
       provider: request.provider,
       purpose: 'implement',
@@ -59,6 +61,7 @@ export default createSmeActor({
 
 /** A process group that never finishes, with a backgrounded grandchild, as a stuck agent CLI would be. */
 async function hangLikeAnAgent(request: RequestOf<'run-attempt'>, ctx: RequestContext, env: NodeJS.ProcessEnv) {
+  const { runAgent } = await import('../../providers/run-agent.js');
   const argv = ['sh', '-c', 'sleep 3600 & sleep 3600'];
   const raw = await runAgent({
     invocation: { command: argv[0]!, args: argv.slice(1), env: env as Record<string, string>, cwd: request.workdir ?? tmpdir(), stdin: null },

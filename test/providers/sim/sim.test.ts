@@ -33,6 +33,18 @@ test('latency is deterministic per task and attempt', () => {
   assert.ok(latencyFor(sim, 't1#1') >= 100 && latencyFor(sim, 't1#1') <= 150);
 });
 
+test('with latencySigma, latencies spread log-normally around the median latencyMs, still the same per task and attempt', () => {
+  const sim = { ...DEFAULT_SIM, latencyMs: 1000, latencySigma: 0.5 };
+  const samples = Array.from({ length: 2000 }, (_, i) => latencyFor(sim, `t${i}#1`)).sort((a, b) => a - b);
+  assert.equal(latencyFor(sim, 't7#1'), latencyFor(sim, 't7#1'));
+  const median = samples[1000]!;
+  assert.ok(median > 930 && median < 1070, `median ${median}`);
+  // For a log-normal, the 84th percentile is the median times e^sigma (one standard deviation).
+  const p84 = samples[1680]!;
+  assert.ok(p84 / median > 1.5 && p84 / median < 1.8, `p84/median ${p84 / median}`);
+  assert.ok(samples[0]! > 0);
+});
+
 test('goals split at top-level separators, never inside brackets', () => {
   assert.deepEqual(splitGoal('Add subtract(a,b) and multiply(a,b) to math.js, each with a test'), ['Add subtract(a,b)', 'multiply(a,b) to math.js', 'each with a test']);
   assert.deepEqual(splitGoal('one thing'), ['one thing']);
