@@ -74,6 +74,14 @@ export function describeEvent(event: BoardEvent): EventWords | null {
       if (event.fastForwarded) return words('landed', `${event.branch} → ${event.sha.slice(0, 7)}`, 'good');
       if (event.url) return words('pull request', `${event.url} (${event.branch})`, 'good');
       return words('not landed', `${event.reason ?? ''} ${event.command ? `— land it with: ${event.command}` : ''}`.trim(), 'warn');
+    case 'takeover.requested':
+      return words('takeover', `${event.role}: asked for; it starts when the role's current attempt ends`);
+    case 'takeover.declined':
+      return words('takeover', `${event.role}: not possible: ${event.reason}`, 'warn');
+    case 'takeover.started':
+      return words('TAKEOVER', `you drive attempt ${event.attempt} in ${event.argv[0] ?? 'the CLI'} (role pane, ${event.workdir})${event.continues ? ', continuing the agent\'s work' : ''}`, 'warn');
+    case 'takeover.finished':
+      return words('takeover', `ended (exit ${event.exitCode ?? 'signal'}); your changes go through the gate and the critic`);
     case 'run.started':
       return words('started', `${event.mode} · ${event.goal}`);
     case 'run.resumed':

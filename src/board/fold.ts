@@ -189,6 +189,9 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
       move(task, 'retry.scheduled', e);
       task.retries += 1;
       break;
+    case 'takeover.started':
+    case 'takeover.finished':
+      break; // the attempt goes on; its history says who drove it
     case 'task.escalated':
     case 'task.cancelled':
     case 'task.interrupted':

@@ -34,7 +34,10 @@ export async function openNatsEngine(o: OpenEngineOptions): Promise<RunEngine> {
   return {
     kind: 'nats',
     board: { eventsFile: o.paths.events, costsFile: o.paths.costs, jetstream: { runId: o.runId, nats } },
-    close: () => board.nc.close(),
+    // Idempotent: a detaching command lets go of the run before its own cleanup closes it again.
+    close: async () => {
+      if (!board.nc.isClosed()) await board.nc.close();
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import { taskPrompt, type UpstreamSummary } from './prompts.js';
 import { afterFailure, afterValidationFailure, agentFailure, firstLine } from './outcomes.js';
 import { providerForRun } from './team.js';
 import { reviewStage } from './review.js';
+import { runUserAttempt } from './takeover.js';
 import { minutes, roleOf, workspaceOf, type RunRuntime } from './runtime.js';
 import { taskBranch, type RepoWorkspace } from './workspace.js';
 import type { Slot } from '../git/slots.js';
@@ -70,27 +71,42 @@ export async function runAttempt(rt: RunRuntime, taskId: string, signal: AbortSi
       type: 'attempt.started', taskId, attempt, role: role.name, provider: provider.key, providerType: provider.config.type,
       ...(slot ? { workdir: slot.path } : {}), logFile,
     });
-    const reply = await callActor(rt, `sme/${role.name}`, {
-      type: 'run-attempt', runId: rt.runId, taskId, attempt, role: role.name, taskTitle: task().title,
-      ...(task().files ? { taskFiles: task().files! } : {}),
-      provider, workdir: slot?.path ?? null, prompt, promptFile,
-      systemPromptFile: rt.systemPrompts.get(role.name)!, logFile, deadlineMs,
-      ...(allowedCommands ? { allowedCommands } : {}),
-    }, deadlineMs + CALL_GRACE_MS, signal);
-    if (reply.kind !== 'result') {
+    const user = (continues: boolean, sessionId?: string): Promise<AgentResult> => runUserAttempt(rt, {
+      taskId, attempt, role: role.name, provider, workdir: slot!.path, promptFile, logFile, continues, sessionId,
+    }).finally(() => rt.takeovers.release(role.name));
+    let agent: AgentResult;
+    if (slot && rt.takeovers.claim(role.name)) {
       rt.budget.release(budgetCallId);
       reserved = false;
-      return await afterActorTrouble(rt, task(), attempt, reply, 'agent');
+      agent = await user(false);
+    } else {
+      const reply = await callActor(rt, `sme/${role.name}`, {
+        type: 'run-attempt', runId: rt.runId, taskId, attempt, role: role.name, taskTitle: task().title,
+        ...(task().files ? { taskFiles: task().files! } : {}),
+        provider, workdir: slot?.path ?? null, prompt, promptFile,
+        systemPromptFile: rt.systemPrompts.get(role.name)!, logFile, deadlineMs,
+        ...(allowedCommands ? { allowedCommands } : {}),
+      }, deadlineMs + CALL_GRACE_MS, signal);
+      if (reply.kind !== 'result') {
+        rt.budget.release(budgetCallId);
+        reserved = false;
+        return await afterActorTrouble(rt, task(), attempt, reply, 'agent');
+      }
+      agent = parseReply(reply.result, AgentResultSchema, 'run-attempt');
+      rt.budget.settle(budgetCallId, attemptBudgetKey(provider.key), agent.usd);
+      reserved = false;
+      rt.board.post({
+        type: 'cost.recorded', role: role.name, taskId, phase: 'attempt', provider: provider.key, usd: agent.usd, tokens: agent.tokens,
+        ...(agent.model ? { model: agent.model } : {}), ...(agent.priced === undefined ? {} : { priced: agent.priced }),
+      });
     }
-    const agent = parseReply(reply.result, AgentResultSchema, 'run-attempt');
-    rt.budget.settle(budgetCallId, attemptBudgetKey(provider.key), agent.usd);
-    reserved = false;
-    rt.board.post({
-      type: 'cost.recorded', role: role.name, taskId, phase: 'attempt', provider: provider.key, usd: agent.usd, tokens: agent.tokens,
-      ...(agent.model ? { model: agent.model } : {}), ...(agent.priced === undefined ? {} : { priced: agent.priced }),
-    });
     if (!agent.ok) return await afterAgentError(rt, task(), attempt, agent, provider.key);
-    await emit({ type: 'attempt.finished', taskId, attempt, outcome: 'ok', summary: firstLine(agent.text) || 'the agent finished', durationMs: agent.durationMs, usd: agent.usd });
+    await emit({
+      type: 'attempt.finished', taskId, attempt, outcome: 'ok', summary: firstLine(agent.text) || 'the agent finished', durationMs: agent.durationMs, usd: agent.usd,
+      ...(agent.sessionId ? { sessionId: agent.sessionId } : {}),
+    });
+    // asked for while the agent worked: the user continues from where it stopped
+    if (slot && rt.takeovers.claim(role.name)) await user(true, agent.sessionId);
     if (!(await gateStage(rt, task(), attempt, ws, slot, point?.base ?? null, signal))) return;
     if (!(await reviewStage(rt, task(), attempt, role, ws, point?.base ?? null, signal))) return;
     await mergeStage(rt, task(), attempt, ws, signal);

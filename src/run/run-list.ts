@@ -78,7 +78,7 @@ export function pickRun(configDir: string, runId: string | undefined): string {
     const problem = checkRunId(runId);
     if (problem) throw new UserError(problem);
     const paths = runPaths(configDir, runId);
-    if (!existsSync(paths.events) && !existsSync(paths.runJson)) throw new UserError(`no run "${runId}" here; \`loop runs\` lists the runs`);
+    if (!existsSync(paths.events) && !existsSync(paths.runJson)) throw new UserError(`no run "${runId}" in ${runsDir(configDir)}; \`loop runs\` lists the runs`);
     return runId;
   }
   const dir = runsDir(configDir);

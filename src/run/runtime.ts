@@ -5,6 +5,8 @@ import type { LoadedConfig } from '../config/load.js';
 import type { RunPaths } from '../util/paths.js';
 import type { BoardClient } from './board-client.js';
 import type { RepoWorkspace } from './workspace.js';
+import type { Takeovers } from './takeover.js';
+import type { Viewport } from '../tmux/viewport.js';
 
 /** The part of the supervisor a flow needs. */
 export interface SupervisorPort {
@@ -37,6 +39,10 @@ export interface RunRuntime {
   readonly random: () => number;
   /** The first task of a run notes, once, that its critic shares the implementer's provider. */
   readonly warned: Set<string>;
+  /** The tmux viewport, when the run has one. */
+  readonly viewport: Viewport | null;
+  /** `loop attach --takeover` requests and the takeovers under way. */
+  readonly takeovers: Takeovers;
 }
 
 export function roleOf(rt: RunRuntime, name: string): RoleConfig {

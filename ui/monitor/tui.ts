@@ -25,7 +25,10 @@ export function runMonitor(feed: RunFeed, term: Terminal, options: { color: bool
   const draw = (): void => {
     pending = null;
     if (finished) return;
-    // Ask the terminal each time: a resize in two steps (width, then height) may signal once.
+    // Ask the terminal each time: node caches the size and refreshes it only on SIGWINCH, and a
+    // signal that arrives between a resize's steps (or is lost under load) would leave the
+    // screen drawn at the old size until the next one. The tick then repairs it within a second.
+    (stdout as NodeJS.WriteStream & { _refreshSize?: () => void })._refreshSize?.();
     const [width, height] = stdout.getWindowSize?.() ?? [stdout.columns, stdout.rows];
     const lines = renderScreen(buildDashboard(feed.state, now()), { width: width || 80, height: height || 24, color: options.color, nowMs: now() });
     // Home, each line then clear to its end, then clear below: no flicker, no leftovers after a resize.
@@ -37,7 +40,7 @@ export function runMonitor(feed: RunFeed, term: Terminal, options: { color: bool
 
   const done = new Promise<number>((resolve) => {
     const tick = setInterval(draw, TICK_MS);
-    const onResize = (): void => draw();
+    const onResize = (): void => redraw();
     const onKey = (data: Buffer): void => {
       const key = data.toString();
       if (key === 'q' || key === 'Q' || key === '\x03') quit();

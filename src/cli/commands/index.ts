@@ -12,6 +12,10 @@ import { RunsCommand } from './runs.js';
 import { CleanCommand } from './clean.js';
 import { DemoCommand } from './demo.js';
 import { StopCommand } from './stop.js';
+import { LogsCommand } from './logs.js';
+import { StatusCommand } from './status.js';
+import { AttachCommand } from './attach.js';
+import { StartCommand } from './start.js';
 import { BenchCommand } from './bench.js';
 import { MonitorCommand } from './monitor.js';
 import { DashboardCommand } from './dashboard.js';
@@ -21,4 +25,5 @@ export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
   DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
   NatsSetupCommand,
+  LogsCommand, StatusCommand, AttachCommand, StartCommand,
 ];

@@ -40,11 +40,16 @@ test('the monitor follows a board as it is written, redraws to fit a resized ter
   await waitFor('the merge to show', shows(/progress 1\/3 33%/));
 
   tmux('resize-window', '-t', 'mon', '-x', '64', '-y', '18');
+  // On failure, say what the terminal was and showed: a bare timeout cannot be diagnosed from a CI log.
+  let last: string[] = [];
   const small = await waitFor('the monitor to redraw at 64×18', () => {
-    const lines = screen();
+    const lines = (last = screen());
     const drawn = lines.filter((l) => l.trim() !== '');
     const whole = drawn[0]?.startsWith('loop monitor') && drawn[drawn.length - 1]?.startsWith('q quit');
     return whole && lines.every((l) => [...l].length <= 64) ? drawn : null;
+  }).catch((error: Error) => {
+    const size = tmux('display-message', '-p', '-t', 'mon', '#{window_width}×#{window_height}').trim();
+    throw new Error(`${error.message}; the window is ${size} and shows:\n${last.join('\n')}`);
   });
   assert.ok(small.length <= 18);
   for (const heading of ['── needs attention', '── roles', '── tasks', '── events']) assert.ok(small.some((l) => l.startsWith(heading)), `${heading} in\n${small.join('\n')}`);
