@@ -97,6 +97,7 @@ export class BoardWriter {
 export class BoardFiles {
   readonly #fd: number;
   readonly #costsFd: number;
+  #closed = false;
 
   constructor(eventsFile: string, costsFile: string) {
     mkdirSync(dirname(eventsFile), { recursive: true });
@@ -115,7 +116,10 @@ export class BoardFiles {
     }
   }
 
+  /** Idempotent: a second close must not close descriptors the process has since reused for other files. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     closeSync(this.#fd);
     closeSync(this.#costsFd);
   }

@@ -80,8 +80,12 @@ export class JetStreamBoardStore implements BoardStorePort {
 
   async close(): Promise<void> {
     await this.#queue;
-    this.#files.close();
-    await this.#board.nc.close();
+    try {
+      this.#files.close();
+    } finally {
+      // A connection left open reconnects forever (maxReconnectAttempts -1) and keeps the process alive.
+      if (!this.#board.nc.isClosed()) await this.#board.nc.close();
+    }
   }
 
   async #append(draft: BoardEventDraft, key: string): Promise<BoardEvent> {
