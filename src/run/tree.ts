@@ -29,6 +29,9 @@ export interface TreeRole {
   crashOnStart: boolean;
 }
 
+/** Connecting, reading the stream and a server restart of up to 20 s, on a loaded machine. */
+const BOARD_ON_NATS_START_MS = 60_000;
+
 export function runTree(options: { config: LoopConfig; runId: string; paths: RunPaths; roles: readonly TreeRole[]; board: BoardInput }): SupervisorSpec {
   const { config, runId, paths } = options;
   const log = (id: string): string => join(paths.logs, 'actors', `${id.replace(/\//g, '-')}.log`);
@@ -60,7 +63,9 @@ export function runTree(options: { config: LoopConfig; runId: string; paths: Run
     intensity: 2,
     periodMs: 60_000,
     children: [
-      worker('board', 'board', options.board, { shutdownMs: 10_000 }),
+      // On JetStream the board connects and reconciles its mirror with the stream before it is
+      // ready, waiting out a restarting server (SERVER_WAIT_MS): more than the default start time.
+      worker('board', 'board', options.board, { shutdownMs: 10_000, ...(options.board.jetstream ? { startTimeoutMs: BOARD_ON_NATS_START_MS } : {}) }),
       {
         type: 'supervisor',
         id: 'work',

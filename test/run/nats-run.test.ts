@@ -23,6 +23,8 @@ function project(t: TestContext, server: NatsServer, options: SimTeamOptions): {
   return { dir, env: { LOOP_HOME: join(dir, '.home') } };
 }
 
+/** A run's first events on a machine several test suites share: generous, it only bounds a hang. */
+const STARTUP_MS = 90_000;
 const ofType = (events: ReturnType<typeof boardEvents>, type: string) => events.filter((e) => e.type === type);
 const eventsFile = (dir: string, runId: string): string => join(dir, '.loop/runs', runId, 'board/events.jsonl');
 
@@ -72,7 +74,7 @@ test('kill -9 of the supervisor, its mirror gone too: loop resume rebuilds the b
     const events = boardEvents(dir, 'nats-phoenix');
     const merged = ofType(events, 'task.merged').length;
     return merged >= 1 && merged < 4 && ofType(events, 'attempt.started').length > merged;
-  });
+  }, STARTUP_MS);
   run.child.kill('SIGKILL');
   await run.done;
   await noProcessesLeft('nats-phoenix');
@@ -91,9 +93,9 @@ test('kill -9 of the supervisor, its mirror gone too: loop resume rebuilds the b
 
 test('a second supervisor on a running run is refused; a writer the first one never saw fences it: one line, exit 2', async (t) => {
   const server = await startNatsServer(t);
-  const { dir, env } = project(t, server, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 4000 } });
+  const { dir, env } = project(t, server, { roles: ['backend'], tasksPerRole: 2, sim: { latencyMs: 8000 } });
   const first = startLoop(['run', 'two slow things', '--run', 'nats-twice'], { cwd: dir, env, t });
-  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'nats-twice'), 'attempt.started').length > 0);
+  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'nats-twice'), 'attempt.started').length > 0, STARTUP_MS);
 
   // Another machine (another folder, no run.json) tries to resume the same run.
   const other = tempDir(t, 'loop-nats-other-');
@@ -121,7 +123,7 @@ test('kill -9 of the board actor on the nats engine: the restarted actor reconci
   const server = await startNatsServer(t);
   const { dir, env } = project(t, server, { roles: ['backend', 'frontend'], tasksPerRole: 2, sim: { latencyMs: 1500 } });
   const run = startLoop(['run', 'four things', '--run', 'nats-boardkill'], { cwd: dir, env, t });
-  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'nats-boardkill'), 'attempt.started').length > 0);
+  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'nats-boardkill'), 'attempt.started').length > 0, STARTUP_MS);
   const board = ofType(boardEvents(dir, 'nats-boardkill'), 'actor.started').find((e) => e['actor'] === 'board')!;
   process.kill(board['pid'] as number, 'SIGKILL');
   const result = await run.done;
@@ -137,7 +139,7 @@ test('the server restarts in the middle of a run: appends wait for it and the ru
   const server = await startNatsServer(t);
   const { dir, env } = project(t, server, { roles: ['backend', 'frontend'], tasksPerRole: 2, sim: { latencyMs: 1500 } });
   const run = startLoop(['run', 'four things', '--run', 'nats-blip'], { cwd: dir, env, t });
-  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'nats-blip'), 'attempt.started').length > 0);
+  await waitFor('an attempt in flight', () => ofType(boardEvents(dir, 'nats-blip'), 'attempt.started').length > 0, STARTUP_MS);
   await server.restart('SIGKILL');
   const result = await run.done;
   assert.equal(result.code, 0, result.stdout + result.stderr);
