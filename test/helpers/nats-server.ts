@@ -3,11 +3,10 @@
  * store, 127.0.0.1 on a port the server picks itself (no race for a "free" port). Stopped (and
  * waited for) when the test ends; `restart()` brings it back on the same port and store.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
 import type { TestContext } from 'node:test';
 import type { NatsSettings } from '../../protocol/index.js';
+import { launchNatsServer as launch, stopNatsServer as stopProcess } from '../../src/nats/server-process.js';
 import { writeNatsSetup, type SetupResult } from '../../src/nats/setup.js';
 import { tempDir } from './temp.js';
 
@@ -24,12 +23,6 @@ export interface NatsServer {
   /** Stops it (SIGTERM, or SIGKILL for a crash) and starts it again on the same port with the same store. */
   restart(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
-
-const READY_TIMEOUT_MS = 30_000;
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 export async function startNatsServer(t: TestContext): Promise<NatsServer> {
   const dir = tempDir(t, 'loop-nats-');
@@ -57,39 +50,4 @@ export async function startNatsServer(t: TestContext): Promise<NatsServer> {
   };
   t.after(() => server.stop('SIGKILL'));
   return server;
-}
-
-async function launch(configFile: string): Promise<{ process: ChildProcess; port: number }> {
-  const child = spawn('nats-server', ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
-  let log = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nats-server did not become ready within ${READY_TIMEOUT_MS} ms:\n${log}`)), READY_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start nats-server (${error.message}); install it (Debian: apt-get install nats-server; .ci/run does)`));
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`nats-server exited with ${code} before it was ready:\n${log}`));
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const listening = /Listening for client connections on [^\s]+:(\d+)/.exec(log);
-      if (listening && log.includes('Server is ready')) {
-        clearTimeout(timer);
-        resolve(Number(listening[1]));
-      }
-    });
-  });
-  child.stderr!.resume();
-  return { process: child, port };
-}
-
-async function stopProcess(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  await exited;
 }
