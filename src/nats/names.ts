@@ -4,8 +4,9 @@
  *
  *   loop.board.<run>.<event type>   the board of one run, captured by stream BOARD_<run>
  *   loop.run.<run>.supervisor       core request/reply: "is a supervisor driving this run?"
- *   loop.work.<run>.>               reserved for dispatch: stream LOOP_WORK (work queues, merges)
- *   loop.result.<run>.>             reserved for what workers report back
+ *   loop.work.<run>.role.<role>     a role's work queue, captured by stream LOOP_WORK (src/nats/dispatch.ts)
+ *   loop.work.<run>.merge.<repo>    a repository's merges, one at a time (same stream)
+ *   loop.result.<run>.<job>         what a worker reports about one job: started, then its result
  *   loop.worker.>                   reserved for worker heartbeats
  *
  * Run ids (letters, digits, `-`, `_`) are valid subject tokens and stream name parts as they are.
@@ -19,7 +20,7 @@ export const RESULT_SUBJECTS = 'loop.result.>';
 export const WORKER_SUBJECTS = 'loop.worker.>';
 export const BOARD_STREAM_PREFIX = 'BOARD_';
 /**
- * Reserved for dispatch: one stream for every run's work, because a permission can only name a
+ * Dispatch: one stream for every run's work, because a permission can only name a
  * stream by a whole subject token (`$JS.API.CONSUMER.MSG.NEXT.LOOP_WORK.*`), never by a prefix.
  */
 export const WORK_STREAM = 'LOOP_WORK';
@@ -38,3 +39,12 @@ export function boardMessageId(runId: string, event: BoardEvent): string {
   const key = event.key ?? createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 24);
   return `${runId}:${event.seq}:${key}`;
 }
+
+/** Consumer names are one subject token: role and repository names are kept to letters, digits, `-` and `_`. */
+const token = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '_');
+export type Queue = { kind: 'role'; name: string } | { kind: 'merge'; name: string };
+/** The durable pull consumer every worker of a queue shares, across runs (workers do not know run ids). */
+export const queueConsumer = (queue: Queue): string => `${queue.kind}_${token(queue.name)}`;
+export const queueFilter = (queue: Queue): string => `loop.work.*.${queue.kind}.${token(queue.name)}`;
+export const queueSubject = (runId: string, queue: Queue): string => `loop.work.${runId}.${queue.kind}.${token(queue.name)}`;
+export const resultSubject = (runId: string, job: string): string => `loop.result.${runId}.${token(job)}`;
