@@ -213,6 +213,13 @@ export const NatsSchema = v.strictObject({
   /** A `.creds` file (JWT and seed) of an operator-mode server. */
   creds: v.optional(NonEmptyString),
   tls: v.optional(NatsTlsSchema),
+  /**
+   * Who runs the SME agents: `local` (default: the supervisor's own actors) or `workers` (the
+   * role's work queue on the server, taken by `loop worker` processes).
+   */
+  dispatch: v.optional(v.picklist(['local', 'workers'])),
+  /** With `dispatch: workers`: the lease a worker holds on a task and extends while its agent runs (default 30). */
+  leaseSeconds: v.optional(PositiveInt),
 });
 export type NatsSettings = v.InferOutput<typeof NatsSchema>;
 

@@ -24,7 +24,9 @@ import { queueConsumer, queueFilter, queueSubject, resultSubject, WORK_STREAM, W
 /** What a worker publishes on a job's result subject. */
 export type JobReport =
   | { kind: 'started'; worker: string; delivery: number }
-  | { kind: 'result'; worker: string; delivery: number; result: Result; ack: string };
+  | { kind: 'result'; worker: string; delivery: number; result: Result; ack: string }
+  /** The job threw on the worker (an agent that crashed or hung): a failure for the supervisor to retry, not a redelivery. */
+  | { kind: 'crashed'; worker: string; delivery: number; reason: string; ack: string };
 
 export interface JobRequest {
   runId: string;
@@ -78,7 +80,10 @@ export async function ensureQueue(jsm: JetStreamManager, queue: Queue, settings:
   }
 }
 
-export type DispatchReply = { kind: 'result'; result: Result; worker: string; delivery: number } | { kind: 'crashed'; reason: string };
+export type DispatchReply =
+  | { kind: 'result'; result: Result; worker: string; delivery: number }
+  /** `lease`: every delivery's lease ran out; `agent`: the job threw on its worker; `deadline`: no answer in time; `stopped`: the signal. */
+  | { kind: 'crashed'; reason: string; cause: 'lease' | 'agent' | 'deadline' | 'stopped' };
 
 export interface DispatchOptions {
   timeoutMs: number;
@@ -119,24 +124,26 @@ export class Dispatcher {
     const done = new Promise<DispatchReply>((resolve) => {
       settle = resolve;
     });
-    const timer = setTimeout(() => settle({ kind: 'crashed', reason: `no worker answered within ${Math.round(options.timeoutMs / 1000)}s` }), options.timeoutMs);
-    const onAbort = (): void => settle({ kind: 'crashed', reason: 'the run was stopped' });
+    const timer = setTimeout(() => settle({ kind: 'crashed', cause: 'deadline', reason: `no worker answered within ${Math.round(options.timeoutMs / 1000)}s` }), options.timeoutMs);
+    const onAbort = (): void => settle({ kind: 'crashed', cause: 'stopped', reason: 'the run was stopped' });
     options.signal?.addEventListener('abort', onAbort, { once: true });
     void (async () => {
       for await (const message of results) {
         const report = message.json<JobReport>();
-        if (report.kind === 'started') options.onStarted?.({ worker: report.worker, delivery: report.delivery });
-        else {
-          // Acknowledged here, so the job is never handed out again once its result is in.
-          this.#nc.publish(report.ack, '+ACK');
-          settle({ kind: 'result', result: report.result, worker: report.worker, delivery: report.delivery });
+        if (report.kind === 'started') {
+          options.onStarted?.({ worker: report.worker, delivery: report.delivery });
+          continue;
         }
+        // Acknowledged here, so the job is never handed out again once its answer is in.
+        this.#nc.publish(report.ack, '+ACK');
+        if (report.kind === 'crashed') settle({ kind: 'crashed', cause: 'agent', reason: `on worker ${report.worker}: ${report.reason}` });
+        else settle({ kind: 'result', result: report.result, worker: report.worker, delivery: report.delivery });
       }
     })();
     try {
       const ack = await this.#js.publish(queueSubject(request.runId, queue), JSON.stringify(request), { msgID: `${request.runId}:${queue.kind}:${request.job}` });
       streamSeq = ack.seq;
-      this.#exhausted.set(streamSeq, (reason) => settle({ kind: 'crashed', reason }));
+      this.#exhausted.set(streamSeq, (reason) => settle({ kind: 'crashed', cause: 'lease', reason }));
       const reply = await done;
       // A job nobody finished stays in the work queue: take it out so no worker starts it later.
       if (reply.kind === 'crashed') await this.#jsm.streams.deleteMessage(WORK_STREAM, streamSeq, false).catch(() => undefined);

@@ -15,17 +15,23 @@ import { describeSync, syncMirror } from './mirror.js';
 import { boardStream } from './names.js';
 import { answerAsSupervisor, askSupervisor } from './presence.js';
 import { SERVER_WAIT_MS } from './publish.js';
+import type { RemoteActors } from './remote-actors.js';
 
 export async function openNatsEngine(o: OpenEngineOptions): Promise<RunEngine> {
   const loop = o.loaded.config.loop;
   if (loop.nats === undefined) throw new UserError(`${o.loaded.file}: loop.engine is nats but loop.nats is missing; add loop.nats.url (and nkey), see \`loop nats setup\``);
   const nats = resolveNatsSettings(loop.nats, o.loaded.dir);
   const board = await connectBoard(nats, o.runId, `loop supervisor ${o.runId}`);
+  let remote: RemoteActors | null = null;
   try {
     await claimRun(board);
     if (o.purpose === 'new') await refuseExistingRun(board);
     else await bringMirrorUpToDate(board, o);
     answerAsSupervisor(board.nc, o.runId, Date.now());
+    if (loop.nats.dispatch === 'workers') {
+      const { openRemoteActors } = await import('./remote-actors.js');
+      remote = await openRemoteActors(board.nc, board.jsm, o.runId, o.loaded.config.roles.map((role) => role.name), loop.nats.leaseSeconds);
+    }
   } catch (error) {
     await board.nc.close();
     if (error instanceof BoardFencedError) throw new UserError(error.message);
@@ -34,8 +40,10 @@ export async function openNatsEngine(o: OpenEngineOptions): Promise<RunEngine> {
   return {
     kind: 'nats',
     board: { eventsFile: o.paths.events, costsFile: o.paths.costs, jetstream: { runId: o.runId, nats } },
+    actorPort: (local) => remote?.port(local) ?? local,
     // Idempotent: a detaching command lets go of the run before its own cleanup closes it again.
     close: async () => {
+      remote?.close();
       if (!board.nc.isClosed()) await board.nc.close();
     },
   };

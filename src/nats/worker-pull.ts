@@ -82,13 +82,11 @@ async function runJob(o: WorkerLoopOptions, queue: Queue, message: JsMsg, leaseM
   const lease = setInterval(() => message.working(), Math.max(100, Math.floor(leaseMs / 3)));
   try {
     report({ kind: 'started', worker: o.worker, delivery });
-    let result: Result;
     try {
-      result = await o.handle(queue, request);
+      report({ kind: 'result', worker: o.worker, delivery, result: await o.handle(queue, request), ack });
     } catch (error) {
-      result = { tag: 'fail', code: 'worker-error', message: `worker ${o.worker}: ${error instanceof Error ? error.message : String(error)}` };
+      report({ kind: 'crashed', worker: o.worker, delivery, reason: error instanceof Error ? error.message : String(error), ack });
     }
-    report({ kind: 'result', worker: o.worker, delivery, result, ack });
     await o.nc.flush();
     message.ack();
   } finally {

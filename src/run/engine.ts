@@ -8,17 +8,23 @@ import type { BoardInput } from '../../actors/board.js';
 import type { Engine } from '../../protocol/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RunPaths } from '../util/paths.js';
+import type { SupervisorPort } from './runtime.js';
 
 export interface RunEngine {
   readonly kind: Engine;
   /** What the board actor opens: the JSONL files, and for `nats` the run's stream they mirror. */
   readonly board: BoardInput;
+  /**
+   * The port the pipeline calls actors through: the supervision tree's own, or, with
+   * `loop.nats.dispatch: workers`, one that sends the SME calls to `loop worker` processes.
+   */
+  actorPort(local: SupervisorPort): SupervisorPort;
   /** Closes the engine's connection (after the supervision tree stopped). */
   close(): Promise<void>;
 }
 
 export function localEngine(paths: RunPaths): RunEngine {
-  return { kind: 'local', board: { eventsFile: paths.events, costsFile: paths.costs }, close: async () => undefined };
+  return { kind: 'local', board: { eventsFile: paths.events, costsFile: paths.costs }, actorPort: (local) => local, close: async () => undefined };
 }
 
 export interface OpenEngineOptions {

@@ -153,7 +153,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     viewport = await openRunViewport(o, say);
     const view = board.view;
     const rt: RunRuntime = {
-      loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
+      loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board,
+      supervisor: engine.actorPort(supervisor),
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
       notBefore: new Map(), blockedRoles: new Map(), stop: stop.signal, systemPrompts,
       now: Date.now, random: Math.random, warned: new Set(), viewport, takeovers: new Takeovers(),

@@ -20,10 +20,11 @@ import { BenchCommand } from './bench.js';
 import { MonitorCommand } from './monitor.js';
 import { DashboardCommand } from './dashboard.js';
 import { NatsSetupCommand } from './nats-setup.js';
+import { WorkerCommand } from './worker.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
   DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
-  NatsSetupCommand,
+  NatsSetupCommand, WorkerCommand,
   LogsCommand, StatusCommand, AttachCommand, StartCommand,
 ];

@@ -1,0 +1,54 @@
+/**
+ * What a `loop worker` does with a role's job: the same SME actor the supervisor would have
+ * started (src/run/actors/sme.ts), hosted in the worker process, one instance per role, called
+ * with the job's `run-attempt` request. The agent's process groups are killed when the worker
+ * stops. In this version the request's paths (the worktree slot, prompt and log files) are the
+ * supervisor's: the worker must share its filesystem (same machine); clones of its own are not built.
+ */
+import * as v from 'valibot';
+import { RunAttemptSchema, type Result } from '../../protocol/index.js';
+import type { ActorContext, ActorHandlers } from '../../actors/runtime.js';
+import { killGroup } from '../../supervisor/process-group.js';
+import type { JobRequest } from './dispatch.js';
+
+export class WorkerSme {
+  readonly #handlers = new Map<string, Promise<ActorHandlers>>();
+  readonly #groups = new Set<number>();
+  readonly #say: (line: string) => void;
+
+  constructor(say: (line: string) => void) {
+    this.#say = say;
+  }
+
+  async run(role: string, request: JobRequest, signal: AbortSignal): Promise<Result> {
+    const body = v.parse(RunAttemptSchema, request.body);
+    const ctx = { ...this.#context(`sme/${role}`), requestId: request.job, signal };
+    return (await this.#actor(role)).handle(body, ctx);
+  }
+
+  /** Kills every agent process group still running (the worker is stopping). */
+  killAgents(): void {
+    for (const pgid of this.#groups) killGroup(pgid);
+    this.#groups.clear();
+  }
+
+  #actor(role: string): Promise<ActorHandlers> {
+    let handlers = this.#handlers.get(role);
+    if (handlers === undefined) {
+      handlers = import('../run/actors/sme.js').then(({ default: sme }) => sme.start({ role, crashOnStart: false }, this.#context(`sme/${role}`)));
+      this.#handlers.set(role, handlers);
+    }
+    return handlers;
+  }
+
+  #context(actorId: string): ActorContext {
+    return {
+      actorId,
+      // An SME casts no board events; a worker could not write them anyway.
+      emit: (event) => this.#say(`${actorId}: ${event.type} not sent (a worker does not write the board)`),
+      progress: () => undefined,
+      adoptGroup: (pid) => void this.#groups.add(pid),
+      releaseGroup: (pid) => void this.#groups.delete(pid),
+    };
+  }
+}
