@@ -13,7 +13,7 @@ import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import { ActorExitedError, CallTimeoutError } from '../../supervisor/errors.js';
 import type { SupervisorPort } from '../run/runtime.js';
 import { Dispatcher, ensureQueue, ensureWorkStream, DEFAULT_ACK_WAIT_MS } from './dispatch.js';
-import type { Queue } from './names.js';
+import { WORK_STREAM, type Queue } from './names.js';
 
 const SME = 'sme/';
 
@@ -24,12 +24,15 @@ export interface RemoteActors {
 }
 
 /**
- * Makes sure the work stream and each role's queue exist with this run's lease. Each job is
+ * Makes sure the work stream and each role's queue exist with this run's lease, with none of this
+ * run's jobs left in them. Each job is
  * delivered once (`max_deliver: 1`): a lease that runs out answers the call as a crash, and the
  * retry is the pipeline's, counted on the board like any other.
  */
 export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager, runId: string, roles: readonly string[], leaseSeconds: number | undefined): Promise<RemoteActors> {
   await ensureWorkStream(jsm);
+  // Jobs an earlier supervisor of this run left queued (it was killed): resume dispatches its own.
+  await jsm.streams.purge(WORK_STREAM, { filter: `loop.work.${runId}.>` });
   const ackWaitMs = leaseSeconds === undefined ? DEFAULT_ACK_WAIT_MS : leaseSeconds * 1000;
   for (const role of roles) await ensureQueue(jsm, { kind: 'role', name: role }, { ackWaitMs, maxDeliver: 1, maxAckPending: 10_000 });
   const dispatcher = new Dispatcher(nc, jetstream(nc), jsm);

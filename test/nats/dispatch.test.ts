@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connectNats } from '../../src/nats/connect.js';
 import { Dispatcher, ensureQueue, ensureWorkStream, type DispatchReply, type QueueSettings } from '../../src/nats/dispatch.js';
-import { WORK_STREAM, type Queue } from '../../src/nats/names.js';
+import { openRemoteActors } from '../../src/nats/remote-actors.js';
+import { queueSubject, WORK_STREAM, type Queue } from '../../src/nats/names.js';
 import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
 import type { SimJob, SimWorkerSettings } from '../helpers/nats-sim-worker.js';
 import { tempDir } from '../helpers/temp.js';
@@ -143,4 +144,20 @@ test('a job whose last delivery\'s worker died is answered "crashed" once the le
   // The dispatcher removes it before it answers.
   assert.equal((await jsm.streams.info(WORK_STREAM)).state.messages, 0);
   assert.equal(jobLog(dir).filter((l) => l.what === 'end').length, 0);
+});
+
+test('a resumed run\'s remote actors drop the jobs its killed supervisor left queued, and only that run\'s', async (t) => {
+  const server = await startNatsServer(t);
+  const nc = await connectNats(server.supervisor, 'test supervisor');
+  t.after(() => nc.close());
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  await ensureWorkStream(jsm);
+  await js.publish(queueSubject(RUN, BE), JSON.stringify(job('t1', 10)));
+  await js.publish(queueSubject('other', BE), JSON.stringify({ ...job('t1', 10), runId: 'other' }));
+  const remote = await openRemoteActors(nc, jsm, RUN, ['backend'], 5);
+  t.after(() => remote.close());
+  const left = await jsm.streams.getMessage(WORK_STREAM, { last_by_subj: queueSubject('other', BE) });
+  assert.equal((await jsm.streams.info(WORK_STREAM)).state.messages, 1);
+  assert.equal(left?.subject, queueSubject('other', BE));
 });
