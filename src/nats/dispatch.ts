@@ -82,8 +82,11 @@ export async function ensureQueue(jsm: JetStreamManager, queue: Queue, settings:
 
 export type DispatchReply =
   | { kind: 'result'; result: Result; worker: string; delivery: number }
-  /** `lease`: every delivery's lease ran out; `agent`: the job threw on its worker; `deadline`: no answer in time; `stopped`: the signal. */
-  | { kind: 'crashed'; reason: string; cause: 'lease' | 'agent' | 'deadline' | 'stopped' };
+  /**
+   * `lease`: every delivery's lease ran out; `agent`: the job threw on its worker; `deadline`: no
+   * answer in time; `stopped`: the signal; `server`: the job could not be queued.
+   */
+  | { kind: 'crashed'; reason: string; cause: 'lease' | 'agent' | 'deadline' | 'stopped' | 'server' };
 
 export interface DispatchOptions {
   timeoutMs: number;
@@ -129,7 +132,12 @@ export class Dispatcher {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     void (async () => {
       for await (const message of results) {
-        const report = message.json<JobReport>();
+        let report: JobReport;
+        try {
+          report = message.json<JobReport>();
+        } catch {
+          continue; // not a report: only workers may publish here, and they publish reports
+        }
         if (report.kind === 'started') {
           options.onStarted?.({ worker: report.worker, delivery: report.delivery });
           continue;
@@ -141,8 +149,12 @@ export class Dispatcher {
       }
     })();
     try {
-      const ack = await this.#js.publish(queueSubject(request.runId, queue), JSON.stringify(request), { msgID: `${request.runId}:${queue.kind}:${request.job}` });
-      streamSeq = ack.seq;
+      try {
+        const ack = await this.#js.publish(queueSubject(request.runId, queue), JSON.stringify(request), { msgID: `${request.runId}:${queue.kind}:${request.job}` });
+        streamSeq = ack.seq;
+      } catch (error) {
+        return { kind: 'crashed', cause: 'server', reason: `the job could not be queued on the NATS server: ${error instanceof Error ? error.message : String(error)}` };
+      }
       this.#exhausted.set(streamSeq, (reason) => settle({ kind: 'crashed', cause: 'lease', reason }));
       const reply = await done;
       // A job nobody finished stays in the work queue: take it out so no worker starts it later.
