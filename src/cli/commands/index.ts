@@ -21,10 +21,12 @@ import { MonitorCommand } from './monitor.js';
 import { DashboardCommand } from './dashboard.js';
 import { NatsSetupCommand } from './nats-setup.js';
 import { WorkerCommand } from './worker.js';
+import { RetryCommand } from './retry.js';
+import { ApproveCommand } from './approve.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
   DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
   NatsSetupCommand, WorkerCommand,
-  LogsCommand, StatusCommand, AttachCommand, StartCommand,
+  LogsCommand, StatusCommand, AttachCommand, StartCommand, RetryCommand, ApproveCommand,
 ];
