@@ -45,7 +45,13 @@ export async function runWorkerLoop(o: WorkerLoopOptions): Promise<void> {
     const leaseMs = millis((await consumer.info(true)).config.ack_wait ?? 30_000_000_000);
     while (!o.signal.aborted) {
       await takeSlot();
-      const message = o.signal.aborted ? null : await consumer.next({ expires: o.pullMs ?? 5_000 }).catch(() => null);
+      let message: JsMsg | null = null;
+      try {
+        message = o.signal.aborted ? null : await consumer.next({ expires: o.pullMs ?? 5_000 });
+      } catch {
+        // The server is away (restarting, unreachable): ask again in a moment, not in a tight loop.
+        await sleep(1_000);
+      }
       if (message === null) {
         giveSlot();
         continue;
