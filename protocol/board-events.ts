@@ -141,6 +141,15 @@ const AttemptFinished = defineEvent('attempt.finished', {
   commit: v.optional(Text),
   changedFiles: v.optional(v.array(Text)),
 });
+/** The gate committed the attempt's work and found no grader file touched; its tests and the review follow. */
+const GateCaptured = defineEvent('gate.captured', {
+  ...TaskRef,
+  attempt: Attempt,
+  commit: Text,
+  changedFiles: v.array(Text),
+  /** Where the change's tests run: in its own slot before review (`slot`), or only in its merge train (`train`). */
+  tests: v.picklist(['slot', 'train', 'none']),
+});
 const GatePassed = defineEvent('gate.passed', {
   ...TaskRef,
   attempt: Attempt,
@@ -174,6 +183,21 @@ const TaskMerged = defineEvent('task.merged', {
   branch: v.optional(Text),
 });
 const MergeFailed = defineEvent('merge.failed', { ...TaskRef, attempt: Attempt, failure: FailureSchema });
+/** One merge train of a repository's queue: the changes merged together, the suite runs it took, what landed and what was found to break. */
+const TrainFinished = defineEvent('train.finished', {
+  repo: Text,
+  /** Task ids in merge order. */
+  tasks: v.array(TaskIdSchema),
+  landed: v.array(TaskIdSchema),
+  /** Changes found to break the train (by bisection when the train had more than one). */
+  culprits: v.array(TaskIdSchema),
+  /** Changes that conflicted, or went back to the queue for the next train. */
+  conflicts: v.array(TaskIdSchema),
+  requeued: v.array(TaskIdSchema),
+  /** Suite runs this train started (runs found in the cache by tree are not counted). */
+  suiteRuns: Count,
+  durationMs: Count,
+});
 const RepairScheduled = defineEvent('repair.scheduled', { ...TaskRef, nextAttempt: Attempt, failure: FailureSchema });
 const RetryScheduled = defineEvent('retry.scheduled', { ...TaskRef, reason: Text, retries: Count, delayMs: Count });
 const TaskEscalated = defineEvent('task.escalated', { ...TaskRef, reason: Text });
@@ -217,8 +241,8 @@ const ProtocolRejected = defineEvent('protocol.rejected', { from: Text, summary:
 
 const ALL = [
   RunStarted, RunResumed, RunFinished, RunNote, RunLanded, PlanAccepted, PlanFailed,
-  TaskCreated, TaskReady, TaskDispatched, AttemptStarted, AttemptFinished, GatePassed, GateFailed,
-  ReviewStarted, ReviewAccepted, ReviewRejected, CriticEditDiscarded, TaskMerged, MergeFailed,
+  TaskCreated, TaskReady, TaskDispatched, AttemptStarted, AttemptFinished, GateCaptured, GatePassed, GateFailed,
+  ReviewStarted, ReviewAccepted, ReviewRejected, CriticEditDiscarded, TaskMerged, MergeFailed, TrainFinished,
   RepairScheduled, RetryScheduled, TaskEscalated, TaskCancelled, TaskInterrupted,
   ActorStarted, ActorCrashed, ActorRestarted, SupervisorReport, CostRecorded, BudgetExhausted,
   ProtocolRejected,

@@ -26,6 +26,8 @@ export function formatEvent(event: BoardEvent, view: RunView): string | null {
       return line('agent', `${event.provider} (${event.providerType})${event.logFile ? ` · log ${event.logFile}` : ''}`);
     case 'attempt.finished':
       return event.outcome === 'ok' ? line('implemented', event.summary) : line(event.outcome, event.summary);
+    case 'gate.captured':
+      return event.tests === 'train' ? line('captured', `${event.commit.slice(0, 7)}; tamper check passed, tests in its merge train`) : null;
     case 'gate.passed':
       return line('verified', event.summary);
     case 'gate.failed':
@@ -64,6 +66,12 @@ export function formatEvent(event: BoardEvent, view: RunView): string | null {
       return line(event.level === 'warn' ? 'warning' : 'note', event.message);
     case 'protocol.rejected':
       return line('protocol', `invalid frame from ${event.from}: ${event.summary}`);
+    case 'train.finished': {
+      const what = event.culprits.length > 0 ? `, broken by ${event.culprits.join(', ')}` : '';
+      return event.tasks.length > 1 || event.culprits.length > 0
+        ? line('train', `${event.repo}: ${event.landed.length} of ${event.tasks.length} landed in ${event.suiteRuns} suite run${event.suiteRuns === 1 ? '' : 's'}${what}`)
+        : null;
+    }
     case 'run.landed':
       if (event.fastForwarded) return line('landed', `${event.branch} → ${event.sha.slice(0, 7)}`);
       if (event.url) return line('pull request', `${event.url} (${event.branch})`);

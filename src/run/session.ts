@@ -32,7 +32,7 @@ import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
 import { teamFingerprint } from './team-drift.js';
-import { repoNameOf, type RunRuntime } from './runtime.js';
+import { repoNameOf, type RunContext } from './run-context.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { excludeStateDir } from '../config/git-exclude.js';
@@ -134,11 +134,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
     await supervisor.start();
     supervisorStarted = true;
     const view = board.view;
-    const rt: RunRuntime = {
+    const rt: RunContext = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
-      notBefore: new Map(), blockedRoles: new Map(), stop: stop.signal, systemPrompts,
-      now: Date.now, random: Math.random, warned: new Set(),
+      stop: stop.signal, systemPrompts, now: Date.now, random: Math.random,
     };
     conductor = new Conductor(rt, (reason) => stop.abort(reason));
     if (!resume) {
