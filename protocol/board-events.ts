@@ -140,6 +140,8 @@ const AttemptFinished = defineEvent('attempt.finished', {
   usd: Usd,
   commit: v.optional(Text),
   changedFiles: v.optional(v.array(Text)),
+  /** The agent CLI's session (claude session_id, codex thread_id), so a takeover can resume it. */
+  sessionId: v.optional(Text),
 });
 /** The gate committed the attempt's work and found no grader file touched; its tests and the review follow. */
 const GateCaptured = defineEvent('gate.captured', {
@@ -236,6 +238,14 @@ const BudgetExhausted = defineEvent('budget.exhausted', {
   budgetUsd: Usd,
   unstarted: v.array(Text),
 });
+/** `loop attach <role> --takeover`: the user asked to drive the role's next attempt in its provider's interactive CLI. */
+const TakeoverRequested = defineEvent('takeover.requested', { role: Text });
+const TakeoverDeclined = defineEvent('takeover.declined', { role: Text, reason: Text });
+/** The interactive CLI opened in the role's pane and slot; `continues`: after the agent's own attempt, resuming its session. */
+const TakeoverStarted = defineEvent('takeover.started', {
+  ...TaskRef, attempt: Attempt, role: Text, argv: v.array(Text), workdir: Text, continues: v.boolean(),
+});
+const TakeoverFinished = defineEvent('takeover.finished', { ...TaskRef, attempt: Attempt, role: Text, exitCode: v.nullable(v.number()) });
 /** A frame that failed its schema: reported, never trusted. */
 const ProtocolRejected = defineEvent('protocol.rejected', { from: Text, summary: Text });
 
@@ -245,7 +255,7 @@ const ALL = [
   ReviewStarted, ReviewAccepted, ReviewRejected, CriticEditDiscarded, TaskMerged, MergeFailed, TrainFinished,
   RepairScheduled, RetryScheduled, TaskEscalated, TaskCancelled, TaskInterrupted,
   ActorStarted, ActorCrashed, ActorRestarted, SupervisorReport, CostRecorded, BudgetExhausted,
-  ProtocolRejected,
+  ProtocolRejected, TakeoverRequested, TakeoverDeclined, TakeoverStarted, TakeoverFinished,
 ] as const;
 
 /** The three schemas of every event type, picked from ALL with the tuple type kept for inference. */

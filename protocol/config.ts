@@ -31,6 +31,41 @@ export const SIM_BEHAVIOURS = [
 export const SimBehaviourSchema = v.picklist(SIM_BEHAVIOURS);
 export type SimBehaviour = v.InferOutput<typeof SimBehaviourSchema>;
 
+/**
+ * One step of a scripted sim agent: say something, write a whole file, insert text into a file
+ * before or after an anchor (or at its end), or run a command in the worktree. Exactly one of
+ * `say`, `write`, `patch`, `run` per step.
+ */
+export const SimStepSchema = v.pipe(
+  v.strictObject({
+    say: v.optional(v.string()),
+    write: v.optional(NonEmptyString),
+    content: v.optional(v.string()),
+    patch: v.optional(NonEmptyString),
+    before: v.optional(NonEmptyString),
+    after: v.optional(NonEmptyString),
+    insert: v.optional(v.string()),
+    run: v.optional(NonEmptyString),
+  }),
+  v.check((step) => [step.say, step.write, step.patch, step.run].filter((x) => x !== undefined).length === 1, 'a step has exactly one of say, write, patch or run'),
+  v.check((step) => step.write === undefined || step.content !== undefined, 'a write step needs content'),
+  v.check((step) => step.patch === undefined || step.insert !== undefined, 'a patch step needs insert (and before or after, or neither to append)'),
+  v.check((step) => step.before === undefined || step.after === undefined, 'a patch step takes before or after, not both'),
+);
+export type SimStep = v.InferOutput<typeof SimStepSchema>;
+
+/** What a sim agent does for the tasks it matches (by id, or by words in the title). */
+export const SimScriptSchema = v.pipe(
+  v.strictObject({
+    task: v.optional(NonEmptyString),
+    /** Case-insensitive words the task title contains. */
+    title: v.optional(NonEmptyString),
+    steps: v.pipe(v.array(SimStepSchema), v.minLength(1, 'give the script at least one step')),
+  }),
+  v.check((script) => script.task !== undefined || script.title !== undefined, 'a script entry needs task (an id) or title (words of the task title)'),
+);
+export type SimScript = v.InferOutput<typeof SimScriptSchema>;
+
 export const SimSchema = v.strictObject({
   /** Time each simulated call takes. */
   latencyMs: v.optional(NonNegativeInt, 0),
@@ -47,6 +82,8 @@ export const SimSchema = v.strictObject({
   tasks: v.optional(v.record(v.string(), SimBehaviourSchema), {}),
   /** Tasks the sim planner creates per implementer role (the goal's parts are spread over them). */
   tasksPerRole: v.optional(PositiveInt, 1),
+  /** Scripted work per task (execute mode): files written or patched, commands run; the first matching entry applies. */
+  script: v.optional(v.array(SimScriptSchema), []),
 });
 export type SimConfig = v.InferOutput<typeof SimSchema>;
 
@@ -173,6 +210,22 @@ export const GateSettingsSchema = v.strictObject({
 });
 export type GateSettings = v.InferOutput<typeof GateSettingsSchema>;
 
+/** Needs-attention notifications: a task escalated, the budget was reached, the run ended. */
+export const NotifySchema = v.strictObject({
+  /** Ring the terminal bell in the viewport panes and the terminal running `loop run`. */
+  bell: v.optional(v.boolean(), true),
+  /**
+   * A desktop notification through `notify-send` (Linux) or `osascript` (macOS), when present:
+   * `auto` for runs with a terminal or detached (not for piped runs: CI, scripts), or always/never.
+   */
+  desktop: v.optional(v.union([v.boolean(), v.literal('auto')]), 'auto'),
+  /** A shell command run with the event as JSON on stdin (for example a Slack webhook through curl). */
+  command: v.optional(NonEmptyString),
+});
+export type NotifySettings = v.InferOutput<typeof NotifySchema>;
+
+export const VIEWPORT_MODES = ['auto', 'keep', 'off'] as const;
+
 export const LoopSchema = v.strictObject({
   /** Role whose provider turns the goal into tasks. */
   planner: v.optional(v.string()),
@@ -204,6 +257,13 @@ export const LoopSchema = v.strictObject({
    */
   land: v.optional(v.picklist(LAND_POLICIES), 'merged'),
   gate: v.optional(GateSettingsSchema, {}),
+  /**
+   * The tmux viewport (one pane per role): `auto` opens it when the run has a terminal (or is
+   * detached) and tmux is installed, and closes it when the run ends; `keep` leaves it open,
+   * read-only, until you close it; `off` never opens it.
+   */
+  viewport: v.optional(v.picklist(VIEWPORT_MODES), 'auto'),
+  notify: v.optional(NotifySchema, {}),
 });
 export type LoopSettings = v.InferOutput<typeof LoopSchema>;
 

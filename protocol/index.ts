@@ -7,3 +7,4 @@ export * from './upcast.js';
 export * from './messages.js';
 export * from './results.js';
 export * from './run-json.js';
+export * from './dashboard.js';

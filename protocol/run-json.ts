@@ -24,3 +24,15 @@ export const RunJsonSchema = v.object({
   })),
 });
 export type RunJson = v.InferOutput<typeof RunJsonSchema>;
+
+/**
+ * `.loop/runs/<run>/control/takeover-<role>.json`: written by `loop attach <role> --takeover`,
+ * read (and removed) by the run's supervisor, which answers on the board (`takeover.*` events).
+ */
+export const TakeoverRequestSchema = v.object({
+  role: v.string(),
+  /** The requesting `loop attach` process, for the record. */
+  pid: v.number(),
+  requestedAt: v.number(),
+});
+export type TakeoverRequest = v.InferOutput<typeof TakeoverRequestSchema>;

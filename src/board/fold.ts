@@ -3,7 +3,7 @@
  * no clock. `applyEvent` mutates the view it is handed (the live conductor keeps one and applies
  * each stored event as the board acknowledges it); `foldBoard` builds a fresh view, so it is pure.
  * Illegal transitions throw: they are bugs, never silently applied. A task's history is the list
- * of its events themselves (printer.ts says them in words), so folding allocates almost nothing.
+ * of its events themselves (board/describe.ts says them in words), so folding allocates almost nothing.
  */
 import type { BoardEvent, EventOf } from '../../protocol/index.js';
 import { checkExpected, checkMove, IllegalTransitionError, type Move } from './transitions.js';
@@ -196,6 +196,9 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
       move(task, 'retry.scheduled', e);
       task.retries += 1;
       break;
+    case 'takeover.started':
+    case 'takeover.finished':
+      break; // the attempt goes on; its history says who drove it
     case 'task.escalated':
     case 'task.cancelled':
     case 'task.interrupted':

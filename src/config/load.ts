@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { LoopConfig } from '../../protocol/config.js';
 import { UserError } from '../util/errors.js';
+import { shellQuote } from '../util/shell-quote.js';
 import { analyzeConfigText, type CheckOptions } from './check.js';
 import { formatProblem, plural, type ConfigProblem } from './problems.js';
 
@@ -117,4 +118,13 @@ export async function loadConfig(options: { cwd: string; configFile?: string } &
 export function checkConfigText(text: string, file: string, dir: string, options: CheckOptions = {}): { config: LoopConfig | null; problems: ConfigProblem[] } {
   const { config, problems } = analyzeConfigText(text, file, dir, options);
   return { config, problems };
+}
+
+/**
+ * ` -c <file>` when a command run from `cwd` would not find this config by itself (another name,
+ * or outside its folder), for the commands loop prints for the user to run; '' otherwise.
+ */
+export function configArg(loaded: LoadedConfig, cwd: string = process.cwd()): string {
+  const found = (CONFIG_FILE_NAMES as readonly string[]).includes(basename(loaded.file)) && (cwd === loaded.dir || cwd.startsWith(`${loaded.dir}${sep}`));
+  return found ? '' : ` -c ${shellQuote(loaded.file)}`;
 }

@@ -16,7 +16,7 @@ type PermissionMode = NonNullable<ProviderConfig['permissionMode']>;
 const EFFORT: Record<Effort, string> = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh', max: 'max' };
 
 /** 2.1.331 renamed the `default` permission mode to `manual`; `default` is refused as an invalid choice. */
-const PERMISSION_MODE: Record<PermissionMode, string> = {
+export const PERMISSION_MODE: Record<PermissionMode, string> = {
   acceptEdits: 'acceptEdits', bypassPermissions: 'bypassPermissions', default: 'manual', manual: 'manual', plan: 'plan', auto: 'auto', dontAsk: 'dontAsk',
 };
 

@@ -61,6 +61,7 @@ export class Transcript {
 
 /** Shell-like quoting for reading, with the prompt's bulk elided (the prompt file holds all of it). */
 function showArg(arg: string): string {
-  const shown = arg.length > MAX_ARG_SHOWN ? `${arg.slice(0, 80)}…(${arg.length} chars)` : arg;
+  // one header line per field: a prompt's newlines are shown, not written
+  const shown = (arg.length > MAX_ARG_SHOWN ? `${arg.slice(0, 80)}…(${arg.length} chars)` : arg).replace(/\r?\n/g, '⏎');
   return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
 }

@@ -106,10 +106,13 @@ export class Conductor {
 
   #dispatch(): void {
     const rt = this.#rt;
+    // a role with a takeover asked for or under way takes no new task while it still has one going
+    const working = new Set([...this.#active.keys()].map((id) => rt.board.view.tasks[id]!.role));
+    const holding = rt.takeovers.held().filter((role) => working.has(role));
     const limits: DispatchLimits = {
       maxParallel: rt.config.loop.maxParallel,
       roleConcurrency: Object.fromEntries(rt.config.roles.map((r) => [r.name, r.concurrency])),
-      blockedRoles: new Set(this.#blockedRoles.keys()),
+      blockedRoles: new Set([...this.#blockedRoles.keys(), ...holding]),
       active: new Set(this.#active.keys()),
       notBefore: this.#notBefore,
       nowMs: rt.now(),

@@ -81,6 +81,12 @@ export function makeRunFolders(loaded: LoadedConfig, runId: string): RunPaths {
   return paths;
 }
 
+/** PROJECT-INTELLIGENCE.md beside the config, when `loop learn` has written it. */
+export function readIntelligence(loaded: LoadedConfig): string | null {
+  const file = join(loaded.dir, loaded.config.intelligence);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
 export function readBrief(loaded: LoadedConfig): string | null {
   const file = isAbsolute(loaded.config.brief) ? loaded.config.brief : join(loaded.dir, loaded.config.brief);
   return existsSync(file) ? readFileSync(file, 'utf8') : null;

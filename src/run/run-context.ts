@@ -10,6 +10,8 @@ import type { LoadedConfig } from '../config/load.js';
 import type { RunPaths } from '../util/paths.js';
 import type { BoardClient } from './board-client.js';
 import type { RepoWorkspace } from './workspace.js';
+import type { Takeovers } from './takeover.js';
+import type { Viewport } from '../tmux/viewport.js';
 
 /** The part of the supervisor a stage needs. */
 export interface SupervisorPort {
@@ -36,6 +38,10 @@ export interface RunContext {
   readonly stop: AbortSignal;
   readonly now: () => number;
   readonly random: () => number;
+  /** The tmux viewport, when the run has one. */
+  readonly viewport: Viewport | null;
+  /** `loop attach --takeover` requests and the takeovers under way. */
+  readonly takeovers: Takeovers;
 }
 
 export function roleOf(ctx: RunContext, name: string): RoleConfig {

@@ -4,8 +4,7 @@
  * cleans up, and reports. Ctrl-C (or SIGTERM) stops cleanly: agents are cancelled and killed,
  * in-flight tasks are marked interrupted, exit 4; a second Ctrl-C stops the actors at once.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Plan } from '../../protocol/index.js';
 import { SnapshotKeeper, type LoadedBoard } from '../board/replay.js';
 import { emptyRunView } from '../board/view.js';
@@ -26,7 +25,7 @@ import { forecastBeforeSpend, type BudgetQuestion } from './forecast-step.js';
 import { EXIT } from '../util/exit-codes.js';
 import { readRunJson, writeRunJson } from './run-json.js';
 import { formatEvent } from './printer.js';
-import { writeSystemPrompts } from './prepare.js';
+import { readIntelligence, writeSystemPrompts } from './prepare.js';
 import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
@@ -35,7 +34,12 @@ import { teamFingerprint } from './team-drift.js';
 import { repoNameOf, type RunContext } from './run-context.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
+import { watchControl } from './control.js';
+import { Notifier } from './notify.js';
+import { Takeovers } from './takeover.js';
 import { excludeStateDir } from '../config/git-exclude.js';
+import { chooseViewport, openViewport, viewportNote, type Viewport } from '../tmux/viewport.js';
+import { tmuxInstalled } from '../tmux/tmux.js';
 
 export interface SessionOptions {
   loaded: LoadedConfig;
@@ -51,6 +55,10 @@ export interface SessionOptions {
   budgetQuestion?: BudgetQuestion;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** `--tmux` (true) or `--no-tmux` (false); undefined = the config's `loop.viewport`. */
+  tmux?: boolean | undefined;
+  /** The supervisor runs detached (`--detach`): no terminal now, but someone will attach. */
+  detached?: boolean;
 }
 
 export async function runSession(o: SessionOptions): Promise<number> {
@@ -67,10 +75,12 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
   const board = new BoardClient(supervisor, o.existing?.view ?? emptyRunView(), o.paths.events);
   const snapshots = new SnapshotKeeper(o.paths.events, board.view, o.existing?.problems ?? []);
+  const notifier = new Notifier({ settings: config.loop.notify, terminal: o.json ? o.stderr : o.stdout, detached: o.detached ?? false, logsDir: o.paths.logs, cwd: o.loaded.dir, say });
   board.on((event, view) => {
     const line = formatEvent(event, view);
     if (line) say(line);
     snapshots.folded();
+    notifier.event(event, view);
   });
 
   let conductor: Conductor | null = null;
@@ -106,6 +116,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
   let mistake: UserError | null = null;
   /** Until the tree is up there is no board actor to write to. */
   let supervisorStarted = false;
+  let viewport: Viewport | null = null;
+  let stopControl = (): void => {};
   const workspaces = new Map<string, RepoWorkspace>();
   const runIdentity = { runId: o.runId, goal: o.goal, mode: o.mode, configFile: o.loaded.file, configHash: o.loaded.hash, team: teamFingerprint(config) };
   try {
@@ -133,13 +145,15 @@ export async function runSession(o: SessionOptions): Promise<number> {
     else say(`resuming run ${o.runId} · ${o.mode}`);
     await supervisor.start();
     supervisorStarted = true;
+    viewport = await openRunViewport(o, say);
     const view = board.view;
     const rt: RunContext = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board, supervisor,
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
-      stop: stop.signal, systemPrompts, now: Date.now, random: Math.random,
+      stop: stop.signal, systemPrompts, now: Date.now, random: Math.random, viewport, takeovers: new Takeovers(),
     };
     conductor = new Conductor(rt, (reason) => stop.abort(reason));
+    stopControl = watchControl(o.paths.dir, (request) => record(rt.takeovers.request(rt, request.role), 'a takeover request'), say);
     if (!resume) {
       await board.append({
         type: 'run.started', runId: o.runId, goal: o.goal, mode: o.mode, configHash: o.loaded.hash, configFile: o.loaded.file,
@@ -168,6 +182,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     }
     stop.abort(mistake ? 'usage error' : 'internal error');
   } finally {
+    stopControl();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -196,6 +211,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
     outcome = { status: 'failed', exitCode: 5, reason: `internal error while finishing: ${message}` };
   } finally {
     await supervisor.stop('run finished');
+    await notifier.flush();
+    await viewport?.close().catch(() => undefined);
   }
   snapshots.close();
   writeRunJson(o.paths.runJson, {
@@ -206,8 +223,22 @@ export async function runSession(o: SessionOptions): Promise<number> {
   return outcome.exitCode;
 }
 
-/** PROJECT-INTELLIGENCE.md beside the config, when `loop learn` has written it. */
-function readIntelligence(loaded: LoadedConfig): string | null {
-  const file = join(loaded.dir, loaded.config.intelligence);
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+/** Opens the tmux viewport when it should be, saying in one line what happened; a failure only costs the view. */
+async function openRunViewport(o: SessionOptions, say: (line: string) => void): Promise<Viewport | null> {
+  const choice = chooseViewport({
+    setting: o.loaded.config.loop.viewport, flag: o.tmux, detached: o.detached ?? false,
+    terminal: Boolean((o.stdout as { isTTY?: boolean }).isTTY), installed: tmuxInstalled(),
+  });
+  if (!choice.open) {
+    say(choice.note);
+    return null;
+  }
+  try {
+    const viewport = await openViewport({ loaded: o.loaded, runId: o.runId, mode: o.mode, keep: choice.keep });
+    say(viewportNote(o.loaded, viewport.session, o.runId, taskRoles(o.loaded.config)[0]?.name));
+    return viewport;
+  } catch (error) {
+    say(`viewport: could not open the tmux session (${error instanceof Error ? error.message : String(error)}); running headless`);
+    return null;
+  }
 }

@@ -7,6 +7,7 @@ import type { LoopConfig, ProviderConfig, ProviderSpec, RoleConfig } from '../..
 import { providerIdentity, providerOf, reviewerRole, implementerRoles, plannerRole } from '../config/team.js';
 import { DEFAULT_ESTIMATE_USD } from '../budget/governor.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
+import { DEFAULT_SIM } from '../providers/sim/behaviour.js';
 
 /** Latency of the stand-in `sim` agent that replaces a real provider in dry-run. */
 const DRY_RUN_LATENCY_MS = 120;
@@ -17,7 +18,7 @@ export function providerForRun(config: LoopConfig, role: RoleConfig, mode: 'dry-
   const stand: ProviderConfig = {
     ...provider,
     type: 'sim',
-    sim: { latencyMs: DRY_RUN_LATENCY_MS, jitterMs: DRY_RUN_LATENCY_MS, latencySigma: 0, costUsd: 0, behaviour: 'ok', failAttempts: 0, tasks: {}, tasksPerRole: 1 },
+    sim: { ...DEFAULT_SIM, latencyMs: DRY_RUN_LATENCY_MS, jitterMs: DRY_RUN_LATENCY_MS },
   };
   return { key, config: stand };
 }

@@ -2,13 +2,16 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** `durable`: the data and the rename reach the disk before this returns (fsync of file and folder). */
-export function writeFileAtomic(path: string, data: string, options: { durable?: boolean } = {}): void {
+/**
+ * `durable`: the data and the rename reach the disk before this returns (fsync of file and folder).
+ * `mode`: the file's permissions (0o600 for a file holding a token).
+ */
+export function writeFileAtomic(path: string, data: string, options: { durable?: boolean; mode?: number } = {}): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     if (options.durable) {
-      const fd = openSync(tmp, 'w');
+      const fd = openSync(tmp, 'w', options.mode);
       try {
         const bytes = Buffer.from(data);
         for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
@@ -17,7 +20,7 @@ export function writeFileAtomic(path: string, data: string, options: { durable?:
         closeSync(fd);
       }
     } else {
-      writeFileSync(tmp, data);
+      writeFileSync(tmp, data, options.mode === undefined ? undefined : { mode: options.mode });
     }
     renameSync(tmp, path);
   } catch (error) {

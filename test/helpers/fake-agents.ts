@@ -17,6 +17,9 @@
  *    stdout?: string (raw override), stderr?: string, hangMs?: number, ignoreTerm?: boolean,
  *    background?: string (shell command left running in the agent's group, holding its stdout)}.
  * Without a script: text 'MOCK_OK: hello from the fake model.', tokens 1200 in / 25 out, claude $0.005.
+ * Started with a terminal and without -p (claude, gemini) or exec (codex), a fake is interactive:
+ * it prints its argv, system prompt and prompt, then takes `write <path> <text>`, `sh <cmd>` and
+ * `exit [code]` lines from the terminal (fake-agent/interactive.mjs).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -32,13 +35,17 @@ export interface FakeCall {
   argv: string[];
   cwd: string;
   pid: number;
-  /** devnull: /dev/null; eof: a pipe closed empty; data: text then EOF; open: still open after the CLI's wait. */
-  stdin: 'devnull' | 'eof' | 'data' | 'open';
+  /** devnull: /dev/null; eof: a pipe closed empty; data: text then EOF; open: still open after the CLI's wait; tty: a terminal (interactive mode). */
+  stdin: 'devnull' | 'eof' | 'data' | 'open' | 'tty';
   /** The prompt as the model would receive it (argv and stdin combined the way the real CLI combines them). */
   prompt: string;
   /** claude: content of --append-system-prompt-file (or --append-system-prompt). */
   systemPrompt?: string;
   env: Record<string, string | undefined>;
+  /** Started without -p / exec: the interactive fake (test/fixtures/fake-agent/interactive.mjs). */
+  interactive?: boolean;
+  /** The session an interactive start resumes. */
+  resume?: string;
 }
 
 export interface FakeAgents {

@@ -181,14 +181,14 @@ test('the argv header names the dialect, so a claude --output-format json result
 });
 
 test('plain-text agents (sim, command) are text lines; loop\'s own "#" lines are meta', () => {
-  const text = '# sim agent · t1 attempt 1: Add subtract\nreading math.js\nnot { json\n{"answer": 42}\n[stderr] warning: slow disk\n# ok in 400 ms, $0.0000\n';
+  const text = '# loop agent transcript 2026-12-04T10:00:00.000Z\n# built-in sim agent (no CLI) · t1 attempt 1: Add subtract\nreading math.js\nnot { json\n{"answer": 42}\n[stderr] warning: slow disk\n# done in 0.4s · $0.00\n';
   assert.deepEqual(decodeTranscript(text), [
-    { kind: 'meta', text: 'sim agent · t1 attempt 1: Add subtract' },
+    { kind: 'meta', text: 'built-in sim agent (no CLI) · t1 attempt 1: Add subtract' },
     { kind: 'text', text: 'reading math.js' },
     { kind: 'text', text: 'not { json' },
     { kind: 'text', text: '{"answer": 42}' },
     { kind: 'stderr', text: 'warning: slow disk' },
-    { kind: 'meta', text: 'ok in 400 ms, $0.0000' },
+    { kind: 'meta', text: 'done in 0.4s · $0.00' },
   ]);
 });
 

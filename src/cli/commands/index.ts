@@ -12,9 +12,16 @@ import { RunsCommand } from './runs.js';
 import { CleanCommand } from './clean.js';
 import { DemoCommand } from './demo.js';
 import { StopCommand } from './stop.js';
+import { LogsCommand } from './logs.js';
+import { StatusCommand } from './status.js';
+import { AttachCommand } from './attach.js';
+import { StartCommand } from './start.js';
 import { BenchCommand } from './bench.js';
+import { MonitorCommand } from './monitor.js';
+import { DashboardCommand } from './dashboard.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
-  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand,
+  DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
+  LogsCommand, StatusCommand, AttachCommand, StartCommand,
 ];

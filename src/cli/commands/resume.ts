@@ -13,6 +13,8 @@ import { runPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
 import { preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { withDashboard } from '../dashboard-child.js';
+import { reportDetached, startDetached, tmuxFlag } from '../../run/detach.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -35,6 +37,10 @@ export class ResumeCommand extends LoopCommand {
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON' });
   allowConfigChange = Option.Boolean('--allow-config-change', false, { description: 'continue although roles or providers changed since the run started (a role unfinished tasks need must still exist)' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
+  tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
+  detach = Option.Boolean('--detach', false, { description: 'continue the run in the background (it survives the terminal closing) and return at once' });
+  detached = Option.Boolean('--detached', false, { hidden: true, description: 'this process is the background supervisor of a --detach run' });
 
   async run(): Promise<number> {
     const problem = checkRunId(this.runId);
@@ -65,6 +71,18 @@ export class ResumeCommand extends LoopCommand {
     }
     await preflight(loaded, mode, true);
     for (const dir of [paths.prompts, join(paths.logs, 'actors')]) mkdirSync(dir, { recursive: true });
-    return runSession({ loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
+    if (this.detach) {
+      const args = [
+        'resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux),
+        ...(this.allowConfigChange ? ['--allow-config-change'] : []), ...(this.dashboard ? ['--dashboard'] : []),
+      ];
+      return reportDetached(await startDetached(args, paths, process.cwd()), this.runId, paths, loaded, this.context);
+    }
+    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+    return withDashboard(this.dashboard, { loaded, runId: this.runId, say }, () =>
+      runSession({
+        loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr,
+        tmux: this.tmux, detached: this.detached,
+      }));
   }
 }

@@ -6,6 +6,9 @@ import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
 import { terminalQuestion } from '../ask.js';
+import { withDashboard } from '../dashboard-child.js';
+import { reportDetached, startDetached, tmuxFlag } from '../../run/detach.js';
+import { resolve } from 'node:path';
 
 export class RunCommand extends LoopCommand {
   static override paths = [['run']];
@@ -18,12 +21,16 @@ export class RunCommand extends LoopCommand {
 
       Before the first task starts, a forecast for --execute is printed: the plan's critical path, the expected wall time and a cost range, from the durations and token counts of earlier --execute runs in this folder and the price table ("no history yet" otherwise). When its upper bound passes budgetUsd, --execute asks on a terminal before spending (--yes skips the question); without a terminal it says so and starts.
 
+      With --detach the supervisor runs in the background, in a session of its own (closing the terminal does not stop it), logging to \`.loop/runs/<run>/supervisor.log\`; the command returns at once with the run id. \`loop status\`, \`loop attach\`, \`loop logs\`, \`loop stop\` and \`loop resume\` work on it as on any run. In a terminal with tmux (or detached, when tmux is installed) the run opens its viewport: tmux session \`<namespace>-<project>-<run>\`, one pane per role.
+
       Exit codes: 0 every task merged · 1 the run ended with escalated tasks · 2 usage or config error · 3 budget exhausted · 4 stopped (Ctrl-C) · 5 internal error.
     `,
     examples: [
       ['Dry-run a goal with the sim agents', '$0 run "add rate limiting to the /login endpoint"'],
       ['Run the real agents', '$0 run "add subtract(a,b) and multiply(a,b) to math.js, each with a test" --execute'],
       ['Skip the planner and name the run', '$0 run "todo app" --plan plan.yaml --run todo-1 --execute'],
+      ['Watch it in the browser while it runs', '$0 run "add a /health endpoint" --execute --dashboard'],
+      ['Leave it running on a VM and log out', '$0 run "todo app" --plan plan.yaml --execute --detach'],
     ],
   });
 
@@ -34,6 +41,10 @@ export class RunCommand extends LoopCommand {
   config = Option.String('-c,--config', { description: 'path to loop.config.yaml (default: search upward from the current folder)' });
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
   yes = Option.Boolean('--yes', false, { description: 'start even when the forecast\'s upper bound passes budgetUsd, without asking' });
+  dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
+  tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
+  detach = Option.Boolean('--detach', false, { description: 'run the supervisor in the background (it survives the terminal closing) and return at once' });
+  detached = Option.Boolean('--detached', false, { hidden: true, description: 'this process is the background supervisor of a --detach run' });
 
   async run(): Promise<number> {
     const goal = this.goal.trim();
@@ -45,10 +56,21 @@ export class RunCommand extends LoopCommand {
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
     const paths = makeRunFolders(loaded, runId);
-    return runSession({
-      loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
-      budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
-      stdout: this.context.stdout, stderr: this.context.stderr,
-    });
+    if (this.detach) {
+      if (this.json) throw new UserError('--json prints the summary at the end of the run, and --detach returns at once; `loop status --json` reports a detached run');
+      const args = [
+        'run', goal, '--run', runId, '-c', loaded.file, ...(this.executeAgents ? ['--execute'] : []),
+        ...(this.plan ? ['--plan', resolve(cwd, this.plan)] : []), ...tmuxFlag(this.tmux),
+        ...(this.yes ? ['--yes'] : []), ...(this.dashboard ? ['--dashboard'] : []),
+      ];
+      return reportDetached(await startDetached(args, paths, cwd), runId, paths, loaded, this.context);
+    }
+    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+    return withDashboard(this.dashboard, { loaded, runId, say }, () =>
+      runSession({
+        loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
+        budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
+        stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached,
+      }));
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The built-in `sim` agent: free and deterministic. In dry-run it touches nothing; with
- * `--execute` it makes a small real change in its worktree so the gate, critic and merge queue
- * run on real git. `hang` starts a real process group that never exits, so deadlines and
+ * `--execute` it makes a small real change in its worktree (or carries out its task's script:
+ * script.ts) so the gate, critic and merge queue run on real git. It writes its transcript as it
+ * works. `hang` starts a real process group that never exits, so deadlines and
  * process-group kills are exercised for real; `crash` throws, so the actor really dies.
  */
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,9 @@ import { dirname, extname, join } from 'node:path';
 import type { AgentResult, SimConfig } from '../../../protocol/index.js';
 import { isLiteralPath } from '../../util/glob.js';
 import { behaviourFor, latencyFor } from './behaviour.js';
+import { runStep, scriptFor, SimScriptError } from './script.js';
 import { sleep } from '../../util/sleep.js';
+import type { SimScript } from '../../../protocol/index.js';
 
 export class SimCrash extends Error {
   override name = 'SimCrash';
@@ -26,6 +29,10 @@ export interface SimAttempt {
   signal: AbortSignal;
   /** Runs a process group that never exits until the deadline kills it (for `hang`). */
   hang: () => Promise<{ timedOut: boolean; durationMs: number; argv: string[] }>;
+  /** A line of the agent's transcript, written as it works. */
+  say?: (line: string) => void;
+  /** Deadline of a scripted `run` step. */
+  deadlineMs?: number;
 }
 
 const SIM_TOKENS = { input: 1200, output: 150 };
@@ -48,7 +55,11 @@ export async function runSimAgent(a: SimAttempt): Promise<AgentResult> {
       argv: hung.argv,
     };
   }
-  await sleep(latencyFor(a.sim, `${a.taskId}#${a.attempt}`), a.signal);
+  const latencyMs = latencyFor(a.sim, `${a.taskId}#${a.attempt}`);
+  const script = behaviour === 'ok' ? scriptFor(a.sim, a.taskId, a.title) : undefined;
+  if (script) return runScript(a, script, latencyMs, base, started);
+  a.say?.(`working on: ${a.title}`);
+  await sleep(latencyMs, a.signal);
   if (a.signal.aborted) throw a.signal.reason;
   const durationMs = Date.now() - started;
   switch (behaviour) {
@@ -63,9 +74,35 @@ export async function runSimAgent(a: SimAttempt): Promise<AgentResult> {
     default: {
       const changed = a.workdir === null ? null : writeSimChange(a.workdir, a);
       const text = changed === null ? `sim: implemented "${a.title}"` : `sim: implemented "${a.title}" in ${changed}`;
+      a.say?.(text);
       return { ...base, ok: true, text, durationMs };
     }
   }
+}
+
+/** A scripted attempt: its steps spread over the latency, so a pane watching it sees the work happen. */
+async function runScript(a: SimAttempt, script: SimScript, latencyMs: number, base: Omit<AgentResult, 'ok' | 'text' | 'durationMs'>, started: number): Promise<AgentResult> {
+  const pause = latencyMs / (script.steps.length + 1);
+  const changed: string[] = [];
+  let said: string | undefined;
+  const say = (line: string): void => a.say?.(line);
+  for (const step of script.steps) {
+    await sleep(pause, a.signal);
+    if (a.signal.aborted) throw a.signal.reason;
+    try {
+      const file = await runStep(step, { workdir: a.workdir, say, signal: a.signal, timeoutMs: a.deadlineMs ?? 600_000 });
+      if (file !== null && !changed.includes(file)) changed.push(file);
+    } catch (error) {
+      if (!(error instanceof SimScriptError)) throw error;
+      say(error.message);
+      return { ...base, ok: false, text: error.message, errorKind: 'exit', exitCode: 1, durationMs: Date.now() - started };
+    }
+    if (step.say !== undefined) said = step.say;
+  }
+  await sleep(pause, a.signal);
+  if (a.signal.aborted) throw a.signal.reason;
+  const text = said ?? `sim: implemented "${a.title}"${changed.length > 0 ? ` in ${changed.join(', ')}` : ''}`;
+  return { ...base, ok: true, text, durationMs: Date.now() - started };
 }
 
 const COMMENT_PREFIX: Record<string, string> = {

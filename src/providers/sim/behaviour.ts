@@ -18,6 +18,7 @@ export const DEFAULT_SIM: SimConfig = {
   failAttempts: 0,
   tasks: {},
   tasksPerRole: 1,
+  script: [],
 };
 
 /** The sim config after environment overrides. */

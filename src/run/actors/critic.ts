@@ -21,13 +21,16 @@ export default createCriticActor({
     rounds.set(key, round);
     const provider = request.provider;
     if (provider.config.type === 'sim') {
-      const [{ effectiveSim, latencyFor }, { simVerdictText }, { simAnswer, writeSimTranscript }, { sleep }] = await Promise.all([
+      const [{ effectiveSim, latencyFor }, { simVerdictText }, { simAnswer, simTranscript }, { sleep }] = await Promise.all([
         import('../../providers/sim/behaviour.js'), import('../../providers/sim/critic.js'), import('./sim-calls.js'), import('../../util/sleep.js'),
       ]);
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
+      const transcript = simTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`);
+      transcript.line('reading the diff, the task\'s acceptance criteria and the test evidence');
       await sleep(latencyFor(sim, `review:${key}`), ctx.signal);
       const answer = simAnswer(sim, simVerdictText(sim, request.taskId, request.attempt, []));
-      writeSimTranscript(request.logFile, `review of ${request.taskId} attempt ${request.attempt}`, answer);
+      transcript.line(answer.text);
+      transcript.end(answer);
       return answer;
     }
     if (request.workdir === null) throw new Error(`a real critic (${provider.key}) was asked to review without a worktree`);

@@ -17,15 +17,21 @@ export default createPlannerActor({
     rounds.set(request.goal, round);
     const provider = request.provider;
     if (provider.config.type === 'sim') {
-      const [{ effectiveSim, behaviourFor, latencyFor }, { simPlan }, { simAnswer }, { sleep }] = await Promise.all([
+      const [{ effectiveSim, behaviourFor, latencyFor }, { simPlan }, { simAnswer, simTranscript }, { sleep }] = await Promise.all([
         import('../../providers/sim/behaviour.js'), import('../../providers/sim/planner.js'), import('./sim-calls.js'), import('../../util/sleep.js'),
       ]);
       const sim = effectiveSim(provider.config.sim, provider.key, process.env);
+      const transcript = simTranscript(request.logFile, `planning round ${round}: ${request.goal}`);
+      transcript.line(`splitting the goal for ${request.roles.map((r) => r.name).join(', ')}`);
       await sleep(latencyFor(sim, `plan#${round}`), ctx.signal);
       const behaviour = behaviourFor(sim, null, round);
-      if (behaviour === 'garbage') return simAnswer(sim, 'Sure! Here is my plan: first we think, then we code.');
-      if (behaviour === 'fail') return simAnswer(sim, 'sim planner: simulated provider failure', false);
-      return simAnswer(sim, JSON.stringify(simPlan(request.goal, request.roles, sim.tasksPerRole), null, 2));
+      const plan = behaviour === 'garbage' || behaviour === 'fail' ? null : simPlan(request.goal, request.roles, sim.tasksPerRole);
+      const answer = plan ? simAnswer(sim, JSON.stringify(plan, null, 2))
+        : behaviour === 'garbage' ? simAnswer(sim, 'Sure! Here is my plan: first we think, then we code.')
+        : simAnswer(sim, 'sim planner: simulated provider failure', false);
+      for (const line of plan ? plan.tasks.map((t) => `${t.id} → ${t.role}: ${t.title}${t.dependsOn.length > 0 ? ` (after ${t.dependsOn.join(', ')})` : ''}`) : [answer.text]) transcript.line(line);
+      transcript.end(answer);
+      return answer;
     }
     const promptFile = join(dirname(request.systemPromptFile), `plan.${round}.md`);
     writeFileSync(promptFile, prompt);

@@ -19,15 +19,20 @@ export function simAnswer(sim: SimConfig, text: string, ok = true): AgentResult 
   };
 }
 
-/** The sim agent's transcript, so `logs/<task>.<attempt>.log` exists for every attempt, sim or real. */
-export function writeSimTranscript(logFile: string, title: string, result: AgentResult): void {
-  const lines = [
-    `# sim agent · ${title}`,
-    `# ${new Date().toISOString()}`,
-    result.text,
-    `# ${result.ok ? 'ok' : `failed (${result.errorKind ?? 'error'})`} in ${result.durationMs} ms, $${result.usd.toFixed(4)}`,
-    '',
-  ];
+/**
+ * The sim agent's transcript, so `logs/<task>.<attempt>.log` exists for every attempt, sim or real,
+ * written line by line as the agent works (the panes follow it live).
+ */
+export function simTranscript(logFile: string, title: string): { line: (text: string) => void; end: (result: AgentResult | null) => void } {
   mkdirSync(dirname(logFile), { recursive: true });
-  appendFileSync(logFile, lines.join('\n'));
+  const started = Date.now();
+  // the same head as a real agent's transcript (providers/transcript.ts), with no command line to show
+  appendFileSync(logFile, `# loop agent transcript ${new Date(started).toISOString()}\n# built-in sim agent (no CLI) · ${title}\n`);
+  return {
+    line: (text) => appendFileSync(logFile, `${text}\n`),
+    end: (result) => {
+      const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+      appendFileSync(logFile, result === null ? `# the agent crashed after ${took}\n` : `# ${result.ok ? 'done' : `failed (${result.errorKind ?? 'error'})`} in ${took} · $${result.usd.toFixed(2)}\n`);
+    },
+  };
 }

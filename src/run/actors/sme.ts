@@ -7,7 +7,7 @@
 import { tmpdir } from 'node:os';
 import { createSmeActor } from '../../../actors/sme.js';
 import type { RequestContext } from '../../../actors/runtime.js';
-import type { RequestOf } from '../../../protocol/index.js';
+import type { AgentResult, RequestOf } from '../../../protocol/index.js';
 import type { SessionCosts } from '../../providers/call.js';
 import { agentEnv } from './agent-env.js';
 
@@ -17,21 +17,28 @@ export default createSmeActor({
   async runAttempt(request, ctx) {
     const env = agentEnv(request.runId, request.taskId, request.role);
     if (request.provider.config.type === 'sim') {
-      const [{ runSimAgent }, { effectiveSim }, { writeSimTranscript }] = await Promise.all([
+      const [{ runSimAgent }, { effectiveSim }, { simTranscript }] = await Promise.all([
         import('../../providers/sim/agent.js'), import('../../providers/sim/behaviour.js'), import('./sim-calls.js'),
       ]);
-      const result = await runSimAgent({
-        sim: effectiveSim(request.provider.config.sim, request.provider.key, process.env),
-        taskId: request.taskId,
-        attempt: request.attempt,
-        title: request.taskTitle,
-        files: request.taskFiles,
-        workdir: request.workdir,
-        signal: ctx.signal,
-        hang: () => hangLikeAnAgent(request, ctx, env),
-      });
-      writeSimTranscript(request.logFile, `${request.taskId} attempt ${request.attempt}: ${request.taskTitle}`, result);
-      return result;
+      const transcript = simTranscript(request.logFile, `${request.taskId} attempt ${request.attempt}: ${request.taskTitle}`);
+      let result: AgentResult | null = null;
+      try {
+        result = await runSimAgent({
+          sim: effectiveSim(request.provider.config.sim, request.provider.key, process.env),
+          taskId: request.taskId,
+          attempt: request.attempt,
+          title: request.taskTitle,
+          files: request.taskFiles,
+          workdir: request.workdir,
+          signal: ctx.signal,
+          hang: () => hangLikeAnAgent(request, ctx, env),
+          say: transcript.line,
+          deadlineMs: request.deadlineMs,
+        });
+        return result;
+      } finally {
+        transcript.end(result);
+      }
     }
     if (request.workdir === null) throw new Error(`a real provider (${request.provider.key}) was asked to run without a worktree`);
     const [{ callAsActor }, { SessionCosts }] = await Promise.all([import('./provider-call.js'), import('../../providers/call.js')]);

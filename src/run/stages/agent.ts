@@ -1,7 +1,8 @@
 /**
  * Stage 2 of 6, agent. Points a worktree slot at where the attempt starts (the integration head,
  * so upstream work is present; or, for a repair, the previous attempt's work), writes the prompt,
- * and has the role's SME actor run the agent. The slot is handed back to the task flow, which keeps
+ * and has the role's SME actor run the agent (or, after `loop attach --takeover`, the user in the
+ * provider's interactive CLI). The slot is handed back to the task flow, which keeps
  * it while the gate and the critic need it; the role itself is free for its next task as soon as
  * this stage ends (the scheduler counts only tasks in `running` against the role and maxParallel).
  */
@@ -18,6 +19,7 @@ import { agentFailure, firstLine } from '../outcomes.js';
 import { taskPrompt, type UpstreamSummary } from '../prompts.js';
 import { minutes, roleOf, workspaceOf, type RunContext } from '../run-context.js';
 import { passed, setback, type StageResult } from '../setbacks.js';
+import { runUserAttempt } from '../takeover.js';
 import { providerForRun } from '../team.js';
 import { taskBranch, type RepoWorkspace } from '../workspace.js';
 import { attemptBudgetKey } from './dispatch.js';
@@ -93,26 +95,40 @@ export async function agentStage(ctx: RunContext, input: AgentInput): Promise<St
       type: 'attempt.started', taskId, attempt, role: role.name, provider: provider.key, providerType: provider.config.type,
       ...(slot ? { workdir: slot.path } : {}), logFile,
     });
-    const reply = await callActor(ctx, `sme/${role.name}`, {
-      type: 'run-attempt', runId: ctx.runId, taskId, attempt, role: role.name, taskTitle: task().title,
-      ...(task().files ? { taskFiles: task().files! } : {}),
-      provider, workdir: slot?.path ?? null, prompt, promptFile,
-      systemPromptFile: ctx.systemPrompts.get(role.name)!, logFile, deadlineMs,
-      ...(allowedCommands ? { allowedCommands } : {}),
-    }, deadlineMs + CALL_GRACE_MS, signal);
-    if (reply.kind !== 'result') {
+    const user = (continues: boolean, sessionId?: string): Promise<AgentResult> => runUserAttempt(ctx, {
+      taskId, attempt, role: role.name, provider, workdir: slot!.path, promptFile, logFile, continues, sessionId,
+    }).finally(() => ctx.takeovers.release(role.name));
+    let agent: AgentResult;
+    if (slot && ctx.takeovers.claim(role.name)) {
       release();
-      return failed(setback({ kind: 'trouble', trouble: reply, what: 'agent' }));
+      agent = await user(false);
+    } else {
+      const reply = await callActor(ctx, `sme/${role.name}`, {
+        type: 'run-attempt', runId: ctx.runId, taskId, attempt, role: role.name, taskTitle: task().title,
+        ...(task().files ? { taskFiles: task().files! } : {}),
+        provider, workdir: slot?.path ?? null, prompt, promptFile,
+        systemPromptFile: ctx.systemPrompts.get(role.name)!, logFile, deadlineMs,
+        ...(allowedCommands ? { allowedCommands } : {}),
+      }, deadlineMs + CALL_GRACE_MS, signal);
+      if (reply.kind !== 'result') {
+        release();
+        return failed(setback({ kind: 'trouble', trouble: reply, what: 'agent' }));
+      }
+      agent = parseReply(reply.result, AgentResultSchema, 'run-attempt');
+      ctx.budget.settle(budgetCallId, attemptBudgetKey(provider.key), agent.usd);
+      reserved = false;
+      ctx.board.post({
+        type: 'cost.recorded', role: role.name, taskId, phase: 'attempt', provider: provider.key, usd: agent.usd, tokens: agent.tokens,
+        ...(agent.model ? { model: agent.model } : {}), ...(agent.priced === undefined ? {} : { priced: agent.priced }),
+      });
     }
-    const agent = parseReply(reply.result, AgentResultSchema, 'run-attempt');
-    ctx.budget.settle(budgetCallId, attemptBudgetKey(provider.key), agent.usd);
-    reserved = false;
-    ctx.board.post({
-      type: 'cost.recorded', role: role.name, taskId, phase: 'attempt', provider: provider.key, usd: agent.usd, tokens: agent.tokens,
-      ...(agent.model ? { model: agent.model } : {}), ...(agent.priced === undefined ? {} : { priced: agent.priced }),
-    });
     if (!agent.ok) return failed(await afterAgentError(ctx, taskId, attempt, agent, provider.key));
-    await ctx.board.append({ type: 'attempt.finished', taskId, attempt, outcome: 'ok', summary: firstLine(agent.text) || 'the agent finished', durationMs: agent.durationMs, usd: agent.usd });
+    await ctx.board.append({
+      type: 'attempt.finished', taskId, attempt, outcome: 'ok', summary: firstLine(agent.text) || 'the agent finished', durationMs: agent.durationMs, usd: agent.usd,
+      ...(agent.sessionId ? { sessionId: agent.sessionId } : {}),
+    });
+    // asked for while the agent worked: the user continues from where it stopped
+    if (slot && ctx.takeovers.claim(role.name)) await user(true, agent.sessionId);
     return passed({ ws, slot, base: point?.base ?? null });
   } catch (error) {
     release();

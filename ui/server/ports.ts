@@ -1,0 +1,25 @@
+/**
+ * What the dashboard needs from the rest of loop, handed in by the command that starts it (ui/
+ * imports only protocol/ and the board): where runs live, whether a run's supervisor is alive, and
+ * the control actions, which run the same code as their CLI verbs.
+ */
+import type { RunFiles } from '../live/run-files.js';
+
+export interface ControlResult {
+  ok: boolean;
+  message: string;
+}
+
+export interface DashboardPorts {
+  /** `.loop/runs` of the folder served. */
+  runsDir: string;
+  filesOf(runId: string): RunFiles;
+  /** From run.json: false when it says running but its supervisor is gone (crashed); null when unknown. */
+  supervisorAlive(runId: string): boolean | null;
+  /** Variables whose values must never leave the server (providers' `env` in the config), as [name, value]. */
+  secrets?: Array<[name: string, value: string]>;
+  /** `loop stop <run>`. */
+  stop?(runId: string): Promise<ControlResult>;
+  /** The change an attempt made, as `git diff` text; null when there is none to show. */
+  diff?(request: { runId: string; taskId: string; commit: string; mergedSha?: string; repo?: string }): Promise<string | null>;
+}
