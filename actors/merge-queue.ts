@@ -147,6 +147,7 @@ export class MergeQueue<O extends TestOutcome> {
     }
 
     let green = chain.length;
+    let landedVerdict: Verdict | undefined;
     if (suite !== null && chain.length > 0) {
       const baseLog = first.logFile.replace(/(\.log)?$/, '.base.log');
       const base = await this.tester.test(repo, head, { gateSlots: first.gateWorkdirs }, suite, baseLog, scope);
@@ -176,6 +177,7 @@ export class MergeQueue<O extends TestOutcome> {
         culprit.member.answer({ kind: 'merged', result: culpritResult(verdicts.get(interval.red)!, chain.length, interval.red, started) });
         requeue.push(...chain.slice(interval.red).map((link) => link.member));
       }
+      landedVerdict = verdicts.get(green);
     }
     // Batching costs nothing without a suite; with one, the size follows how trains fare.
     if (suite === null) this.#size = cap;
@@ -208,6 +210,7 @@ export class MergeQueue<O extends TestOutcome> {
     this.emit({
       type: 'train.finished', repo: first.repo, tasks: members.map((m) => m.request.taskId),
       ...report, durationMs: Math.max(0, Date.now() - started),
+      ...(landedVerdict && report.landed.length > 0 ? { tests: `\`${first.testCommand}\`: ${landedVerdict.summary}` } : {}),
     });
   }
 }

@@ -74,9 +74,9 @@ export function describeEvent(event: BoardEvent): EventWords | null {
       return words('protocol', `invalid frame from ${event.from}: ${event.summary}`, 'bad');
     case 'train.finished': {
       const broken = event.culprits.length > 0 ? `, broken by ${event.culprits.join(', ')}` : '';
-      return event.tasks.length > 1 || event.culprits.length > 0
-        ? words('train', `${event.repo}: ${event.landed.length} of ${event.tasks.length} landed in ${event.suiteRuns} suite run${event.suiteRuns === 1 ? '' : 's'}${broken}`, event.culprits.length > 0 ? 'warn' : 'good')
-        : null;
+      const tests = event.tests ? ` · ${event.tests}` : '';
+      const runs = `${event.suiteRuns} suite run${event.suiteRuns === 1 ? '' : 's'}`;
+      return words('train', `${event.repo}: ${event.landed.length} of ${event.tasks.length} landed${broken} (${runs})${tests}`, event.culprits.length > 0 ? 'warn' : 'good');
     }
     case 'run.landed':
       if (event.fastForwarded) return words('landed', `${event.branch} → ${event.sha.slice(0, 7)}`, 'good');
