@@ -106,6 +106,9 @@ const PlanAccepted = defineEvent('plan.accepted', {
   planner: v.optional(Text),
 });
 const PlanFailed = defineEvent('plan.failed', { reason: Text });
+/** `loop.approvePlan` (or `--approve-plan`): the plan is on the board and nothing is dispatched until a person approves it. */
+const PlanApprovalRequested = defineEvent('plan.approval-requested', { taskCount: Count });
+const PlanApproved = defineEvent('plan.approved', { by: v.picklist(['cli', 'dashboard']) });
 
 const TaskCreated = defineEvent('task.created', {
   ...TaskRef,
@@ -207,6 +210,8 @@ const RetryScheduled = defineEvent('retry.scheduled', { ...TaskRef, reason: Text
 const TaskEscalated = defineEvent('task.escalated', { ...TaskRef, reason: Text });
 const TaskCancelled = defineEvent('task.cancelled', { ...TaskRef, reason: Text });
 const TaskInterrupted = defineEvent('task.interrupted', { ...TaskRef, reason: Text });
+/** `loop retry` (or the dashboard): an escalated task gets a fresh round of repairs and retries; `reason` says who asked and why it moves. */
+const TaskReopened = defineEvent('task.reopened', { ...TaskRef, by: v.picklist(['cli', 'dashboard']), reason: Text });
 
 const ActorStarted = defineEvent('actor.started', { actor: Text, pid: v.number(), restarts: Count });
 const ActorCrashed = defineEvent('actor.crashed', {
@@ -252,10 +257,10 @@ const TakeoverFinished = defineEvent('takeover.finished', { ...TaskRef, attempt:
 const ProtocolRejected = defineEvent('protocol.rejected', { from: Text, summary: Text });
 
 const ALL = [
-  RunStarted, RunResumed, RunFinished, RunNote, RunLanded, PlanAccepted, PlanFailed,
+  RunStarted, RunResumed, RunFinished, RunNote, RunLanded, PlanAccepted, PlanFailed, PlanApprovalRequested, PlanApproved,
   TaskCreated, TaskReady, TaskDispatched, AttemptStarted, AttemptFinished, GateCaptured, GatePassed, GateFailed,
   ReviewStarted, ReviewAccepted, ReviewRejected, CriticEditDiscarded, TaskMerged, MergeFailed, TrainFinished,
-  RepairScheduled, RetryScheduled, TaskEscalated, TaskCancelled, TaskInterrupted,
+  RepairScheduled, RetryScheduled, TaskEscalated, TaskCancelled, TaskInterrupted, TaskReopened,
   ActorStarted, ActorCrashed, ActorRestarted, SupervisorReport, CostRecorded, BudgetExhausted,
   ProtocolRejected, TakeoverRequested, TakeoverDeclined, TakeoverStarted, TakeoverFinished,
 ] as const;

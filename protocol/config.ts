@@ -264,6 +264,11 @@ export const LoopSchema = v.strictObject({
    */
   viewport: v.optional(v.picklist(VIEWPORT_MODES), 'auto'),
   notify: v.optional(NotifySchema, {}),
+  /**
+   * Wait after planning until a person approves the plan (`loop approve`, or the dashboard's
+   * approve button) before anything is dispatched or spent; `loop run --approve-plan` asks once.
+   */
+  approvePlan: v.optional(v.boolean(), false),
 });
 export type LoopSettings = v.InferOutput<typeof LoopSchema>;
 

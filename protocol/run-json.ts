@@ -36,3 +36,21 @@ export const TakeoverRequestSchema = v.object({
   requestedAt: v.number(),
 });
 export type TakeoverRequest = v.InferOutput<typeof TakeoverRequestSchema>;
+
+/** `control/retry-<task>.json`: `loop retry <task>` (or the dashboard) asks the run to give an escalated task another round. */
+export const RetryRequestSchema = v.object({
+  taskId: v.string(),
+  /** Who asked, for the board: `cli` or `dashboard`. */
+  by: v.picklist(['cli', 'dashboard']),
+  pid: v.number(),
+  requestedAt: v.number(),
+});
+export type RetryRequest = v.InferOutput<typeof RetryRequestSchema>;
+
+/** `control/approve-plan.json`: `loop approve` (or the dashboard) lets a run that waits for approval of its plan start. */
+export const PlanApprovalSchema = v.object({
+  by: v.picklist(['cli', 'dashboard']),
+  pid: v.number(),
+  requestedAt: v.number(),
+});
+export type PlanApproval = v.InferOutput<typeof PlanApprovalSchema>;

@@ -58,6 +58,12 @@ export function describeEvent(event: BoardEvent): EventWords | null {
       return words('ESCALATED', event.reason, 'bad');
     case 'task.interrupted':
       return words('interrupted', event.reason, 'warn');
+    case 'task.reopened':
+      return words('reopened', `${event.reason} (asked from the ${event.by === 'cli' ? 'command line' : 'dashboard'}); a fresh round of repairs`, 'warn');
+    case 'plan.approval-requested':
+      return words('WAITING', `the plan (${event.taskCount} tasks) waits for approval: \`loop approve\` or the dashboard`, 'warn');
+    case 'plan.approved':
+      return words('approved', `the plan, from the ${event.by === 'cli' ? 'command line' : 'dashboard'}; dispatching`, 'good');
     case 'task.cancelled':
       return words('cancelled', event.reason, 'warn');
     case 'actor.crashed':

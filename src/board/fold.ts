@@ -71,6 +71,12 @@ function applyRunEvent(view: RunView, e: BoardEvent): boolean {
     case 'plan.failed':
       view.planFailure = e.reason;
       return true;
+    case 'plan.approval-requested':
+      view.planApproval = 'waiting';
+      return true;
+    case 'plan.approved':
+      view.planApproval = 'approved';
+      return true;
     case 'cost.recorded':
       recordCost(view, e);
       return true;
@@ -199,6 +205,14 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
     case 'takeover.started':
     case 'takeover.finished':
       break; // the attempt goes on; its history says who drove it
+    case 'task.reopened':
+      // a fresh round: repairs and retries count again from zero; the attempt number goes on
+      move(task, 'task.reopened', e);
+      task.repairs = 0;
+      task.retries = 0;
+      delete task.reason;
+      delete task.finishedAt;
+      break;
     case 'task.escalated':
     case 'task.cancelled':
     case 'task.interrupted':

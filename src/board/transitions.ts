@@ -32,6 +32,8 @@ export const MOVES = {
   'task.escalated': { from: OPEN, to: 'escalated' },
   'task.cancelled': { from: OPEN, to: 'cancelled' },
   'task.interrupted': { from: ['ready', ...ACTIVE], to: 'interrupted' },
+  // a person asked for another round (`loop retry`): back to planned, promoted when its dependencies merged
+  'task.reopened': { from: ['escalated'], to: 'planned' },
 } as const satisfies Record<string, { from: readonly TaskStatus[]; to: TaskStatus }>;
 export type Move = keyof typeof MOVES;
 

@@ -91,6 +91,8 @@ export interface RunView {
   resumes: number;
   planSource?: string;
   planFailure?: string;
+  /** `loop.approvePlan`: 'waiting' from `plan.approval-requested` until `plan.approved`. */
+  planApproval?: 'waiting' | 'approved';
   tasks: Record<string, TaskView>;
   /** Task ids in plan order. */
   order: string[];

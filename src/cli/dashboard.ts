@@ -12,6 +12,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { attemptDiff } from '../git/attempt-diff.js';
 import { isAlive, readRunJson } from '../run/run-json.js';
 import { stopRun } from '../run/stop.js';
+import { askPlanApproval, askRetry, type AskOutcome } from '../run/ask-run.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { runPaths, runsDir, stateDir } from '../util/paths.js';
 import { ListenError, startDashboard, type RunningDashboard } from '../../ui/server/server.js';
@@ -51,12 +52,18 @@ export function dashboardPorts(loaded: LoadedConfig): DashboardPorts {
       return run ? run.status !== 'running' || isAlive(run.pid) : null;
     },
     stop: async (runId) => (await stopRun({ configDir: loaded.dir, runId, wait: false })) ?? { ok: false, message: `no run "${runId}" here` },
+    retry: async (runId, taskId) => answer(await askRetry({ configDir: loaded.dir, runId, taskId, by: 'dashboard', waitMs: DASHBOARD_ASK_WAIT_MS })),
+    approve: async (runId) => answer(await askPlanApproval({ configDir: loaded.dir, runId, by: 'dashboard', waitMs: DASHBOARD_ASK_WAIT_MS })),
     diff: async ({ commit, mergedSha, repo }) => {
       const path = repoFor(repo);
       return path === undefined ? null : attemptDiff(path, commit, mergedSha);
     },
   };
 }
+
+/** A button's request waits less than the CLI: the page shows the board's answer anyway. */
+const DASHBOARD_ASK_WAIT_MS = 5_000;
+const answer = (outcome: AskOutcome): { ok: boolean; refused: boolean; message: string } => ({ ok: outcome.status === 'done' || outcome.status === 'queued', refused: outcome.status === 'refused', message: outcome.message });
 
 /** The URL with the run to show first. */
 export const urlFor = (info: { url: string }, runId: string | null): string => (runId === null ? info.url : `${info.url}#/run/${runId}`);

@@ -35,6 +35,8 @@ import { repoNameOf, type RunContext } from './run-context.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { watchControl } from './control.js';
+import { answerPlanApproval, answerRetry } from './control-answers.js';
+import { awaitPlanApproval } from './plan-approval.js';
 import { Notifier } from './notify.js';
 import { Takeovers } from './takeover.js';
 import { excludeStateDir } from '../config/git-exclude.js';
@@ -59,6 +61,8 @@ export interface SessionOptions {
   tmux?: boolean | undefined;
   /** The supervisor runs detached (`--detach`): no terminal now, but someone will attach. */
   detached?: boolean;
+  /** `--approve-plan`: wait for `loop approve` after planning (else the config's `loop.approvePlan`). */
+  approvePlan?: boolean | undefined;
 }
 
 export async function runSession(o: SessionOptions): Promise<number> {
@@ -153,7 +157,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
       stop: stop.signal, systemPrompts, now: Date.now, random: Math.random, viewport, takeovers: new Takeovers(),
     };
     conductor = new Conductor(rt, (reason) => stop.abort(reason));
-    stopControl = watchControl(o.paths.dir, (request) => record(rt.takeovers.request(rt, request.role), 'a takeover request'), say);
+    stopControl = watchControl(o.paths.dir, {
+      takeover: (request) => record(rt.takeovers.request(rt, request.role), 'a takeover request'),
+      retry: (request) => record(answerRetry(rt, request), 'a retry request'),
+      approvePlan: (request) => record(answerPlanApproval(rt, request), 'a plan approval'),
+    }, say);
     if (!resume) {
       await board.append({
         type: 'run.started', runId: o.runId, goal: o.goal, mode: o.mode, configHash: o.loaded.hash, configFile: o.loaded.file,
@@ -170,7 +178,14 @@ export async function runSession(o: SessionOptions): Promise<number> {
     if (!resume && board.view.order.length > 0 && !stop.signal.aborted) {
       declined = !(await forecastBeforeSpend(rt, say, o.budgetQuestion ?? { yes: false, ask: null }));
     }
-    if (!declined && (board.view.planFailure === undefined || board.view.order.length > 0)) await conductor.drive();
+    const canDrive = !declined && (board.view.planFailure === undefined || board.view.order.length > 0);
+    const approved = canDrive && board.view.order.length > 0 && !stop.signal.aborted
+      ? await awaitPlanApproval(rt, o.approvePlan ?? config.loop.approvePlan, say)
+      : true;
+    if (canDrive && approved) await conductor.drive();
+    // Nothing can move any more: a request that came now would change a board being finished;
+    // it waits in the control folder for `loop resume` instead.
+    stopControl();
     await board.flush();
     await Promise.all([...recording]);
   } catch (error) {

@@ -97,6 +97,10 @@ export class TaskIndex implements TaskLookup {
     if (status !== 'planned') {
       this.#promotable.delete(id);
       this.#doomed.delete(id);
+    } else if (before !== undefined) {
+      // reopened (`loop retry`): a candidate again, as when it was created
+      if ((this.#unmerged.get(id) ?? 0) <= 0) this.#promotable.add(id);
+      if (view.tasks[id]!.dependsOn.some((d) => ['escalated', 'cancelled'].includes(view.tasks[d]?.status ?? ''))) this.#doomed.add(id);
     }
     for (const dependent of this.#dependents.get(id) ?? []) {
       if (status === 'merged') {

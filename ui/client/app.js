@@ -10,7 +10,7 @@ import { notFoundDrawer, storyDrawer, textDrawer } from './story.js';
 const MAX_PEEK_LINES = 400;
 const app = {
   runs: [], runId: null, epoch: null, state: null, controls: false, status: 'connecting', error: null,
-  expanded: new Set(), watched: new Map(), logs: new Map(), detail: new Map(), stopStep: 0, stopMessage: '',
+  expanded: new Set(), watched: new Map(), logs: new Map(), detail: new Map(), stopStep: 0, controlMessage: '', asking: new Set(),
   // For tests and the bench: what was applied, skipped as a repeat, and when each seq was on screen.
   appliedSeqs: [], repeats: 0, gaps: [], receivedAt: new Map(), renderedAt: new Map(), renderMs: [],
 };
@@ -46,7 +46,7 @@ function showRun(runId) {
   app.expanded.clear();
   app.appliedSeqs = [];
   app.stopStep = 0;
-  app.stopMessage = '';
+  app.controlMessage = '';
   conn.send({ type: 'subscribe', runId });
 }
 
@@ -135,7 +135,9 @@ function render() {
   document.getElementById('main').classList.remove('waiting');
   const model = buildDashboard(app.state, Date.now());
   panel('kpis', keyOf(model.kpis), () => kpiBar(model));
-  panel('attention', keyOf(model.attention), () => attentionStrip(model));
+  // Retry works on a finished run too: the request waits for `loop resume`, and the answer says so.
+  const controls = Boolean(app.controls);
+  panel('attention', keyOf([model.attention, controls, [...app.asking]]), () => attentionStrip(model, { controls, asking: app.asking }));
   syncWatches(model);
   const peeks = [...app.watched.values()].map((w) => { const lines = app.logs.get(`${w.taskId}/${w.attempt}/${w.kind}`); return `${lines?.length}:${lines?.[lines.length - 1]?.text}`; });
   // A transcript the reader left at its end follows new lines; a new one starts at its end.
@@ -182,18 +184,25 @@ function renderHeader() {
   const step = app.stopStep;
   mount('controls',
     app.controls && running ? h('button', { type: 'button', class: ['stop', step === 1 && 'confirm'], disabled: step === 2, dataset: { action: 'stop' } }, step === 1 ? 'Really stop this run?' : step === 2 ? 'Stopping…' : 'Stop run') : null,
-    app.stopMessage ? h('span', { class: 'control-message' }, app.stopMessage) : null);
+    app.controlMessage ? h('span', { class: 'control-message' }, app.controlMessage) : null);
 }
 
 function stop() {
   if (app.stopStep === 0) { app.stopStep = 1; schedule(); return; }
   if (app.stopStep !== 1) return;
   app.stopStep = 2;
-  app.stopMessage = 'stopping…';
-  fetch(`/api/runs/${encodeURIComponent(app.runId)}/stop`, { method: 'POST' })
+  post('stop', 'stop', () => { app.stopStep = 0; });
+}
+
+/** A control POST (the same code as its CLI verb); its answer shows beside the controls, the board shows the rest. */
+function post(key, path, done = () => {}) {
+  if (app.asking.has(key)) return;
+  app.asking.add(key);
+  app.controlMessage = `${key.split(':')[0]}…`;
+  fetch(`/api/runs/${encodeURIComponent(app.runId)}/${path}`, { method: 'POST' })
     .then((r) => r.json())
-    .then((body) => { app.stopMessage = body.message ?? ''; }, (error) => { app.stopMessage = `could not stop: ${error.message}`; })
-    .finally(() => { app.stopStep = 0; schedule(); });
+    .then((body) => { app.controlMessage = body.message ?? ''; }, (error) => { app.controlMessage = `could not ${key.split(':')[0]}: ${error.message}`; })
+    .finally(() => { app.asking.delete(key); done(); schedule(); });
   schedule();
 }
 
@@ -274,6 +283,8 @@ document.addEventListener('click', (e) => {
   if (!target) return;
   if (target.dataset.action === 'peek') toggle(target.dataset.role);
   if (target.dataset.action === 'stop') stop();
+  if (target.dataset.action === 'retry') post(`retry:${target.dataset.task}`, `tasks/${encodeURIComponent(target.dataset.task)}/retry`);
+  if (target.dataset.action === 'approve') post('approve', 'approve');
 });
 document.getElementById('run-picker').addEventListener('change', (e) => { location.hash = `#/run/${encodeURIComponent(e.target.value)}`; });
 document.addEventListener('keydown', (e) => {

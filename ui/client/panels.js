@@ -31,7 +31,8 @@ export function kpiBar(m) {
   ];
 }
 
-export function attentionStrip(m) {
+/** `controls`: this page may act (it holds the token); the escalated tasks get a retry button, a waiting plan an approve button. */
+export function attentionStrip(m, { controls = false, asking = new Set() } = {}) {
   if (m.attention.length === 0) return [h('div', { class: 'calm' }, 'Nothing needs attention: no task is escalated, rejected or blocked.')];
   return m.attention.map((item) => h('div', { class: ['attention-item', `sev-${item.severity}`], dataset: { kind: item.kind, task: item.taskId, key: `${item.kind}:${item.taskId ?? item.reason}` } },
     h('span', { class: 'att-kind' }, item.kind),
@@ -40,6 +41,12 @@ export function attentionStrip(m) {
     item.detail ? h('span', { class: 'att-detail' }, item.detail) : null,
     item.attempts !== undefined ? h('span', { class: 'att-attempts' }, `attempt ${item.attempts}`) : null,
     item.evidence ? h('a', { class: 'att-evidence', href: taskHref(m.run.id, item.evidence.taskId), title: `the story of ${item.evidence.taskId}, with the evidence of attempt ${item.evidence.attempt}` }, `evidence (attempt ${item.evidence.attempt}) →`) : null,
+    controls && item.kind === 'escalated' && item.taskId
+      ? h('button', { type: 'button', class: 'att-action', disabled: asking.has(`retry:${item.taskId}`), dataset: { action: 'retry', task: item.taskId }, title: 'loop retry: another round of attempts for this task (and the tasks that waited on it)' }, asking.has(`retry:${item.taskId}`) ? 'Retrying…' : 'Retry')
+      : null,
+    controls && item.kind === 'approval'
+      ? h('button', { type: 'button', class: 'att-action', disabled: asking.has('approve'), dataset: { action: 'approve' }, title: 'loop approve: start dispatching this plan' }, asking.has('approve') ? 'Approving…' : 'Approve plan')
+      : null,
   ));
 }
 

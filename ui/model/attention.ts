@@ -17,7 +17,7 @@ export interface Evidence {
 }
 
 export interface AttentionItem {
-  kind: 'escalated' | 'rejected' | 'failing' | 'retrying' | 'interrupted' | 'blocked' | 'budget' | 'actor' | 'plan' | 'landing' | 'problem';
+  kind: 'escalated' | 'rejected' | 'failing' | 'retrying' | 'interrupted' | 'blocked' | 'budget' | 'actor' | 'plan' | 'approval' | 'landing' | 'problem';
   severity: 'red' | 'amber';
   taskId?: string;
   role?: string;
@@ -111,6 +111,9 @@ export interface RunSignals {
 export function attentionItems(view: RunView, signals: RunSignals): AttentionItem[] {
   const items: AttentionItem[] = [];
   if (view.planFailure !== undefined) items.push({ kind: 'plan', severity: 'red', reason: `no plan: ${view.planFailure}` });
+  if (view.planApproval === 'waiting' && view.status === 'running') {
+    items.push({ kind: 'approval', severity: 'amber', reason: `the plan (${view.order.length} tasks) waits for your approval before anything is dispatched: \`loop approve --run ${view.runId ?? '<run>'}\`` });
+  }
   if (view.budgetExhausted) {
     const b = view.budgetExhausted;
     items.push({ kind: 'budget', severity: 'red', reason: `budget reached: ${formatUsd(b.spentUsd)} spent + ${formatUsd(b.reservedUsd)} in flight of ${formatUsd(b.budgetUsd)}${b.unstarted.length > 0 ? `; not started: ${b.unstarted.join(', ')}` : ''}` });

@@ -20,6 +20,10 @@ export interface DashboardPorts {
   secrets?: Array<[name: string, value: string]>;
   /** `loop stop <run>`. */
   stop?(runId: string): Promise<ControlResult>;
+  /** `loop retry <task> --run <run>`: `refused` when the board says the task cannot be retried. */
+  retry?(runId: string, taskId: string): Promise<ControlResult & { refused: boolean }>;
+  /** `loop approve --run <run>`. */
+  approve?(runId: string): Promise<ControlResult & { refused: boolean }>;
   /** The change an attempt made, as `git diff` text; null when there is none to show. */
   diff?(request: { runId: string; taskId: string; commit: string; mergedSha?: string; repo?: string }): Promise<string | null>;
 }

@@ -169,6 +169,20 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     const result = await o.ports.stop(feed.runId);
     return http.json(result.ok ? 202 : 409, result);
   }));
+  app.post('/api/runs/:run/tasks/:task/retry', http.handler('control', 2, async (r) => {
+    const feed = feedOr404(r);
+    if (isReply(feed)) return feed;
+    if (!o.ports.retry) return http.notFound('retrying tasks is not available from this server');
+    const result = await o.ports.retry(feed.runId, r.params[1]!);
+    return http.json(result.refused ? 409 : 202, { ok: result.ok, message: result.message });
+  }));
+  app.post('/api/runs/:run/approve', http.handler('control', 1, async (r) => {
+    const feed = feedOr404(r);
+    if (isReply(feed)) return feed;
+    if (!o.ports.approve) return http.notFound('approving plans is not available from this server');
+    const result = await o.ports.approve(feed.runId);
+    return http.json(result.refused ? 409 : 202, { ok: result.ok, message: result.message });
+  }));
   app.get('/*', http.handler('read', 0, (r) => {
     const file: StaticFile | undefined = files.get(r.url);
     if (!file) return http.notFound(`nothing at ${r.url}`);

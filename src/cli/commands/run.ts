@@ -42,6 +42,7 @@ export class RunCommand extends LoopCommand {
   json = Option.Boolean('--json', false, { description: 'print the final summary as JSON (progress lines go to stderr)' });
   yes = Option.Boolean('--yes', false, { description: 'start even when the forecast\'s upper bound passes budgetUsd, without asking' });
   dashboard = Option.Boolean('--dashboard', false, { description: 'serve the live dashboard (`loop dashboard`) while the run lasts and print its URL' });
+  approvePlan = Option.Boolean('--approve-plan', { description: 'wait after planning until `loop approve` (or the dashboard) approves the plan; default: loop.approvePlan' });
   tmux = Option.Boolean('--tmux', { description: 'open the tmux viewport (one pane per role) even without a terminal; --no-tmux: never' });
   detach = Option.Boolean('--detach', false, { description: 'run the supervisor in the background (it survives the terminal closing) and return at once' });
   detached = Option.Boolean('--detached', false, { hidden: true, description: 'this process is the background supervisor of a --detach run' });
@@ -62,6 +63,7 @@ export class RunCommand extends LoopCommand {
         'run', goal, '--run', runId, '-c', loaded.file, ...(this.executeAgents ? ['--execute'] : []),
         ...(this.plan ? ['--plan', resolve(cwd, this.plan)] : []), ...tmuxFlag(this.tmux),
         ...(this.yes ? ['--yes'] : []), ...(this.dashboard ? ['--dashboard'] : []),
+        ...(this.approvePlan === undefined ? [] : [this.approvePlan ? '--approve-plan' : '--no-approve-plan']),
       ];
       return reportDetached(await startDetached(args, paths, cwd), runId, paths, loaded, this.context);
     }
@@ -70,7 +72,7 @@ export class RunCommand extends LoopCommand {
       runSession({
         loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
         budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
-        stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached,
+        stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached, approvePlan: this.approvePlan,
       }));
   }
 }

@@ -99,3 +99,25 @@ test('no response carries the value of a secret in the server environment, even 
   assert.match(all, /\[redacted: \$ANTHROPIC_API_KEY\]/);
   assert.ok(!all.includes(d.token), 'the token is never sent back');
 });
+
+test('retry and approve are controls too: token and same origin, a refusal is 409, and nothing refused reaches loop', async (t) => {
+  const folder = oneRun(t);
+  const asked: string[] = [];
+  const d = await serve(t, folder.dir, {
+    ports: {
+      retry: async (runId, taskId) => (asked.push(`retry ${runId} ${taskId}`), { ok: false, refused: true, message: `task ${taskId} is planned; only an escalated task can be retried` }),
+      approve: async (runId) => (asked.push(`approve ${runId}`), { ok: true, refused: false, message: 'plan approved; the run starts dispatching' }),
+    },
+  });
+  for (const path of ['/api/runs/r1/tasks/t1/retry', '/api/runs/r1/approve']) {
+    assert.equal((await httpRequest(`${d.base}${path}`, { method: 'POST', headers: { Origin: d.base } })).status, 401, `${path} without the token`);
+    assert.equal((await httpRequest(`${d.base}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${d.token}`, Origin: 'https://evil.example' } })).status, 403, `${path} from a foreign origin`);
+  }
+  assert.deepEqual(asked, []);
+  const retry = await httpRequest(`${d.base}/api/runs/r1/tasks/t1/retry`, { method: 'POST', headers: { Authorization: `Bearer ${d.token}`, Origin: d.base } });
+  assert.deepEqual([retry.status, JSON.parse(retry.body)], [409, { ok: false, message: 'task t1 is planned; only an escalated task can be retried' }]);
+  const approve = await httpRequest(`${d.base}/api/runs/r1/approve`, { method: 'POST', headers: { Authorization: `Bearer ${d.token}`, Origin: d.base } });
+  assert.deepEqual([approve.status, JSON.parse(approve.body)], [202, { ok: true, message: 'plan approved; the run starts dispatching' }]);
+  assert.equal((await httpRequest(`${d.base}/api/runs/nope/approve`, { method: 'POST', headers: { Authorization: `Bearer ${d.token}` } })).status, 404);
+  assert.deepEqual(asked, ['retry r1 t1', 'approve r1']);
+});

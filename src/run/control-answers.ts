@@ -1,0 +1,25 @@
+/**
+ * The supervisor's answers to `loop retry` and `loop approve` (control.ts carries the requests):
+ * always on the board, as the change asked for or as a note saying why it was not made.
+ */
+import type { PlanApproval, RetryRequest } from '../../protocol/index.js';
+import { planReopen } from './reopen.js';
+import type { RunContext } from './run-context.js';
+
+export async function answerRetry(rt: RunContext, request: RetryRequest): Promise<void> {
+  const decision = planReopen(rt.board.view, request.taskId);
+  if (!decision.ok) {
+    await rt.board.append({ type: 'run.note', level: 'warn', message: `retry from the ${request.by} ignored: ${decision.problem}` });
+    return;
+  }
+  for (const { taskId, reason } of decision.reopen) await rt.board.append({ type: 'task.reopened', taskId, by: request.by, reason });
+}
+
+export async function answerPlanApproval(rt: RunContext, request: PlanApproval): Promise<void> {
+  if (rt.board.view.planApproval === 'waiting') {
+    await rt.board.append({ type: 'plan.approved', by: request.by });
+    return;
+  }
+  const state = rt.board.view.planApproval === 'approved' ? 'is already approved' : 'does not wait for approval';
+  await rt.board.append({ type: 'run.note', level: 'warn', message: `plan approval from the ${request.by} ignored: the plan ${state}` });
+}
