@@ -106,3 +106,25 @@ export default async (ctx) => {
   assert.match(git(project.dir, ['show', 'main:math.js']), /return a \+ b;[\s\S]*function multiply/);
   await noProcessesLeft('trains');
 });
+
+test('test once when nothing moved: a change tested in its slot on the head it merges onto costs its train no suite run', async (t) => {
+  const project = sandboxProject(t, { userEdits: null, config: seedTeam({ gate: { preMergeTests: 'always' } }) });
+  project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'review') return { text: ${ACCEPT} };
+  ctx.writeFile('math.js', ctx.readFile('math.js') + '\\nexport function subtract(a, b) {\\n  return a - b;\\n}\\n');
+  return { text: 'added subtract' };
+};
+`);
+  const plan = writePlan(t, [{ id: 'sub', title: 'Add subtract', role: 'be1' }]);
+  const result = await project.run(['run', 'add subtract', '--execute', '--plan', plan, '--run', 'once']);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = project.events('once');
+  assert.equal(ofType(events, 'gate.captured')[0]?.['tests'], 'slot');
+  assert.match(String(ofType(events, 'gate.passed')[0]?.['summary']), /tests passed \(3 tests\)/);
+  const trains = ofType(events, 'train.finished');
+  assert.equal(trains.length, 1);
+  assert.deepEqual([trains[0]!['landed'], trains[0]!['suiteRuns']], [['sub'], 0], 'the slot\'s run of the same tree is the merge result');
+  assert.match(String(trains[0]!['tests']), /tests passed \(3 tests\)/);
+  await noProcessesLeft('once');
+});
