@@ -124,7 +124,7 @@ export class MergeQueue<O extends TestOutcome> {
     const cap = first.maxTrain;
     const scope = trainScope(members);
     const suite: Suite | null = first.testCommand === null ? null : { testCommand: first.testCommand, setupCommand: first.setupCommand, testTimeoutMs: first.testTimeoutMs };
-    const report = { landed: [] as string[], culprits: [] as string[], conflicts: [] as string[], requeued: [] as string[], suiteRuns: 0 };
+    const report = { landed: [] as string[], culprits: [] as string[], conflicts: [] as string[], requeued: [] as string[], suiteRuns: 0, bisectRuns: 0 };
     const requeue: Member[] = [];
 
     const head = await this.ports.resolve(repo, ref);
@@ -158,6 +158,7 @@ export class MergeQueue<O extends TestOutcome> {
         const link = chain[k - 1]!;
         const tested = await this.tester.test(repo, link.sha, { gateSlots: first.gateWorkdirs }, suite, link.member.request.logFile, scope);
         report.suiteRuns += tested.started ? 1 : 0;
+        if (k < chain.length) report.bisectRuns += tested.started ? 1 : 0;
         const verdict = tested.kind === 'run'
           ? this.ports.judge(tested.run, baseRun)
           : { ok: false, summary: tested.summary, broken: [], preExisting: [], evidence: tested.evidence };

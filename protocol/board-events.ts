@@ -201,6 +201,8 @@ const TrainFinished = defineEvent('train.finished', {
   requeued: v.array(TaskIdSchema),
   /** Suite runs this train started (runs found in the cache by tree are not counted). */
   suiteRuns: Count,
+  /** Of those, the runs of prefixes of a red train searched for its culprit. */
+  bisectRuns: v.optional(Count),
   /** The regression rule's verdict on the tree that landed (absent when nothing landed or there is no test command). */
   tests: v.optional(Text),
   durationMs: Count,

@@ -220,7 +220,7 @@ test('a red train of 8 is bisected to its culprit in log2(8) runs; the changes b
   assert.deepEqual(f.advanced.map((sha) => changesIn(sha).join('')), ['ABCD', 'ABCDFGI'], 'only green trees landed');
   assert.ok(!changesIn(f.head()).includes('E'));
   const [first, second] = gate.trains();
-  assert.deepEqual({ landed: first!.landed, culprits: first!.culprits, requeued: first!.requeued, suiteRuns: first!.suiteRuns }, { landed: ['a', 'b', 'c', 'd'], culprits: ['e'], requeued: ['f', 'g', 'i'], suiteRuns: 5 });
+  assert.deepEqual({ landed: first!.landed, culprits: first!.culprits, requeued: first!.requeued, suiteRuns: first!.suiteRuns, bisectRuns: first!.bisectRuns }, { landed: ['a', 'b', 'c', 'd'], culprits: ['e'], requeued: ['f', 'g', 'i'], suiteRuns: 5, bisectRuns: 3 });
   assert.deepEqual({ tasks: second!.tasks, landed: second!.landed, suiteRuns: second!.suiteRuns }, { tasks: ['f', 'g', 'i'], landed: ['f', 'g', 'i'], suiteRuns: 1 });
   const extra = first!.suiteRuns + second!.suiteRuns - 2;
   assert.ok(extra <= Math.log2(8) + 1, `${extra} extra runs to find 1 bad change in 8`);
@@ -282,6 +282,7 @@ test('the probes of a red train run in parallel, one per gate slot', async () =>
   assert.deepEqual(probes.map((l) => l.split(' ')[1]).sort(), ['AB', 'ABCD', 'ABCDEF']);
   assert.equal(new Set(probes.map((l) => l.split(' in ')[1])).size, 3, 'three slots in use at once');
   assert.equal(first!.suiteRuns, 1 + 1 + 3 + 1);
+  assert.equal(first!.bisectRuns, 3 + 1);
 });
 
 test('a change that conflicts with the head is refused; one that conflicts only with a change ahead of it in its train waits for the next', async () => {
