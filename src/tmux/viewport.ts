@@ -78,7 +78,8 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
   const config = o.loaded.config;
   await killSession(session, env);
   const panes: { role: string; id: string; title: string }[] = [];
-  const viewerOf = (role: string): string[] => viewerCommand(o.loaded, o.runId, role);
+  const target = exactSession(session);
+  const viewerOf = (role: string): string[] => viewerCommand(o.loaded, o.runId, role, o.keep ? target : null);
   for (const role of config.roles) {
     const command = viewerOf(role.name);
     const where = panes.length === 0
@@ -90,7 +91,6 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
     const used = provider.config.type === 'sim' && o.mode === 'dry-run' && config.providers[provider.key]?.type !== 'sim' ? `${provider.key} (dry-run: sim)` : provider.key;
     panes.push({ role: role.name, id, title: [role.name, role.title, used].filter(Boolean).join(' · ') });
   }
-  const target = exactSession(session);
   const settings: string[][] = [
     ['set-option', '-t', target, 'pane-border-status', 'top'],
     ['set-option', '-t', target, 'pane-border-format', ' #{?pane_active,#[bold],}#{pane_title}#[default] '],
@@ -102,7 +102,9 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
     ['set-option', '-w', '-t', panes[0]!.id, 'automatic-rename', 'off'],
     ...(o.keep ? [
       ['set-option', '-w', '-t', panes[0]!.id, 'remain-on-exit', 'on'],
-      ['set-option', '-w', '-t', panes[0]!.id, 'remain-on-exit-format', `#[dim]run finished; this view stays until you close it: tmux kill-session -t ${target}`],
+      // The viewer says how to close the view itself (--kept): tmux draws this format only once it
+      // has reaped the pane's process, which a loaded tmux 3.3 server was seen not to do for seconds.
+      ['set-option', '-w', '-t', panes[0]!.id, 'remain-on-exit-format', ''],
     ] : []),
     ...panes.flatMap((pane) => [
       ['select-pane', '-t', pane.id, '-T', pane.title],
@@ -132,9 +134,12 @@ export async function openViewport(o: { loaded: LoadedConfig; runId: string; mod
 }
 
 /** A pane's viewer: `loop logs <role> --follow` through its light entry point (pane-main.ts). */
-function viewerCommand(loaded: LoadedConfig, runId: string, role: string): string[] {
+function viewerCommand(loaded: LoadedConfig, runId: string, role: string, kept: string | null): string[] {
   // no NODE_EXTRA_CA_CERTS: a viewer makes no TLS connection, and parsing the bundle costs every pane start
-  const flags = [...(plannerRole(loaded.config)?.name === role ? ['--planner'] : []), ...(loaded.config.loop.notify.bell ? [] : ['--no-bell'])];
+  const flags = [
+    ...(plannerRole(loaded.config)?.name === role ? ['--planner'] : []), ...(loaded.config.loop.notify.bell ? [] : ['--no-bell']),
+    ...(kept === null ? [] : [`--kept=${kept}`]),
+  ];
   return ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, PANE_MAIN, loaded.dir, runId, role, ...flags];
 }
 

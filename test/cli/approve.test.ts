@@ -20,8 +20,7 @@ test('a run with --approve-plan dispatches nothing until `loop approve`, and the
 
   const run = startLoop(['run', 'api and ui', '--run', 'ask', '--approve-plan'], { cwd: dir, env, t });
   await waitFor('the plan to wait', () => types(dir, 'ask').includes('plan.approval-requested'), 60_000);
-  // the line is printed just after the event is on the board
-  await waitFor('the run to say so', () => /the plan \(2 tasks\) waits for your approval: `loop approve --run ask`/.test(run.output()), 30_000);
+  await waitFor('the run to say how to approve', () => /the plan \(2 tasks\) waits for your approval: `loop approve --run ask`/.test(run.output()));
   const monitor = await runLoop(['monitor', '--once', '--run', 'ask'], { cwd: dir, env, t });
   assert.match(monitor.stdout, /── needs attention \(1\) ─+\n! the plan \(2 tasks\) waits for your approval before anything is dispatched: `loop approve --run ask`\n/);
   assert.ok(!types(dir, 'ask').includes('task.dispatched'), 'nothing is dispatched while the plan waits');
