@@ -195,6 +195,8 @@ export type LandPolicy = (typeof LAND_POLICIES)[number];
 export const PRE_MERGE_TESTS = ['always', 'auto', 'never'] as const;
 export type PreMergeTests = (typeof PRE_MERGE_TESTS)[number];
 
+export const DEFAULT_MAX_TRAIN = 8;
+
 /** How the gate spends test runs: in the agent's slot before review, and in merge trains. */
 export const GateSettingsSchema = v.strictObject({
   /**
@@ -204,7 +206,7 @@ export const GateSettingsSchema = v.strictObject({
    */
   preMergeTests: v.optional(v.picklist(PRE_MERGE_TESTS), 'auto'),
   /** Most accepted changes merged and tested together in one train (the size adapts up to this). */
-  maxTrain: v.optional(PositiveInt, 8),
+  maxTrain: v.optional(PositiveInt, DEFAULT_MAX_TRAIN),
   /** The gate's own slots for suite runs (a red train's halves are tested in parallel in them); default: one per two cores. */
   testSlots: v.optional(PositiveInt),
 });
