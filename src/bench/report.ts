@@ -3,7 +3,7 @@
  * chart of the sweep (throughput and makespan against its bound, per maxParallel), written beside
  * the JSON. Pure: strings in, strings out.
  */
-import type { Knee, Stage } from './measure.js';
+import type { Knee, Stage, TrainFigures } from './measure.js';
 import { STAGES } from './measure.js';
 import type { SettingResult } from './sweep.js';
 import { DEFAULT_MAX_TRAIN } from '../../protocol/config.js';
@@ -43,7 +43,7 @@ export function sweepTable(report: SweepReport): string {
  * What the trains say about `loop.gate.maxTrain`: a cap that trains reached while every one of
  * them passed is what held them back; trains below it were limited by how many changes arrived.
  */
-function trainAdvice(results: readonly SettingResult[]): string {
+export function trainAdvice(results: readonly { trains: TrainFigures }[]): string {
   const largest = Math.max(0, ...results.map((r) => r.trains.largest));
   const largestGreen = Math.max(0, ...results.map((r) => r.trains.largestGreen));
   const red = results.reduce((sum, r) => sum + r.trains.red, 0);
