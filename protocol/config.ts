@@ -212,6 +212,30 @@ export const GateSettingsSchema = v.strictObject({
 });
 export type GateSettings = v.InferOutput<typeof GateSettingsSchema>;
 
+/** Where the board lives: `local` (a JSONL file, no server) or `nats` (a JetStream stream plus that file as a mirror). */
+export const ENGINES = ['local', 'nats'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const NatsTlsSchema = v.strictObject({
+  /** CA certificate (PEM) the server's certificate must chain to. */
+  ca: v.optional(NonEmptyString),
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert: v.optional(NonEmptyString),
+  key: v.optional(NonEmptyString),
+});
+
+/** How to reach the NATS server of `loop.engine: nats`. File paths: absolute, `~/…`, or relative to the config's folder. */
+export const NatsSchema = v.strictObject({
+  /** `nats://host:port` (or `tls://…`); several servers separated by commas. */
+  url: NonEmptyString,
+  /** A file holding an nkey seed (`loop nats setup` writes `supervisor.nk`). */
+  nkey: v.optional(NonEmptyString),
+  /** A `.creds` file (JWT and seed) of an operator-mode server. */
+  creds: v.optional(NonEmptyString),
+  tls: v.optional(NatsTlsSchema),
+});
+export type NatsSettings = v.InferOutput<typeof NatsSchema>;
+
 /** Needs-attention notifications: a task escalated, the budget was reached, the run ended. */
 export const NotifySchema = v.strictObject({
   /** Ring the terminal bell in the viewport panes and the terminal running `loop run`. */
@@ -259,6 +283,11 @@ export const LoopSchema = v.strictObject({
    */
   land: v.optional(v.picklist(LAND_POLICIES), 'merged'),
   gate: v.optional(GateSettingsSchema, {}),
+
+  /** `local`: the board is a JSONL file; `nats`: a JetStream stream on `loop.nats`, mirrored to that file. */
+  engine: v.optional(v.picklist(ENGINES), 'local'),
+  nats: v.optional(NatsSchema),
+
   /**
    * The tmux viewport (one pane per role): `auto` opens it when the run has a terminal (or is
    * detached) and tmux is installed, and closes it when the run ends; `keep` leaves it open,

@@ -32,10 +32,8 @@ export function readBoard(file: string): BoardRead {
 /** Single writer of one board. Not safe to share across processes: only the board actor owns one. */
 export class BoardWriter {
   readonly #file: string;
-  readonly #costsFile: string;
   readonly #now: () => number;
-  #fd: number;
-  #costsFd: number;
+  readonly #files: BoardFiles;
   #seq: number;
   #lastTs = 0;
   /** Events by idempotency key that this writer appended. */
@@ -47,18 +45,13 @@ export class BoardWriter {
 
   constructor(options: { eventsFile: string; costsFile: string; now?: () => number }) {
     this.#file = options.eventsFile;
-    this.#costsFile = options.costsFile;
     this.#now = options.now ?? Date.now;
-    mkdirSync(dirname(this.#file), { recursive: true });
     // Only seq and keys are needed: a cheap look at each line's head, not a parse of the board.
     this.#existing = existsSync(this.#file) ? readFileSync(this.#file) : Buffer.alloc(0);
     const heads = lineHeads(this.#existing);
     this.#seq = lastValidSeq(this.#existing, heads);
     for (const head of heads) if (head.key !== undefined) this.#keyOffsets.set(head.key, head.start);
-    this.#fd = openSync(this.#file, 'a');
-    this.#costsFd = openSync(this.#costsFile, 'a');
-    terminateTornLine(this.#fd, this.#file);
-    terminateTornLine(this.#costsFd, this.#costsFile);
+    this.#files = new BoardFiles(this.#file, options.costsFile);
   }
 
   get lastSeq(): number {
@@ -76,15 +69,15 @@ export class BoardWriter {
     const ts = Math.max(this.#now(), this.#lastTs);
     const candidate = { ...draft, v: BOARD_EVENT_VERSION, seq: this.#seq + 1, ts, ...(key === undefined ? {} : { key }) };
     const event = v.parse(BoardEventSchema, candidate);
-    writeLine(this.#fd, JSON.stringify(event));
+    this.#files.write(event);
     this.#seq = event.seq;
     this.#lastTs = ts;
     if (key !== undefined) this.#byKey.set(key, event);
-    if (event.type === 'cost.recorded') {
-      const { type: _type, v: _v, key: _key, ...cost } = event;
-      writeLine(this.#costsFd, JSON.stringify(cost));
-    }
     return event;
+  }
+
+  close(): void {
+    this.#files.close();
   }
 
   /** An event a previous writer stored under `key`, parsed only when a retried append asks for it. */
@@ -95,8 +88,38 @@ export class BoardWriter {
     const parsed = parseLine(this.#existing, start, end === -1 ? this.#existing.length : end);
     return parsed !== null && 'event' in parsed && parsed.event.key === key ? parsed.event : undefined;
   }
+}
 
+/**
+ * The two append-only files of a board, `events.jsonl` and `costs.jsonl`: the local board's own
+ * storage, and the mirror of a board kept on JetStream. Every line is one write() then fdatasync.
+ */
+export class BoardFiles {
+  readonly #fd: number;
+  readonly #costsFd: number;
+  #closed = false;
+
+  constructor(eventsFile: string, costsFile: string) {
+    mkdirSync(dirname(eventsFile), { recursive: true });
+    this.#fd = openSync(eventsFile, 'a');
+    this.#costsFd = openSync(costsFile, 'a');
+    terminateTornLine(this.#fd, eventsFile);
+    terminateTornLine(this.#costsFd, costsFile);
+  }
+
+  /** Appends a stored event, and its line in costs.jsonl when it is a cost. */
+  write(event: BoardEvent): void {
+    writeLine(this.#fd, JSON.stringify(event));
+    if (event.type === 'cost.recorded') {
+      const { type: _type, v: _v, key: _key, ...cost } = event;
+      writeLine(this.#costsFd, JSON.stringify(cost));
+    }
+  }
+
+  /** Idempotent: a second close must not close descriptors the process has since reused for other files. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     closeSync(this.#fd);
     closeSync(this.#costsFd);
   }

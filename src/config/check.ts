@@ -16,6 +16,7 @@ import { describeIssue, unknownKeyFinding, type Finding } from './schema-issues.
 import { findUnknownKeys } from './schema-walk.js';
 import { formatPath, SourceMap } from './source-map.js';
 import { checkTeam } from './team-checks.js';
+import { checkEngine } from './engine-checks.js';
 import type { ResolvedRepository } from './load.js';
 
 export interface CheckOptions {
@@ -82,6 +83,7 @@ export function analyzeConfigText(text: string, file: string, dir: string, optio
   if (config && !findings.some((f) => f.severity === 'error')) {
     findings.push(...checkTeam(config));
     findings.push(...checkBrief(config, dir));
+    findings.push(...checkEngine(config, dir));
   }
   const map = new SourceMap(doc, lines);
   const problems = dedupe(findings).map((finding) => {

@@ -3,6 +3,8 @@
  * with a fix. `fail` means something `loop run --execute` needs is missing (exit 1).
  */
 import type { ProviderAuthStatus } from '../auth/status.js';
+import type { NatsFacts } from './nats.js';
+import { checkNats } from './nats-checks.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -30,6 +32,8 @@ export interface DoctorFacts {
   commands: Array<{ repo: string; setup: string | null; test: string | null; missing: Array<{ detail: string; fix: string }> }>;
   disks: Array<{ label: string; path: string; freeBytes: number | null }>;
   writable: Array<{ label: string; path: string; ok: boolean; willCreate: boolean; error?: string }>;
+  /** The server of `loop.engine: nats`; null on the local engine. */
+  nats: NatsFacts | null;
 }
 
 export const MIN_NODE_MAJOR = 20;
@@ -135,6 +139,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     ...facts.commands.flatMap(checkCommands),
     ...facts.disks.map(checkDisk),
     ...facts.writable.map(checkWritable),
+    ...(facts.nats === null ? [] : checkNats(facts.nats)),
   ];
 }
 

@@ -13,6 +13,7 @@ import { learnProject } from '../learn/learn.js';
 import { missingDetail, missingFix, missingPrograms, projectCommands } from '../run/project-commands.js';
 import { loopHome } from '../util/paths.js';
 import type { DoctorFacts } from './checks.js';
+import { gatherNats } from './nats.js';
 
 export interface GatherOptions {
   cwd: string;
@@ -117,5 +118,6 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
     commands,
     disks,
     writable: [probeWritable('state folder .loop/', join(folder, '.loop')), probeWritable('$LOOP_HOME', home)],
+    nats: config === null ? null : await gatherNats(config, folder),
   };
 }

@@ -10,6 +10,8 @@ import type { RequestBody, Result } from '../../protocol/index.js';
 import { applyEvent } from '../board/fold.js';
 import { readBoard } from '../board/store.js';
 import type { RunView } from '../board/view.js';
+import { UserError } from '../util/errors.js';
+import { EXIT } from '../util/exit-codes.js';
 
 /** The part of the supervisor the board client needs. */
 export interface BoardTransport {
@@ -71,7 +73,7 @@ export class BoardClient {
       try {
         await this.#transport.whenRunning('board');
         const result = await this.#transport.call('board', { type: 'append', event: draft, key }, { timeoutMs: APPEND_TIMEOUT_MS });
-        if (result.tag !== 'ok') throw new Error(`the board refused ${draft.type}: ${result.tag === 'fail' ? result.message : result.reason}`);
+        if (result.tag !== 'ok') throw refusal(draft.type, result, this.#eventsFile);
         const parsed = v.safeParse(BoardEventSchema, result.value);
         if (!parsed.success) throw new Error(`the board answered ${draft.type} with an invalid event: ${v.summarize(parsed.issues)}`);
         this.#accept(parsed.output);
@@ -110,6 +112,19 @@ export class BoardClient {
       for (const listener of this.#listeners) listener(next, this.view);
     }
   }
+}
+
+/**
+ * Why the board did not store an event. Another supervisor writing the same board (`fenced`) and a
+ * board server that stays away (`unavailable`) end the run with one line: exit 2 for the first,
+ * exit 4 (interrupted, `loop resume` continues) for the second. Anything else is a bug.
+ */
+function refusal(type: string, result: Exclude<Result, { tag: 'ok' }>, eventsFile: string): Error {
+  if (result.tag === 'fail' && result.code === 'fenced') return new UserError(result.message, EXIT.usage);
+  if (result.tag === 'fail' && result.code === 'unavailable') {
+    return new UserError(`${result.message}; every event it acknowledged is in ${eventsFile}, and \`loop resume\` continues the run once the server is back`, EXIT.interrupted);
+  }
+  return new Error(`the board refused ${type}: ${result.tag === 'fail' ? result.message : result.reason}`);
 }
 
 function isRestartable(error: unknown): boolean {

@@ -17,6 +17,7 @@ import { printArgvPreview } from './argv-preview.js';
 import { bridge } from './bridge.js';
 import { recoverInFlight } from './recover.js';
 import { BoardClient } from './board-client.js';
+import { localEngine, type RunEngine } from './engine.js';
 import { Conductor } from './conductor.js';
 import { landAndClean } from './finish.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
@@ -52,6 +53,8 @@ export interface SessionOptions {
   plan: Plan | null;
   /** The board as it was on disk (resume), else null for a new run. */
   existing: LoadedBoard | null;
+  /** Where the board lives (`loop.engine`), opened (and closed) by the command; default: the local JSONL board. */
+  engine?: RunEngine;
   json: boolean;
   /** What to do when the forecast passes the budget (new runs); default: never ask. */
   budgetQuestion?: BudgetQuestion;
@@ -76,7 +79,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
     const sim = provider.config.type === 'sim' ? effectiveSim(provider.config.sim, provider.key, process.env) : null;
     return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
   });
-  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles }));
+  const engine = o.engine ?? localEngine(o.paths);
+  if (engine.kind !== config.loop.engine) throw new Error(`the run was opened on the ${engine.kind} engine but the config says ${config.loop.engine}`);
+  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles, board: engine.board }));
   const board = new BoardClient(supervisor, o.existing?.view ?? emptyRunView(), o.paths.events);
   const snapshots = new SnapshotKeeper(o.paths.events, board.view, o.existing?.problems ?? []);
   const notifier = new Notifier({ settings: config.loop.notify, terminal: o.json ? o.stderr : o.stdout, detached: o.detached ?? false, logsDir: o.paths.logs, cwd: o.loaded.dir, say });

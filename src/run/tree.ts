@@ -16,6 +16,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BoardInput } from '../../actors/board.js';
 import type { LoopConfig } from '../../protocol/index.js';
 import type { SupervisorSpec, WorkerSpec } from '../../supervisor/child-spec.js';
 import type { RunPaths } from '../util/paths.js';
@@ -28,7 +29,10 @@ export interface TreeRole {
   crashOnStart: boolean;
 }
 
-export function runTree(options: { config: LoopConfig; runId: string; paths: RunPaths; roles: readonly TreeRole[] }): SupervisorSpec {
+/** Connecting, reading the stream and a server restart of up to 20 s, on a loaded machine. */
+const BOARD_ON_NATS_START_MS = 60_000;
+
+export function runTree(options: { config: LoopConfig; runId: string; paths: RunPaths; roles: readonly TreeRole[]; board: BoardInput }): SupervisorSpec {
   const { config, runId, paths } = options;
   const log = (id: string): string => join(paths.logs, 'actors', `${id.replace(/\//g, '-')}.log`);
   const backoff = { minMs: config.loop.backoff.minMs, maxMs: config.loop.backoff.maxMs, randomFactor: config.loop.backoff.randomFactor, resetAfterMs: 60_000 };
@@ -59,7 +63,9 @@ export function runTree(options: { config: LoopConfig; runId: string; paths: Run
     intensity: 2,
     periodMs: 60_000,
     children: [
-      worker('board', 'board', { eventsFile: paths.events, costsFile: paths.costs }, { shutdownMs: 10_000 }),
+      // On JetStream the board connects and reconciles its mirror with the stream before it is
+      // ready, waiting out a restarting server (SERVER_WAIT_MS): more than the default start time.
+      worker('board', 'board', options.board, { shutdownMs: 10_000, ...(options.board.jetstream ? { startTimeoutMs: BOARD_ON_NATS_START_MS } : {}) }),
       {
         type: 'supervisor',
         id: 'work',

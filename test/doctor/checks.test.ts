@@ -15,6 +15,7 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   commands: [],
   disks: [{ label: 'at app', path: '/w/app', freeBytes: 10 * GiB }],
   writable: [{ label: '$LOOP_HOME', path: '/h/state', ok: true, willCreate: false }],
+  nats: null,
   ...over,
 });
 

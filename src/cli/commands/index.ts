@@ -19,11 +19,13 @@ import { StartCommand } from './start.js';
 import { BenchCommand } from './bench.js';
 import { MonitorCommand } from './monitor.js';
 import { DashboardCommand } from './dashboard.js';
+import { NatsSetupCommand } from './nats-setup.js';
 import { RetryCommand } from './retry.js';
 import { ApproveCommand } from './approve.js';
 
 export const commands = [
   InitCommand, ValidateCommand, LearnCommand, RolesCommand, AuthStatusCommand, AuthConfigureCommand,
   DoctorCommand, RunCommand, ResumeCommand, RunsCommand, CleanCommand, DemoCommand, StopCommand, BenchCommand, MonitorCommand, DashboardCommand,
+  NatsSetupCommand,
   LogsCommand, StatusCommand, AttachCommand, StartCommand, RetryCommand, ApproveCommand,
 ];

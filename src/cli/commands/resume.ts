@@ -2,15 +2,17 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
 import { formatBoardProblem } from '../../board/store.js';
 import { loadBoard } from '../../board/replay.js';
 import { TERMINAL } from '../../board/transitions.js';
 import { teamDrift, teamFingerprint } from '../../run/team-drift.js';
 import { UserError } from '../../util/errors.js';
-import { runPaths } from '../../util/paths.js';
+import { runPaths, type RunPaths } from '../../util/paths.js';
 import { isAlive, readRunJson } from '../../run/run-json.js';
+import { openRunEngine, type RunEngine } from '../../run/engine.js';
+import type { RunJson } from '../../../protocol/index.js';
 import { preflight } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
 import { withDashboard } from '../dashboard-child.js';
@@ -47,10 +49,23 @@ export class ResumeCommand extends LoopCommand {
     if (problem) throw new UserError(`run id "${this.runId}": ${problem}`);
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
     const paths = runPaths(loaded.dir, this.runId);
-    if (!existsSync(paths.events)) throw new UserError(`no run "${this.runId}" in ${paths.dir}; \`loop runs\` lists the runs`);
     const run = readRunJson(paths.runJson);
     if (run && run.status === 'running' && run.pid !== process.pid && isAlive(run.pid)) {
       throw new UserError(`run ${this.runId} is still running (supervisor pid ${run.pid}); stop it first (Ctrl-C in its terminal, or kill ${run.pid})`);
+    }
+    // nats: refuses when another supervisor answers for the run, and brings the mirror up to date with the stream.
+    const engine = await openRunEngine({ loaded, runId: this.runId, paths, purpose: 'resume', say: (line) => this.context.stderr.write(`${line}\n`) });
+    try {
+      return await this.resume(loaded, paths, run, engine);
+    } finally {
+      await engine.close();
+    }
+  }
+
+  private async resume(loaded: LoadedConfig, paths: RunPaths, run: RunJson | null, engine: RunEngine): Promise<number> {
+    if (!existsSync(paths.events)) {
+      const where = engine.kind === 'nats' ? `${paths.dir} nor on the NATS server` : paths.dir;
+      throw new UserError(`no run "${this.runId}" in ${where}; \`loop runs\` lists the runs`);
     }
     const board = loadBoard(paths.events);
     for (const p of board.problems) this.context.stderr.write(`loop: ${formatBoardProblem(p)}\n`);
@@ -76,12 +91,14 @@ export class ResumeCommand extends LoopCommand {
         'resume', this.runId, '-c', loaded.file, ...tmuxFlag(this.tmux),
         ...(this.allowConfigChange ? ['--allow-config-change'] : []), ...(this.dashboard ? ['--dashboard'] : []),
       ];
+      // The background supervisor opens the engine itself: this one lets go of the run first.
+      await engine.close();
       return reportDetached(await startDetached(args, paths, process.cwd()), this.runId, paths, loaded, this.context);
     }
     const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
     return withDashboard(this.dashboard, { loaded, runId: this.runId, say }, () =>
       runSession({
-        loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr,
+        loaded, runId: this.runId, paths, mode, goal, plan: null, existing: board, engine, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr,
         tmux: this.tmux, detached: this.detached,
       }));
   }

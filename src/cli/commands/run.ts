@@ -5,6 +5,8 @@ import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
 import { runSession } from '../../run/session.js';
+import { openRunEngine } from '../../run/engine.js';
+import { runPaths } from '../../util/paths.js';
 import { terminalQuestion } from '../ask.js';
 import { withDashboard } from '../dashboard-child.js';
 import { reportDetached, startDetached, tmuxFlag } from '../../run/detach.js';
@@ -56,23 +58,31 @@ export class RunCommand extends LoopCommand {
     const plan = readPlanFile(loaded, this.plan, cwd);
     await preflight(loaded, mode, plan !== null);
     const runId = chooseRunId(loaded, this.runId);
-    const paths = makeRunFolders(loaded, runId);
-    if (this.detach) {
-      if (this.json) throw new UserError('--json prints the summary at the end of the run, and --detach returns at once; `loop status --json` reports a detached run');
-      const args = [
-        'run', goal, '--run', runId, '-c', loaded.file, ...(this.executeAgents ? ['--execute'] : []),
-        ...(this.plan ? ['--plan', resolve(cwd, this.plan)] : []), ...tmuxFlag(this.tmux),
-        ...(this.yes ? ['--yes'] : []), ...(this.dashboard ? ['--dashboard'] : []),
-        ...(this.approvePlan === undefined ? [] : [this.approvePlan ? '--approve-plan' : '--no-approve-plan']),
-      ];
-      return reportDetached(await startDetached(args, paths, cwd), runId, paths, loaded, this.context);
+    // The engine may refuse the run id (taken on the server) before any folder is made for it.
+    const engine = await openRunEngine({ loaded, runId, paths: runPaths(loaded.dir, runId), purpose: 'new', say: (line) => this.context.stderr.write(`${line}\n`) });
+    try {
+      const paths = makeRunFolders(loaded, runId);
+      if (this.detach) {
+        if (this.json) throw new UserError('--json prints the summary at the end of the run, and --detach returns at once; `loop status --json` reports a detached run');
+        // The background supervisor opens the engine itself: this one lets go of the run first.
+        await engine.close();
+        const args = [
+          'run', goal, '--run', runId, '-c', loaded.file, ...(this.executeAgents ? ['--execute'] : []),
+          ...(this.plan ? ['--plan', resolve(cwd, this.plan)] : []), ...tmuxFlag(this.tmux),
+          ...(this.yes ? ['--yes'] : []), ...(this.dashboard ? ['--dashboard'] : []),
+          ...(this.approvePlan === undefined ? [] : [this.approvePlan ? '--approve-plan' : '--no-approve-plan']),
+        ];
+        return reportDetached(await startDetached(args, paths, cwd), runId, paths, loaded, this.context);
+      }
+      const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
+      return await withDashboard(this.dashboard, { loaded, runId, say }, () =>
+        runSession({
+          loaded, runId, paths, mode, goal, plan, existing: null, engine, json: this.json,
+          budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
+          stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached, approvePlan: this.approvePlan,
+        }));
+    } finally {
+      await engine.close();
     }
-    const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
-    return withDashboard(this.dashboard, { loaded, runId, say }, () =>
-      runSession({
-        loaded, runId, paths, mode, goal, plan, existing: null, json: this.json,
-        budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
-        stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached, approvePlan: this.approvePlan,
-      }));
   }
 }
