@@ -3,7 +3,7 @@
  * store, 127.0.0.1 on a port the server picks itself (no race for a "free" port). Stopped (and
  * waited for) when the test ends; `restart()` brings it back on the same port and store.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import type { NatsSettings } from '../../protocol/index.js';
 import { launchNatsServer as launch, stopNatsServer as stopProcess } from '../../src/nats/server-process.js';
@@ -25,9 +25,16 @@ export interface NatsServer {
 }
 
 export async function startNatsServer(t: TestContext): Promise<NatsServer> {
-  const dir = tempDir(t, 'loop-nats-');
+  // Removed only once the server has stopped (after-hooks run in the order they were added, and a
+  // running server still writes its store: removing it first failed with ENOTEMPTY under load).
+  const dir = tempDir(null, 'loop-nats-');
+  let child: Awaited<ReturnType<typeof launch>> | null = null;
+  t.after(async () => {
+    if (child !== null) await stopProcess(child.process, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
   const setup = writeNatsSetup({ dir, listen: '127.0.0.1:-1', force: false, serverVersion: null });
-  let child = await launch(setup.configFile);
+  child = await launch(setup.configFile);
   const port = child.port;
   // From now on the server always comes back on the port it picked the first time.
   writeFileSync(setup.configFile, readFileSync(setup.configFile, 'utf8').replace('listen: 127.0.0.1:-1', `listen: 127.0.0.1:${port}`));
@@ -40,14 +47,13 @@ export async function startNatsServer(t: TestContext): Promise<NatsServer> {
     supervisor: { url, nkey: setup.supervisorSeed },
     worker: { url, nkey: setup.workerSeed },
     async stop(signal = 'SIGTERM') {
-      await stopProcess(child.process, signal);
+      await stopProcess(child!.process, signal);
     },
     async restart(signal = 'SIGTERM') {
-      await stopProcess(child.process, signal);
+      await stopProcess(child!.process, signal);
       child = await launch(setup.configFile);
       if (child.port !== port) throw new Error(`nats-server came back on port ${child.port}, not ${port}`);
     },
   };
-  t.after(() => server.stop('SIGKILL'));
   return server;
 }
