@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['ipc', 'board', 'board-nats', 'workers', 'orchestration', 'scale', 'makespan', 'pipeline', 'learn', 'dashboard', 'pane-lag'];
+const benches = ['ipc', 'board', 'board-nats', 'workers', 'orchestration', 'scale', 'makespan', 'pipeline', 'trains', 'learn', 'dashboard', 'pane-lag'];
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n=== bench/${name} ===\n`);

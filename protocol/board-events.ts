@@ -146,6 +146,15 @@ const AttemptFinished = defineEvent('attempt.finished', {
   /** The agent CLI's session (claude session_id, codex thread_id), so a takeover can resume it. */
   sessionId: v.optional(Text),
 });
+/** The gate committed the attempt's work and found no grader file touched; its tests and the review follow. */
+const GateCaptured = defineEvent('gate.captured', {
+  ...TaskRef,
+  attempt: Attempt,
+  commit: Text,
+  changedFiles: v.array(Text),
+  /** Where the change's tests run: in its own slot before review (`slot`), or only in its merge train (`train`). */
+  tests: v.picklist(['slot', 'train', 'none']),
+});
 const GatePassed = defineEvent('gate.passed', {
   ...TaskRef,
   attempt: Attempt,
@@ -179,6 +188,25 @@ const TaskMerged = defineEvent('task.merged', {
   branch: v.optional(Text),
 });
 const MergeFailed = defineEvent('merge.failed', { ...TaskRef, attempt: Attempt, failure: FailureSchema });
+/** One merge train of a repository's queue: the changes merged together, the suite runs it took, what landed and what was found to break. */
+const TrainFinished = defineEvent('train.finished', {
+  repo: Text,
+  /** Task ids in merge order. */
+  tasks: v.array(TaskIdSchema),
+  landed: v.array(TaskIdSchema),
+  /** Changes found to break the train (by bisection when the train had more than one). */
+  culprits: v.array(TaskIdSchema),
+  /** Changes that conflicted, or went back to the queue for the next train. */
+  conflicts: v.array(TaskIdSchema),
+  requeued: v.array(TaskIdSchema),
+  /** Suite runs this train started (runs found in the cache by tree are not counted). */
+  suiteRuns: Count,
+  /** Of those, the runs of prefixes of a red train searched for its culprit. */
+  bisectRuns: v.optional(Count),
+  /** The regression rule's verdict on the tree that landed (absent when nothing landed or there is no test command). */
+  tests: v.optional(Text),
+  durationMs: Count,
+});
 const RepairScheduled = defineEvent('repair.scheduled', { ...TaskRef, nextAttempt: Attempt, failure: FailureSchema });
 const RetryScheduled = defineEvent('retry.scheduled', { ...TaskRef, reason: Text, retries: Count, delayMs: Count });
 const TaskEscalated = defineEvent('task.escalated', { ...TaskRef, reason: Text });
@@ -232,8 +260,8 @@ const ProtocolRejected = defineEvent('protocol.rejected', { from: Text, summary:
 
 const ALL = [
   RunStarted, RunResumed, RunFinished, RunNote, RunLanded, PlanAccepted, PlanFailed, PlanApprovalRequested, PlanApproved,
-  TaskCreated, TaskReady, TaskDispatched, AttemptStarted, AttemptFinished, GatePassed, GateFailed,
-  ReviewStarted, ReviewAccepted, ReviewRejected, CriticEditDiscarded, TaskMerged, MergeFailed,
+  TaskCreated, TaskReady, TaskDispatched, AttemptStarted, AttemptFinished, GateCaptured, GatePassed, GateFailed,
+  ReviewStarted, ReviewAccepted, ReviewRejected, CriticEditDiscarded, TaskMerged, MergeFailed, TrainFinished,
   RepairScheduled, RetryScheduled, TaskEscalated, TaskCancelled, TaskInterrupted, TaskReopened,
   ActorStarted, ActorCrashed, ActorRestarted, SupervisorReport, CostRecorded, BudgetExhausted,
   ProtocolRejected, TakeoverRequested, TakeoverDeclined, TakeoverStarted, TakeoverFinished,

@@ -192,6 +192,26 @@ export const BackoffSchema = v.strictObject({
 export const LAND_POLICIES = ['merged', 'all', 'none', 'pr'] as const;
 export type LandPolicy = (typeof LAND_POLICIES)[number];
 
+export const PRE_MERGE_TESTS = ['always', 'auto', 'never'] as const;
+export type PreMergeTests = (typeof PRE_MERGE_TESTS)[number];
+
+export const DEFAULT_MAX_TRAIN = 8;
+
+/** How the gate spends test runs: in the agent's slot before review, and in merge trains. */
+export const GateSettingsSchema = v.strictObject({
+  /**
+   * Whether a change's tests also run in its own slot before the merge train tests it: `always`;
+   * `never` (the train is the only test run); `auto` (default) skips it when the change will be in
+   * the next train anyway. The tamper check runs per change whatever this says.
+   */
+  preMergeTests: v.optional(v.picklist(PRE_MERGE_TESTS), 'auto'),
+  /** Most accepted changes merged and tested together in one train (the size adapts up to this). */
+  maxTrain: v.optional(PositiveInt, DEFAULT_MAX_TRAIN),
+  /** The gate's own slots for suite runs (a red train's halves are tested in parallel in them); default: one per two cores. */
+  testSlots: v.optional(PositiveInt),
+});
+export type GateSettings = v.InferOutput<typeof GateSettingsSchema>;
+
 /** Where the board lives: `local` (a JSONL file, no server) or `nats` (a JetStream stream plus that file as a mirror). */
 export const ENGINES = ['local', 'nats'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -244,7 +264,7 @@ export const LoopSchema = v.strictObject({
   planner: v.optional(v.string()),
   /** Role whose provider reviews every diff (the critic). */
   reviewer: v.optional(v.string()),
-  /** Tasks running at once across the team. */
+  /** Agents running at once across the team (a change in its gate, review or merge train no longer holds one). */
   maxParallel: v.optional(PositiveInt, 2),
   /** Repair attempts after the first one (a task gets at most 1 + maxRepairs attempts). */
   maxRepairs: v.optional(NonNegativeInt, 2),
@@ -269,6 +289,8 @@ export const LoopSchema = v.strictObject({
    * a pull request with `gh`.
    */
   land: v.optional(v.picklist(LAND_POLICIES), 'merged'),
+  gate: v.optional(GateSettingsSchema, {}),
+
   /** `local`: the board is a JSONL file; `nats`: a JetStream stream on `loop.nats`, mirrored to that file. */
   engine: v.optional(v.picklist(ENGINES), 'local'),
   nats: v.optional(NatsSchema),

@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import { TaskIdSchema } from './ids.js';
 import { BoardEventDraftSchema } from './board-events.js';
-import { ProviderSchema } from './config.js';
+import { PRE_MERGE_TESTS, ProviderSchema } from './config.js';
 import { CancelSchema, envelope, ErrorInfoSchema, InitSchema, PingSchema, ShutdownSchema } from './control.js';
 
 export { CancelSchema, ControlFrameSchema, envelope, ErrorInfoSchema, InitSchema, PingSchema, PROTOCOL, ShutdownSchema, type ErrorInfo } from './control.js';
@@ -96,31 +96,58 @@ export const ProtectedSpecSchema = v.strictObject({
 });
 export type ProtectedSpec = v.InferOutput<typeof ProtectedSpecSchema>;
 
-/** Gate actor: capture the attempt's work, check protected files, run the tests, apply the regression rule. */
-export const VerifyRequestSchema = v.strictObject({
-  type: v.literal('verify'),
+const PreMergeTestsSchema = v.picklist(PRE_MERGE_TESTS);
+
+/**
+ * Gate actor: commit the attempt's work, refuse changes to grader files, and say where the change's
+ * tests will run (its own slot now, or only its merge train; `preMergeTests`).
+ */
+export const CaptureRequestSchema = v.strictObject({
+  type: v.literal('capture'),
   ...AttemptRef,
   repoPath: v.nullable(v.string()),
   /** Slot holding the attempt; null in dry-run. */
   workdir: v.nullable(v.string()),
   baseSha: v.nullable(v.string()),
-  /** Slot the gate may use to run the baseline suite of the base commit. */
-  baselineWorkdir: v.nullable(v.string()),
+  protected: ProtectedSpecSchema,
+  commitMessage: v.string(),
+  /** Null: the repository has no test command. */
   testCommand: v.nullable(v.string()),
+  preMergeTests: PreMergeTestsSchema,
+  /** The most changes the repository's next merge train takes (for `auto`). */
+  maxTrain: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+/** Gate actor: run the tests on a captured change in its slot and apply the regression rule against its base. */
+export const VerifyRequestSchema = v.strictObject({
+  type: v.literal('verify'),
+  ...AttemptRef,
+  repoPath: v.string(),
+  /** The agent's slot, holding `commit` as captured (plus setup output). */
+  workdir: v.string(),
+  commit: v.string(),
+  baseSha: v.string(),
+  /** The gate's own slots, where the base's suite runs when it is not cached. */
+  gateWorkdirs: v.array(v.string()),
+  testCommand: v.string(),
   /** Run again before testing when the change's lockfiles differ from what the slot was set up with. */
   setupCommand: v.nullable(v.string()),
   testTimeoutMs: Ms,
-  protected: ProtectedSpecSchema,
   logFile: v.string(),
-  commitMessage: v.string(),
 });
 
-/** Gate actor: merge an accepted change onto the integration head, re-test, advance only if green. */
+/**
+ * Gate actor: the merge queue. Accepted changes waiting for a repository's queue are merged together
+ * onto the integration head (a train), tested once, and the branch advances past all of them; a red
+ * train is bisected to its culprit and the rest land. The reply comes when this change landed or
+ * was refused.
+ */
 export const MergeRequestSchema = v.strictObject({
   type: v.literal('merge'),
   ...AttemptRef,
   repoPath: v.nullable(v.string()),
-  scratchWorkdir: v.nullable(v.string()),
+  /** The gate's own slots for suite runs (probes of a red train run in parallel, one per slot). */
+  gateWorkdirs: v.array(v.string()),
   /** Full ref name of the integration branch, e.g. `refs/heads/loop/<run>/integration`. */
   integrationRef: v.nullable(v.string()),
   taskCommit: v.nullable(v.string()),
@@ -129,11 +156,14 @@ export const MergeRequestSchema = v.strictObject({
   testTimeoutMs: Ms,
   logFile: v.string(),
   message: v.string(),
+  /** The repository's name, for the train's board event. */
+  repo: v.string(),
+  maxTrain: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
 export const ToActorBodySchema = v.variant('type', [
   InitSchema, AppendSchema, PlanRequestSchema, RunAttemptSchema, ReviewRequestSchema,
-  VerifyRequestSchema, MergeRequestSchema, CancelSchema, ShutdownSchema, PingSchema,
+  CaptureRequestSchema, VerifyRequestSchema, MergeRequestSchema, CancelSchema, ShutdownSchema, PingSchema,
 ]);
 export const ToActorSchema = envelope(ToActorBodySchema);
 export type ToActorBody = v.InferOutput<typeof ToActorBodySchema>;

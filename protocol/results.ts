@@ -53,12 +53,24 @@ export const ReviewResultSchema = v.object({
 });
 export type ReviewResult = v.InferOutput<typeof ReviewResultSchema>;
 
-export const GateResultSchema = v.object({
+export const CaptureResultSchema = v.object({
   ok: v.boolean(),
   /** Commit holding the attempt's work (agent commits plus what it left uncommitted). */
   commit: v.nullable(v.string()),
+  tree: v.nullable(v.string()),
   changedFiles: v.array(v.string()),
-  tests: v.picklist(['passed', 'failed', 'none', 'baseline-red', 'skipped']),
+  /** Where the tests run: the agent's slot before review, only the merge train, or nowhere (no test command). */
+  tests: v.picklist(['slot', 'train', 'none']),
+  failure: v.optional(FailureSchema),
+  summary: v.string(),
+  durationMs: v.number(),
+});
+export type CaptureResult = v.InferOutput<typeof CaptureResultSchema>;
+
+/** The verdict of a change's tests in its own slot (`verify`). */
+export const GateResultSchema = v.object({
+  ok: v.boolean(),
+  tests: v.picklist(['passed', 'failed', 'baseline-red']),
   failure: v.optional(FailureSchema),
   summary: v.string(),
   durationMs: v.number(),
@@ -67,7 +79,7 @@ export type GateResult = v.InferOutput<typeof GateResultSchema>;
 
 export const MergeResultSchema = v.object({
   ok: v.boolean(),
-  /** New integration head. */
+  /** This change's merge commit on the integration branch. */
   sha: v.nullable(v.string()),
   failure: v.optional(FailureSchema),
   summary: v.string(),

@@ -3,9 +3,9 @@
  * bound, throughput, suite runs per merged task, and the time of each stage of each attempt.
  *
  * Stages, from board timestamps: slot (dispatched → agent started: slot re-point, prompt),
- * agent (started → finished), gate (finished → gate passed or failed), critic (review started →
- * verdict), merge (accepted → merged). The merge queue runs one merge at a time in arrival order,
- * so a task's wait in it is how long after its acceptance the previous merge finished.
+ * agent (started → finished), gate (finished → its tests' verdict, or → the capture when its tests
+ * run only in its merge train), critic (review started → verdict), merge (accepted → merged). A
+ * task's wait in the merge queue is how long after its acceptance the train that landed it left.
  */
 import { percentile } from '../util/stats.js';
 
@@ -36,7 +36,26 @@ export interface RunFigures {
   ratio: number;
   tasksPerSecond: number;
   suiteRunsPerMergedTask: number;
+  trains: TrainFigures;
   stages: Record<Stage, StageFigure>;
+}
+
+export interface TrainFigures {
+  count: number;
+  /** Changes per train, p50 and largest. */
+  sizeP50: number;
+  largest: number;
+  /** Trains that found a culprit. */
+  red: number;
+  /** The largest train that landed every change it held. */
+  largestGreen: number;
+}
+
+function trainFigures(trains: readonly BenchEvent[]): TrainFigures {
+  const sizes = trains.map((t) => ((t['tasks'] as string[] | undefined) ?? []).length);
+  const red = trains.filter((t) => ((t['culprits'] as string[] | undefined) ?? []).length > 0);
+  const green = trains.filter((t) => !red.includes(t)).map((t) => ((t['tasks'] as string[] | undefined) ?? []).length);
+  return { count: trains.length, sizeP50: percentile(sizes, 50), largest: Math.max(0, ...sizes), red: red.length, largestGreen: Math.max(0, ...green) };
 }
 
 export function measureRun(events: readonly BenchEvent[], parallel: number, suiteRuns: number): RunFigures {
@@ -75,6 +94,9 @@ export function measureRun(events: readonly BenchEvent[], parallel: number, suit
         if (e.durationMs !== undefined) agentMs.set(e.taskId, (agentMs.get(e.taskId) ?? 0) + e.durationMs);
         at.set(key(e, 'finished'), e.ts);
         break;
+      case 'gate.captured':
+        if (e['tests'] !== 'slot') push('gate', since(e, 'finished'));
+        break;
       case 'gate.passed':
       case 'gate.failed':
         push('gate', since(e, 'finished'));
@@ -101,13 +123,12 @@ export function measureRun(events: readonly BenchEvent[], parallel: number, suit
         break;
     }
   }
-  // FIFO, one at a time: a merge starts when it is accepted or when the one before it finished.
-  let previousDone = -Infinity;
-  for (const { taskId, ts } of [...accepted].sort((a, b) => a.ts - b.ts)) {
-    const done = mergedTs.get(taskId);
-    if (done === undefined) continue;
-    samples['queue wait'].push(Math.max(0, previousDone - ts));
-    previousDone = Math.max(previousDone, done);
+  const trains = events.filter((e) => e.type === 'train.finished');
+  const leftAt = new Map<string, number>();
+  for (const train of trains) for (const id of (train['landed'] as string[] | undefined) ?? []) leftAt.set(id, train.ts - (train.durationMs ?? 0));
+  for (const { taskId, ts } of accepted) {
+    const left = leftAt.get(taskId);
+    if (left !== undefined) samples['queue wait'].push(Math.max(0, left - ts));
   }
   const makespanMs = mergedAt.length === 0 ? 0 : Math.max(...mergedAt) - firstDispatch[0]!;
   const work = [...agentMs.values()];
@@ -121,6 +142,7 @@ export function measureRun(events: readonly BenchEvent[], parallel: number, suit
     ratio: boundMs > 0 ? makespanMs / boundMs : Number.NaN,
     tasksPerSecond: makespanMs > 0 ? mergedAt.length / (makespanMs / 1000) : Number.NaN,
     suiteRunsPerMergedTask: mergedAt.length > 0 ? suiteRuns / mergedAt.length : Number.NaN,
+    trains: trainFigures(trains),
     stages,
   };
 }

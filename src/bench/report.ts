@@ -3,9 +3,10 @@
  * chart of the sweep (throughput and makespan against its bound, per maxParallel), written beside
  * the JSON. Pure: strings in, strings out.
  */
-import type { Knee, Stage } from './measure.js';
+import type { Knee, Stage, TrainFigures } from './measure.js';
 import { STAGES } from './measure.js';
 import type { SettingResult } from './sweep.js';
+import { DEFAULT_MAX_TRAIN } from '../../protocol/config.js';
 
 export interface SweepReport {
   kind: 'sweep';
@@ -20,9 +21,10 @@ const fixed = (n: number | null | undefined, digits = 0): string => (n === null 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 export function sweepTable(report: SweepReport): string {
-  const header = ['maxParallel', 'makespan', 'bound', 'ratio', 'tasks/s', 'suite runs/task', 'CPU busy', 'supervisor CPU', 'actors CPU', 'RSS sup/actor'];
+  const header = ['maxParallel', 'makespan', 'bound', 'ratio', 'tasks/s', 'suite runs/task', 'trains (size p50/max, red)', 'CPU busy', 'supervisor CPU', 'actors CPU', 'RSS sup/actor'];
   const rows = report.results.map((r) => [
     String(r.parallel), seconds(r.makespanMs), seconds(r.boundMs), fixed(r.ratio, 2), fixed(r.tasksPerSecond, 2), fixed(r.suiteRunsPerMergedTask, 2),
+    `${r.trains.count} (${fixed(r.trains.sizeP50)}/${r.trains.largest}, ${r.trains.red})`,
     r.resources.cpuBusy === null ? '—' : `${Math.round(r.resources.cpuBusy * 100)}%`,
     r.resources.supervisorCpuMs === null ? '—' : `${fixed(r.resources.supervisorCpuMs)} ms`,
     r.resources.actorsCpuMs === null ? '—' : `${fixed(r.resources.actorsCpuMs)} ms`,
@@ -32,8 +34,27 @@ export function sweepTable(report: SweepReport): string {
   const stageRows = report.results.map((r) => [String(r.parallel), ...STAGES.map((s: Stage) => `${fixed(r.stages[s].p50)}/${fixed(r.stages[s].p99)} ms`)]);
   const lines = [...layout(header, rows), '', 'time per stage (from board timestamps)', ...layout(stageHeader, stageRows), ''];
   lines.push(report.recommendation ? `recommended maxParallel: ${report.recommendation.parallel} — ${report.recommendation.reason}.` : 'no recommendation: no setting merged anything');
+  lines.push(trainAdvice(report.results));
   lines.push('(bound: the longest agent time, or all agent time spread over the slots, whichever is larger; no schedule can beat it)');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the trains say about `loop.gate.maxTrain`: a cap that trains reached while every one of
+ * them passed is what held them back; trains below it were limited by how many changes arrived.
+ */
+export function trainAdvice(results: readonly { trains: TrainFigures }[]): string {
+  const largest = Math.max(0, ...results.map((r) => r.trains.largest));
+  const largestGreen = Math.max(0, ...results.map((r) => r.trains.largestGreen));
+  const red = results.reduce((sum, r) => sum + r.trains.red, 0);
+  if (largest === 0) return 'merge trains: none ran';
+  const cap = DEFAULT_MAX_TRAIN;
+  if (largest >= cap) {
+    return red === 0
+      ? `merge trains: some reached loop.gate.maxTrain (${cap}) and every train passed: a larger cap would batch more changes per suite run`
+      : `merge trains: some reached loop.gate.maxTrain (${cap}); ${red} red train${red === 1 ? ' was' : 's were'} bisected (about log2 of its size in extra runs each): keep the cap unless red trains are rare`;
+  }
+  return `merge trains: the largest took ${largest} change${largest === 1 ? '' : 's'} (${largestGreen} in one that passed whole)${red > 0 ? `, ${red} red` : ''}; below loop.gate.maxTrain (${cap}) they were limited by how many changes were accepted at once, not by the cap`;
 }
 
 function layout(header: string[], rows: string[][]): string[] {

@@ -32,6 +32,8 @@ export function describeEvent(event: BoardEvent): EventWords | null {
       return words('agent', `${event.provider} (${event.providerType})${event.logFile ? ` · log ${event.logFile}` : ''}`);
     case 'attempt.finished':
       return event.outcome === 'ok' ? words('implemented', event.summary) : words(event.outcome, event.summary, 'warn');
+    case 'gate.captured':
+      return event.tests === 'train' ? words('captured', `${event.commit.slice(0, 7)}; tamper check passed, tests in its merge train`) : null;
     case 'gate.passed':
       return words('verified', event.summary, 'good');
     case 'gate.failed':
@@ -76,6 +78,12 @@ export function describeEvent(event: BoardEvent): EventWords | null {
       return words(event.level === 'warn' ? 'warning' : 'note', event.message, event.level === 'warn' ? 'warn' : 'info');
     case 'protocol.rejected':
       return words('protocol', `invalid frame from ${event.from}: ${event.summary}`, 'bad');
+    case 'train.finished': {
+      const broken = event.culprits.length > 0 ? `, broken by ${event.culprits.join(', ')}` : '';
+      const tests = event.tests ? ` · ${event.tests}` : '';
+      const runs = `${event.suiteRuns} suite run${event.suiteRuns === 1 ? '' : 's'}`;
+      return words('train', `${event.repo}: ${event.landed.length} of ${event.tasks.length} landed${broken} (${runs})${tests}`, event.culprits.length > 0 ? 'warn' : 'good');
+    }
     case 'run.landed':
       if (event.fastForwarded) return words('landed', `${event.branch} → ${event.sha.slice(0, 7)}`, 'good');
       if (event.url) return words('pull request', `${event.url} (${event.branch})`, 'good');

@@ -86,6 +86,9 @@ function applyRunEvent(view: RunView, e: BoardEvent): boolean {
     case 'protocol.rejected':
       view.protocolErrors.push({ from: e.from, summary: e.summary });
       return true;
+    case 'train.finished':
+      view.trains.push({ repo: e.repo, size: e.tasks.length, landed: e.landed.length, culprits: [...e.culprits], suiteRuns: e.suiteRuns, durationMs: e.durationMs });
+      return true;
     default:
       return false;
   }
@@ -153,6 +156,10 @@ function applyTaskEvent(view: RunView, e: BoardEvent): boolean {
       checkExpected('attempt.finished', task.status, e.seq, task.id);
       if (e.outcome === 'ok') move(task, 'attempt.finished:ok', e);
       if (e.commit !== undefined) task.commit = e.commit;
+      break;
+    case 'gate.captured':
+      checkExpected('gate.captured', task.status, e.seq, task.id);
+      task.commit = e.commit;
       break;
     case 'gate.passed':
       checkExpected('gate.passed', task.status, e.seq, task.id);

@@ -1,6 +1,8 @@
 /**
  * The task lifecycle as an explicit table: planned → ready → running → implemented → reviewing →
- * gating → merged, with repair/retry back to ready, and escalated, cancelled, interrupted. A
+ * gating → merged, with repair/retry back to ready, and escalated, cancelled, interrupted. The
+ * gate's tests run beside the review, so their verdict is expected in any of the three states after
+ * the agent (the change enters its merge train only when both said yes). A
  * status-changing event whose move is not in this table is a bug in loop, and the fold says so.
  */
 export const TASK_STATUSES = [
@@ -9,7 +11,7 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** Tasks holding a worktree slot and counted against `maxParallel`. */
+/** Tasks with an attempt underway: agent, gate, review or merge train. Only `running` counts against `maxParallel`. */
 export const IN_FLIGHT: ReadonlySet<TaskStatus> = new Set(['running', 'implemented', 'reviewing', 'gating']);
 /** Tasks that will not move again. */
 export const TERMINAL: ReadonlySet<TaskStatus> = new Set(['merged', 'escalated', 'cancelled']);
@@ -39,8 +41,10 @@ export type Move = keyof typeof MOVES;
 export const EXPECTS = {
   'attempt.started': ['running'],
   'attempt.finished': ['running'],
-  'gate.passed': ['implemented'],
-  'gate.failed': ['implemented'],
+  'gate.captured': ['implemented'],
+  // the gate's tests run while the critic reviews, so their verdict may come during or after the review
+  'gate.passed': ['implemented', 'reviewing', 'gating'],
+  'gate.failed': ['implemented', 'reviewing', 'gating'],
   'review.rejected': ['reviewing'],
   'critic.edit-discarded': ['reviewing'],
   'merge.failed': ['gating'],

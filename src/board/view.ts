@@ -65,6 +65,15 @@ export interface LandingView {
   url?: string;
 }
 
+export interface TrainView {
+  repo: string;
+  size: number;
+  landed: number;
+  culprits: string[];
+  suiteRuns: number;
+  durationMs: number;
+}
+
 export interface RunView {
   runId?: string;
   goal?: string;
@@ -92,6 +101,8 @@ export interface RunView {
   budgetExhausted?: { spentUsd: number; reservedUsd: number; budgetUsd: number; unstarted: string[] };
   notes: { level: 'info' | 'warn'; message: string }[];
   landings: LandingView[];
+  /** The merge trains of every repository, in order. */
+  trains: TrainView[];
   /** Frames that failed their schema. */
   protocolErrors: { from: string; summary: string }[];
   supervisorReports: { supervisor: string; context: string; reason: string; offender: string }[];
@@ -112,6 +123,7 @@ export function emptyRunView(): RunView {
     spend: { totalUsd: 0, calls: 0, byRole: {}, byTask: {}, byPhase: {}, tokens: { input: 0, output: 0 } },
     notes: [],
     landings: [],
+    trains: [],
     protocolErrors: [],
     supervisorReports: [],
     lastSeq: 0,

@@ -136,7 +136,7 @@ export class SlotPool {
     // every task starts from the committed tree plus setup output, never from a previous task's
     // ignored leftovers (a critic only reads, and the gate prepares its own slots before testing)
     const state = await restoreSetupState(slot.path, {
-      sha: target.sha, setupCommand: this.options.setupCommand, poolDir: dir, log: (line) => this.log(`${slot.id}: ${line}`), clean: slot.kind === 'task',
+      sha: target.sha, setupCommand: slot.kind === 'critic' ? null : this.options.setupCommand, poolDir: dir, log: (line) => this.log(`${slot.id}: ${line}`), clean: slot.kind === 'task',
       ...(this.options.setupTimeoutMs === undefined ? {} : { setupTimeoutMs: this.options.setupTimeoutMs }),
     });
     if (state.removed.length > 0) this.log(`${slot.id}: removed ignored leftovers ${state.removed.slice(0, 5).join(', ')}${state.removed.length > 5 ? ', …' : ''}`);

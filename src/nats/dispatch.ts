@@ -8,7 +8,7 @@
  * first is acknowledged. The supervisor acknowledges a job itself when its result arrives, so a
  * worker that dies between reporting and acknowledging does not get the job redone.
  *
- * Shaped as `callActor`'s reply (src/run/attempt.ts): `result`, or `crashed` when no worker
+ * Shaped as `callActor`'s reply (src/run/actor-call.ts): `result`, or `crashed` when no worker
  * finished the job within its deliveries or the deadline.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';

@@ -1,7 +1,7 @@
 /**
  * `loop.nats.dispatch: workers`: the SME actors of a run answered by `loop worker` processes
  * through the roles' work queues, behind the same `SupervisorPort` the pipeline already calls
- * (`callActor` in src/run/attempt.ts), so no stage changes. A call to `sme/<role>` becomes a job on
+ * (`callActor` in src/run/actor-call.ts), so no stage changes. A call to `sme/<role>` becomes a job on
  * that role's queue; every other actor (board, planner, critic, gate) stays local. Failures keep
  * their local meaning: a worker whose lease ran out (killed, cut off) or whose agent crashed is an
  * `ActorExitedError` (the task is retried and the retry counted, as for a crashed actor), no answer
@@ -11,7 +11,7 @@ import { nanoid } from 'nanoid';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import { ActorExitedError, CallTimeoutError } from '../../supervisor/errors.js';
-import type { SupervisorPort } from '../run/runtime.js';
+import type { SupervisorPort } from '../run/run-context.js';
 import { Dispatcher, ensureQueue, ensureWorkStream, DEFAULT_ACK_WAIT_MS } from './dispatch.js';
 import { WORK_STREAM, type Queue } from './names.js';
 

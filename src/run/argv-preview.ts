@@ -10,7 +10,7 @@ import { learnProject } from '../learn/learn.js';
 import { adapterFor } from '../providers/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { agentCommands, gateTestCommand } from './agent-commands.js';
-import type { RunRuntime } from './runtime.js';
+import type { RunContext } from './run-context.js';
 
 export function argvPreview(options: {
   role: RoleConfig;
@@ -47,7 +47,7 @@ export function argvPreview(options: {
  * After planning a dry-run: the command line of each role's first task, and of the planner. The
  * implementers' allow-lists come from learning the task's repository, as an executed run would.
  */
-export async function printArgvPreview(rt: RunRuntime, say: (line: string) => void): Promise<void> {
+export async function printArgvPreview(rt: RunContext, say: (line: string) => void): Promise<void> {
   const firstTask = new Map<string, string>();
   for (const id of rt.board.view.order) {
     const role = rt.board.view.tasks[id]!.role;

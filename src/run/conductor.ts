@@ -1,20 +1,27 @@
 /**
  * The conductor drives a run from the board, event by event, with no poll sleeps: after every
  * acknowledged board event it promotes tasks whose dependencies merged, escalates tasks that can
- * no longer run, dispatches ready tasks while slots, role capacity and budget allow, and settles
- * when nothing can move any more.
+ * no longer run, dispatches ready tasks while agent places, role capacity and budget allow (each
+ * dispatch starts a task flow, task-flow.ts), and settles when nothing can move any more. It owns
+ * the scheduling state: retry backoffs and the roles whose actor gave up.
  */
 import type { BoardEventDraft } from '../../protocol/index.js';
 import { IN_FLIGHT, TERMINAL } from '../board/transitions.js';
-import { attemptBudgetKey, runAttempt } from './attempt.js';
-import { defaultEstimateUsd } from './review.js';
 import { anyDispatchable, chainHeights, nextWakeMs, pickDispatch, tasksBlockedByUpstream, tasksToPromote, type DispatchLimits } from './scheduler.js';
+import { reserveAttempt } from './stages/dispatch.js';
+import { runTask, type FlowDeps } from './task-flow.js';
 import { TaskIndex } from './task-index.js';
-import { providerForRun } from './team.js';
-import { roleOf, type RunRuntime } from './runtime.js';
+import type { RunContext } from './run-context.js';
 
 export class Conductor {
-  readonly #rt: RunRuntime;
+  readonly #rt: RunContext;
+  /** Earliest dispatch per task after a retry's backoff. */
+  readonly #notBefore = new Map<string, number>();
+  /** Roles whose actor gave up, with the reason. */
+  readonly #blockedRoles = new Map<string, string>();
+  /** Warnings already given once in this run. */
+  readonly #warned = new Set<string>();
+  readonly #flow: FlowDeps;
   /** Attempt flows underway, by task id. */
   readonly #active = new Map<string, Promise<void>>();
   /** Task ids with a promotion or escalation append in flight (so it is not sent twice). */
@@ -32,9 +39,14 @@ export class Conductor {
   #index: TaskIndex | null = null;
 
   /** `abort` stops the run's flows (the runtime's stop signal) when a flow hits a bug. */
-  constructor(rt: RunRuntime, abort: (reason: string) => void) {
+  constructor(rt: RunContext, abort: (reason: string) => void) {
     this.#rt = rt;
     this.#abort = abort;
+    this.#flow = {
+      ctx: rt,
+      blockedReason: (role) => this.#blockedRoles.get(role),
+      once: (key) => !this.#warned.has(key) && Boolean(this.#warned.add(key)),
+    };
   }
 
   /** Runs until no task can move. Rejects with the first bug a flow threw. */
@@ -59,7 +71,7 @@ export class Conductor {
 
   /** Escalates the open tasks of a role whose actor gave up (its running flows escalate themselves). */
   roleGaveUp(role: string, reason: string): void {
-    this.#rt.blockedRoles.set(role, reason);
+    this.#blockedRoles.set(role, reason);
     this.#tick();
   }
 
@@ -71,9 +83,9 @@ export class Conductor {
     for (const id of tasksToPromote(view, index)) this.#once(id, { type: 'task.ready', taskId: id });
     for (const { taskId, reason } of tasksBlockedByUpstream(view, index)) this.#once(taskId, { type: 'task.escalated', taskId, reason });
     // Rare (a role's actor gave up), so a scan of every task is fine here.
-    for (const id of rt.blockedRoles.size > 0 ? view.order : []) {
+    for (const id of this.#blockedRoles.size > 0 ? view.order : []) {
       const task = view.tasks[id]!;
-      const blocked = rt.blockedRoles.get(task.role);
+      const blocked = this.#blockedRoles.get(task.role);
       if (blocked && !this.#active.has(id) && !TERMINAL.has(task.status) && !IN_FLIGHT.has(task.status)) {
         this.#once(id, { type: 'task.escalated', taskId: id, reason: `role ${task.role} gave up: ${blocked}` });
       }
@@ -100,20 +112,21 @@ export class Conductor {
     const limits: DispatchLimits = {
       maxParallel: rt.config.loop.maxParallel,
       roleConcurrency: Object.fromEntries(rt.config.roles.map((r) => [r.name, r.concurrency])),
-      blockedRoles: new Set([...rt.blockedRoles.keys(), ...holding]),
+      blockedRoles: new Set([...this.#blockedRoles.keys(), ...holding]),
       active: new Set(this.#active.keys()),
-      notBefore: rt.notBefore,
+      notBefore: this.#notBefore,
       nowMs: rt.now(),
     };
     for (const id of pickDispatch(rt.board.view, limits, this.#index ?? undefined)) {
-      const task = rt.board.view.tasks[id]!;
-      const provider = providerForRun(rt.config, roleOf(rt, task.role), rt.mode);
-      const callId = `${id}#${task.attempt + 1}:attempt`;
       // Refused only because of calls in flight: asked again at a later tick (every settle is
       // followed by a board event); refused for good: `budget.refused` stops dispatching.
-      if (!rt.budget.tryReserve(callId, attemptBudgetKey(provider.key), defaultEstimateUsd(provider))) break;
-      rt.notBefore.delete(id);
-      const flow = runAttempt(rt, id, rt.stop, callId)
+      const callId = reserveAttempt(rt, id);
+      if (callId === null) break;
+      this.#notBefore.delete(id);
+      const flow = runTask(this.#flow, id, callId)
+        .then((end) => {
+          if (end.retryAt !== undefined) this.#notBefore.set(id, end.retryAt);
+        })
         .catch((error: unknown) => this.#fail(error))
         .finally(() => {
           this.#active.delete(id);
@@ -131,14 +144,14 @@ export class Conductor {
     const index = this.#index ?? undefined;
     if (tasksToPromote(view, index).length > 0 || tasksBlockedByUpstream(view, index).length > 0) return true;
     if (rt.stop.aborted || rt.budget.refused) return false;
-    const waiting = nextWakeMs(view, rt.notBefore, rt.now()) !== null;
-    return waiting || anyDispatchable(view, rt.blockedRoles, index);
+    const waiting = nextWakeMs(view, this.#notBefore, rt.now()) !== null;
+    return waiting || anyDispatchable(view, this.#blockedRoles, index);
   }
 
   #scheduleWake(): void {
     const rt = this.#rt;
     if (this.#wake || rt.stop.aborted) return;
-    const at = nextWakeMs(rt.board.view, rt.notBefore, rt.now());
+    const at = nextWakeMs(rt.board.view, this.#notBefore, rt.now());
     if (at === null) return;
     this.#wake = setTimeout(() => {
       this.#wake = null;

@@ -4,9 +4,9 @@
  */
 import type { PlanApproval, RetryRequest } from '../../protocol/index.js';
 import { planReopen } from './reopen.js';
-import type { RunRuntime } from './runtime.js';
+import type { RunContext } from './run-context.js';
 
-export async function answerRetry(rt: RunRuntime, request: RetryRequest): Promise<void> {
+export async function answerRetry(rt: RunContext, request: RetryRequest): Promise<void> {
   const decision = planReopen(rt.board.view, request.taskId);
   if (!decision.ok) {
     await rt.board.append({ type: 'run.note', level: 'warn', message: `retry from the ${request.by} ignored: ${decision.problem}` });
@@ -15,7 +15,7 @@ export async function answerRetry(rt: RunRuntime, request: RetryRequest): Promis
   for (const { taskId, reason } of decision.reopen) await rt.board.append({ type: 'task.reopened', taskId, by: request.by, reason });
 }
 
-export async function answerPlanApproval(rt: RunRuntime, request: PlanApproval): Promise<void> {
+export async function answerPlanApproval(rt: RunContext, request: PlanApproval): Promise<void> {
   if (rt.board.view.planApproval === 'waiting') {
     await rt.board.append({ type: 'plan.approved', by: request.by });
     return;

@@ -8,7 +8,7 @@ import type { BoardInput } from '../../actors/board.js';
 import type { Engine } from '../../protocol/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RunPaths } from '../util/paths.js';
-import type { SupervisorPort } from './runtime.js';
+import type { SupervisorPort } from './run-context.js';
 
 export interface RunEngine {
   readonly kind: Engine;

@@ -8,9 +8,8 @@ import type { ProviderSpec, RoleConfig } from '../../protocol/index.js';
 import { priceFor, priceTokens } from '../providers/prices.js';
 import { forecastRun, type Forecast, type ForecastProvider } from './forecast.js';
 import { readHistory } from './history.js';
-import { defaultEstimateUsd } from './review.js';
-import { roleOf, type RunRuntime } from './runtime.js';
-import { chooseCritic, providerForRun } from './team.js';
+import { roleOf, type RunContext } from './run-context.js';
+import { chooseCritic, defaultEstimateUsd, providerForRun } from './team.js';
 
 export interface BudgetQuestion {
   /** `--yes`: start without asking. */
@@ -29,7 +28,7 @@ export function budgetDecision(highUsd: number, budgetUsd: number | null, mode: 
 }
 
 /** Prints the forecast; resolves false when the user declined to start. */
-export async function forecastBeforeSpend(rt: RunRuntime, say: (line: string) => void, question: BudgetQuestion): Promise<boolean> {
+export async function forecastBeforeSpend(rt: RunContext, say: (line: string) => void, question: BudgetQuestion): Promise<boolean> {
   const forecast = forecastOfRun(rt);
   for (const line of formatForecast(forecast, rt.config.loop.budgetUsd ?? null, rt.config.loop.maxParallel)) say(line);
   const budget = rt.config.loop.budgetUsd ?? null;
@@ -51,7 +50,7 @@ export async function forecastBeforeSpend(rt: RunRuntime, say: (line: string) =>
   }
 }
 
-export function forecastOfRun(rt: RunRuntime): Forecast {
+export function forecastOfRun(rt: RunContext): Forecast {
   const view = rt.board.view;
   const pricing = (spec: ProviderSpec): ForecastProvider => {
     const { type, model, prices } = spec.config;

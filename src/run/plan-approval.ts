@@ -4,10 +4,10 @@
  * wait is on the board (`plan.approval-requested` … `plan.approved`), so a resumed run that was
  * waiting waits again, and the monitor and dashboard show it under needs-attention.
  */
-import type { RunRuntime } from './runtime.js';
+import type { RunContext } from './run-context.js';
 
 /** Resolves true once the plan is approved (at once when none is needed), false when the run stops first. */
-export async function awaitPlanApproval(rt: RunRuntime, required: boolean, say: (line: string) => void): Promise<boolean> {
+export async function awaitPlanApproval(rt: RunContext, required: boolean, say: (line: string) => void): Promise<boolean> {
   const view = rt.board.view;
   if (view.planApproval === 'approved' || (!required && view.planApproval === undefined)) return true;
   if (view.planApproval === undefined) await rt.board.append({ type: 'plan.approval-requested', taskCount: view.order.length });

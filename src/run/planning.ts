@@ -10,12 +10,11 @@ import type { RunView } from '../board/view.js';
 import { readAcceptedPlan, writeAcceptedPlan } from './accepted-plan.js';
 import { plannerRole } from '../config/team.js';
 import { getDiscipline } from '../roles/catalog.js';
-import { callActor } from './attempt.js';
-import { defaultEstimateUsd } from './review.js';
-import { providerForRun, taskRoles } from './team.js';
-import { minutes, type RunRuntime } from './runtime.js';
+import { callActor } from './actor-call.js';
+import { defaultEstimateUsd, providerForRun, taskRoles } from './team.js';
+import { minutes, type RunContext } from './run-context.js';
 
-export function planRoles(rt: RunRuntime): PlanRole[] {
+export function planRoles(rt: RunContext): PlanRole[] {
   return taskRoles(rt.config).map((role) => ({
     name: role.name,
     title: role.title ?? (role.sme ? getDiscipline(role.sme)?.title : undefined) ?? role.name,
@@ -31,7 +30,7 @@ const SIM_PLANNER: ProviderSpec = {
 };
 
 /** Puts the plan on the board. Returns false (with `plan.failed` on the board) when there is none. */
-export async function obtainPlan(rt: RunRuntime, planFromFile: Plan | null, signal: AbortSignal): Promise<boolean> {
+export async function obtainPlan(rt: RunContext, planFromFile: Plan | null, signal: AbortSignal): Promise<boolean> {
   if (planFromFile) return acceptPlan(rt, planFromFile, 'file');
   const role = plannerRole(rt.config);
   const provider = role ? providerForRun(rt.config, role, rt.mode) : SIM_PLANNER;
@@ -74,14 +73,14 @@ export async function obtainPlan(rt: RunRuntime, planFromFile: Plan | null, sign
  * The plan goes to the run folder first (durably), then to the board task by task, then
  * `plan.accepted` closes it: a supervisor killed half-way leaves a board that `restorePlan` completes.
  */
-async function acceptPlan(rt: RunRuntime, plan: Plan, source: AcceptedPlan['source'], planner?: string): Promise<boolean> {
+async function acceptPlan(rt: RunContext, plan: Plan, source: AcceptedPlan['source'], planner?: string): Promise<boolean> {
   writeAcceptedPlan(rt.paths.plan, { source, ...(planner ? { planner } : {}), tasks: plan.tasks });
   await createTasks(rt, plan.tasks);
   await rt.board.append({ type: 'plan.accepted', source, taskCount: plan.tasks.length, ...(planner ? { planner } : {}) });
   return true;
 }
 
-async function createTasks(rt: RunRuntime, tasks: readonly PlanTask[]): Promise<void> {
+async function createTasks(rt: RunContext, tasks: readonly PlanTask[]): Promise<void> {
   for (const task of tasks) {
     await rt.board.append({
       type: 'task.created', taskId: task.id, title: task.title, role: task.role, dependsOn: task.dependsOn, acceptance: task.acceptance,
@@ -95,7 +94,7 @@ async function createTasks(rt: RunRuntime, tasks: readonly PlanTask[]): Promise<
  * from the run folder's copy, in plan order, so every planned task runs exactly once. Returns the
  * number of tasks re-created.
  */
-export async function restorePlan(rt: RunRuntime, say: (line: string) => void): Promise<number> {
+export async function restorePlan(rt: RunContext, say: (line: string) => void): Promise<number> {
   const view = rt.board.view;
   if (view.planSource !== undefined || view.planFailure !== undefined) return 0;
   const accepted = readAcceptedPlan(rt.paths.plan);

@@ -1,13 +1,13 @@
 /** `loop resume`: what happened to the attempts that were in flight when the supervisor died. */
 import { isAncestor, resolveSha } from '../git/repo.js';
-import { workspaceOf, type RunRuntime } from './runtime.js';
+import { workspaceOf, type RunContext } from './run-context.js';
 
 /**
  * After the previous supervisor died: a task whose change already reached the integration branch
  * is recorded as merged; every other in-flight task is marked interrupted and made ready again,
  * once. Tasks interrupted by an earlier Ctrl-C are made ready too.
  */
-export async function recoverInFlight(rt: RunRuntime): Promise<void> {
+export async function recoverInFlight(rt: RunContext): Promise<void> {
   const view = rt.board.view;
   const interrupted: string[] = [];
   for (const id of view.order) {

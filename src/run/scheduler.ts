@@ -1,15 +1,16 @@
 /**
  * Scheduling decisions (pure): which planned tasks became ready, which can never run because an
  * upstream task was escalated, and which ready tasks to dispatch now. A task starts as soon as its
- * dependencies are merged and a slot is free; `maxParallel` caps the team, a role's `concurrency`
- * caps that role, and tasks whose file scopes overlap never run at the same time (scope leases,
- * below). Tasks beyond a cap wait; nothing is dropped.
+ * dependencies are merged and an agent place is free; `maxParallel` caps the agents working at once
+ * across the team, a role's `concurrency` caps that role's agents, and tasks whose file scopes
+ * overlap never run at the same time (scope leases, below). A task whose agent finished holds
+ * neither while its gate, review and merge train go on. Tasks beyond a cap wait; nothing is dropped.
  *
  * Each function takes an optional TaskLookup (task-index.ts) that narrows the tasks it looks at;
  * without one it scans every task. The decision is the same either way.
  */
 import type { RunView, TaskView } from '../board/view.js';
-import { IN_FLIGHT, TERMINAL, type TaskStatus } from '../board/transitions.js';
+import { TERMINAL, type TaskStatus } from '../board/transitions.js';
 import { scopeListsOverlap } from '../util/glob-overlap.js';
 import type { TaskLookup } from './task-index.js';
 
@@ -19,7 +20,7 @@ export interface DispatchLimits {
   roleConcurrency: Readonly<Record<string, number>>;
   /** Roles whose actor gave up (their tasks are escalated, not dispatched). */
   blockedRoles: ReadonlySet<string>;
-  /** Tasks whose attempt flow is already underway but whose first event is not folded yet. */
+  /** Tasks whose task flow is underway (its dispatch may not be folded yet); never dispatched twice. */
   active: ReadonlySet<string>;
   /** Earliest dispatch time per task (rate-limit backoff). */
   notBefore: ReadonlyMap<string, number>;
@@ -111,17 +112,20 @@ export function scopeConflict(task: TaskView, holders: readonly TaskView[]): Tas
 }
 
 export function pickDispatch(view: RunView, limits: DispatchLimits, lookup?: TaskLookup): string[] {
-  const busy = new Set(limits.active);
-  for (const t of withStatus(view, [...IN_FLIGHT], lookup)) busy.add(t.id);
-  let free = limits.maxParallel - busy.size;
+  // maxParallel bounds agents at work: a task whose agent finished no longer holds a place while its
+  // gate, review and merge train go on (the role takes its next task meanwhile).
+  const agents = new Set<string>();
+  for (const id of limits.active) {
+    const status = view.tasks[id]?.status;
+    if (status === undefined || status === 'ready' || status === 'running') agents.add(id);
+  }
+  for (const t of withStatus(view, ['running'], lookup)) agents.add(t.id);
+  let free = limits.maxParallel - agents.size;
   if (free <= 0) return [];
   const runningByRole = new Map<string, number>();
-  for (const id of busy) {
+  for (const id of agents) {
     const t = view.tasks[id];
-    // Only the agent phase occupies a role; a task in review or in the merge queue does not.
-    if (t && (t.status === 'running' || t.status === 'ready')) {
-      runningByRole.set(t.role, (runningByRole.get(t.role) ?? 0) + 1);
-    }
+    if (t) runningByRole.set(t.role, (runningByRole.get(t.role) ?? 0) + 1);
   }
   const picked: string[] = [];
   const heights = lookup ? lookup.heights(view) : chainHeights(view);
@@ -131,7 +135,7 @@ export function pickDispatch(view: RunView, limits: DispatchLimits, lookup?: Tas
   const holders = leaseHolders(view, limits.active, lookup);
   for (const t of candidates) {
     if (free <= 0) break;
-    if (t.status !== 'ready' || busy.has(t.id) || limits.blockedRoles.has(t.role)) continue;
+    if (t.status !== 'ready' || limits.active.has(t.id) || limits.blockedRoles.has(t.role)) continue;
     if ((limits.notBefore.get(t.id) ?? 0) > limits.nowMs) continue;
     const used = runningByRole.get(t.role) ?? 0;
     if (used >= (limits.roleConcurrency[t.role] ?? 1)) continue;

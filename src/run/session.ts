@@ -32,7 +32,7 @@ import { summaryJson, summaryText } from './summary.js';
 import { providerForRun, taskRoles } from './team.js';
 import { runTree } from './tree.js';
 import { teamFingerprint } from './team-drift.js';
-import { repoNameOf, type RunRuntime } from './runtime.js';
+import { repoNameOf, type RunContext } from './run-context.js';
 import { isUserError, type UserError } from '../util/errors.js';
 import { openWorkspace, type RepoWorkspace } from './workspace.js';
 import { watchControl } from './control.js';
@@ -156,12 +156,11 @@ export async function runSession(o: SessionOptions): Promise<number> {
     supervisorStarted = true;
     viewport = await openRunViewport(o, say);
     const view = board.view;
-    const rt: RunRuntime = {
+    const rt: RunContext = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board,
       supervisor: engine.actorPort(supervisor),
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
-      notBefore: new Map(), blockedRoles: new Map(), stop: stop.signal, systemPrompts,
-      now: Date.now, random: Math.random, warned: new Set(), viewport, takeovers: new Takeovers(),
+      stop: stop.signal, systemPrompts, now: Date.now, random: Math.random, viewport, takeovers: new Takeovers(),
     };
     conductor = new Conductor(rt, (reason) => stop.abort(reason));
     stopControl = watchControl(o.paths.dir, {

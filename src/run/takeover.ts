@@ -13,7 +13,7 @@ import { interactiveCommand } from '../providers/interactive.js';
 import { whenFileExists } from '../util/follow-file.js';
 import { agentEnv } from './actors/agent-env.js';
 import { controlDir } from './control.js';
-import type { RunRuntime } from './runtime.js';
+import type { RunContext } from './run-context.js';
 import { taskRoles } from './team.js';
 
 export class Takeovers {
@@ -28,7 +28,7 @@ export class Takeovers {
   }
 
   /** Accepts or declines a request, on the board. */
-  async request(rt: RunRuntime, role: string): Promise<void> {
+  async request(rt: RunContext, role: string): Promise<void> {
     const reason = declineReason(rt, role, this.held().includes(role));
     if (reason !== null) {
       await rt.board.append({ type: 'takeover.declined', role, reason });
@@ -50,7 +50,7 @@ export class Takeovers {
   }
 }
 
-function declineReason(rt: RunRuntime, role: string, already: boolean): string | null {
+function declineReason(rt: RunContext, role: string, already: boolean): string | null {
   if (already) return `a takeover of ${role} is already asked for or under way`;
   if (!taskRoles(rt.config).some((r) => r.name === role)) return `${role} does not implement tasks (only implementer roles have a worktree to work in)`;
   if (rt.mode !== 'execute') return 'a dry-run has no worktree to work in; run with --execute';
@@ -77,7 +77,7 @@ export interface UserAttempt {
 }
 
 /** Runs the user's interactive session in the role's pane; resolves when they exit the CLI. */
-export async function runUserAttempt(rt: RunRuntime, o: UserAttempt): Promise<AgentResult> {
+export async function runUserAttempt(rt: RunContext, o: UserAttempt): Promise<AgentResult> {
   const viewport = rt.viewport;
   if (viewport === null) throw new Error('a takeover was claimed in a run without a viewport (a bug: requests are checked)');
   const started = Date.now();

@@ -1,10 +1,12 @@
 /**
  * Who does what in a run (pure): the provider each role uses in this mode (dry-run swaps every
- * real provider for `sim`), and which critic reviews a task — one on a different provider than
- * the implementer whenever the team has one.
+ * real provider for `sim`), which critic reviews a task — one on a different provider than the
+ * implementer whenever the team has one — and what a call of each provider is reserved at.
  */
 import type { LoopConfig, ProviderConfig, ProviderSpec, RoleConfig } from '../../protocol/index.js';
 import { providerIdentity, providerOf, reviewerRole, implementerRoles, plannerRole } from '../config/team.js';
+import { DEFAULT_ESTIMATE_USD } from '../budget/governor.js';
+import { effectiveSim } from '../providers/sim/behaviour.js';
 import { DEFAULT_SIM } from '../providers/sim/behaviour.js';
 
 /** Latency of the stand-in `sim` agent that replaces a real provider in dry-run. */
@@ -50,4 +52,11 @@ export function chooseCritic(config: LoopConfig, implementer: RoleConfig): Criti
 export function taskRoles(config: LoopConfig): RoleConfig[] {
   const roles = implementerRoles(config);
   return roles.length > 0 ? roles : config.roles.filter((r) => r !== reviewerRole(config));
+}
+
+/** Dollars reserved for a call of this provider before any of its calls was priced. */
+export function defaultEstimateUsd(provider: ProviderSpec): number {
+  if (provider.config.estimateUsd !== undefined) return provider.config.estimateUsd;
+  if (provider.config.type === 'sim') return effectiveSim(provider.config.sim, provider.key, process.env).costUsd;
+  return DEFAULT_ESTIMATE_USD[provider.config.type] ?? 0;
 }

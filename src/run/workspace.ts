@@ -4,6 +4,7 @@
  * Everything git-mutating goes through src/git, which serializes per repository.
  */
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
 import type { ResolvedRepository } from '../config/load.js';
@@ -31,9 +32,8 @@ export interface RepoWorkspace {
   intelligence: ProjectIntelligence;
   /** Rendered PROJECT-INTELLIGENCE.md text (the user's own file when it exists). */
   intelligenceText: string;
-  /** Held for the whole run: the merge queue's scratch slot and the baseline slot. */
-  scratch: Slot;
-  baseline: Slot;
+  /** Held for the whole run: the gate's own slots, where merge trains and base commits are tested. */
+  gateSlots: Slot[];
 }
 
 export interface OpenWorkspaceOptions {
@@ -73,15 +73,12 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   });
   const userFile = join(o.repo.path, o.config.intelligence);
   const intelligenceText = existsSync(userFile) ? readFileSync(userFile, 'utf8') : renderIntelligence(intelligence);
-  // Both run setup once here; later the gate checks out what it tests and keeps only the setup
+  // They run setup once here; later the gate checks out what it tests and keeps only the setup
   // output among ignored files (src/git/slot-state.ts).
-  const scratch = await pool.acquire('scratch');
-  const baseline = await pool.acquire('scratch');
+  const gateSlots: Slot[] = [];
   try {
-    await Promise.all([
-      pool.pointAt(scratch, { sha: integration.headSha, branch: null }),
-      pool.pointAt(baseline, { sha: integration.headSha, branch: null }),
-    ]);
+    for (let i = 0; i < gateSlotCount(o.config); i++) gateSlots.push(await pool.acquire('scratch'));
+    await Promise.all(gateSlots.map((slot) => pool.pointAt(slot, { sha: integration.headSha, branch: null })));
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
     // The first slots of the run: nothing is spent yet, and every task would fail the same way.
@@ -89,8 +86,16 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   }
   return {
     repo: o.repo, integration, pool, testCommand, setupCommand, agentCommands: agentCommands(testCommand, intelligence), protected: spec,
-    intelligence, intelligenceText, scratch, baseline,
+    intelligence, intelligenceText, gateSlots,
   };
+}
+
+/**
+ * The gate's slots: `loop.gate.testSlots`, else one per two cores (a suite usually uses more than
+ * one core itself). More slots let the probes of a red train run in parallel.
+ */
+export function gateSlotCount(config: LoopConfig): number {
+  return config.loop.gate.testSlots ?? Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
 /**

@@ -18,8 +18,10 @@ const events: BenchEvent[] = [
   { type: 'gate.passed', ts: 2350, taskId: 'b', attempt: 1 },
   { type: 'review.started', ts: 2360, taskId: 'b', attempt: 1 },
   { type: 'review.accepted', ts: 2400, taskId: 'b', attempt: 1 },
-  // a's merge is slow: b, accepted at 2400, waits for it until 2600.
+  // a's train is slow: b, accepted at 2400, waits for it until its own train leaves at 2600.
+  { type: 'train.finished', ts: 2590, durationMs: 1190, tasks: ['a'], landed: ['a'], culprits: [] },
   { type: 'task.merged', ts: 2600, taskId: 'a', attempt: 1 },
+  { type: 'train.finished', ts: 2890, durationMs: 290, tasks: ['b'], landed: ['b'], culprits: [] },
   { type: 'task.merged', ts: 2900, taskId: 'b', attempt: 1 },
 ];
 
@@ -37,6 +39,7 @@ test('a run is measured from its board: makespan, bound, throughput, suite runs 
   assert.deepEqual([m.stages.gate.p50, m.stages.critic.p50], [200, 40]);
   assert.deepEqual([m.stages.merge.p50, m.stages.merge.p99], [500, 1200]);
   assert.deepEqual([m.stages['queue wait'].p50, m.stages['queue wait'].p99], [0, 200]);
+  assert.deepEqual(m.trains, { count: 2, sizeP50: 1, largest: 1, red: 0, largestGreen: 1 });
   assert.equal(measureRun(events, 1, 2).boundMs, 3000, 'one slot: all agent time in a row');
 });
 

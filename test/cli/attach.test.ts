@@ -132,7 +132,7 @@ test('--takeover: after the agent\'s attempt the user continues its session in t
   const after = (type: string) => events.findIndex((e) => e.type === type && e['taskId'] === 't1');
   assert.ok(after('takeover.finished') > after('takeover.started'));
   assert.equal(events[after('takeover.finished')]!['exitCode'], 0);
-  assert.ok(after('gate.passed') > after('takeover.finished'), 'the gate ran on the user\'s work');
+  assert.ok(after('gate.captured') > after('takeover.finished'), 'the gate ran on the user\'s work');
   assert.ok(after('review.accepted') > after('gate.passed'), 'and the critic reviewed it');
   assert.ok(after('task.merged') > after('review.accepted'));
   assert.ok(events.some((e) => e.type === 'task.merged' && e['taskId'] === 't2'), 'dispatch resumed for the role');

@@ -79,7 +79,7 @@ test('unknown keys point at the key with a did-you-mean', (t) => {
   assert.deepEqual(problems(text, repoDir(t)), [
     'loop.config.yaml:5:5: providers.sim.modle: unknown key "modle" (did you mean "model"?)',
     'loop.config.yaml:16:3: loop.maxParalel: unknown key "maxParalel" (did you mean "maxParallel"?)',
-    'loop.config.yaml:17:3: loop.colour: unknown key "colour"; allowed here: planner, reviewer, maxParallel, maxRepairs, maxRetries, budgetUsd, taskTimeoutMinutes, testTimeoutMinutes, restartIntensity, backoff, protectedPaths, testCommand, setup, land, engine, nats, viewport, notify, approvePlan',
+    'loop.config.yaml:17:3: loop.colour: unknown key "colour"; allowed here: planner, reviewer, maxParallel, maxRepairs, maxRetries, budgetUsd, taskTimeoutMinutes, testTimeoutMinutes, restartIntensity, backoff, protectedPaths, testCommand, setup, land, gate, engine, nats, viewport, notify, approvePlan',
   ]);
 });
 

@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { fakeAgents } from '../helpers/fake-agents.js';
 import { runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
 import { git, tempDir, tempRepo } from '../helpers/temp.js';
-import { sandboxProject, seedTeam } from '../helpers/execute-harness.js';
+import { sandboxProject, seedTeam, writePlan } from '../helpers/execute-harness.js';
 
 /** PATH without any folder that holds `program`, so a test means the same on a machine that has it. */
 const pathWithout = (path: string, program: string): string => path.split(delimiter).filter((dir) => dir !== '' && !existsSync(join(dir, program))).join(delimiter);
@@ -69,8 +69,8 @@ test('a setup that fails in the first worktree slots is an environment problem: 
   assertNothingLeft(project.dir);
 });
 
-test('a setup that fails later, in a new critic slot, is a retried failure of that task with its log path, never an internal error', async (t) => {
-  const setup = `sh -c 'case "$PWD" in */critic-*) echo "disk full" >&2; exit 4;; esac'`;
+test('a setup that fails later, in a new task slot, is a retried failure of that task with its log path, never an internal error', async (t) => {
+  const setup = `sh -c 'case "$PWD" in */slot-*) echo "disk full" >&2; exit 4;; esac'`;
   const project = sandboxProject(t, {
     userEdits: null,
     config: {
@@ -86,8 +86,27 @@ test('a setup that fails later, in a new critic slot, is a retried failure of th
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.doesNotMatch(result.stdout + result.stderr, /internal error/);
   const escalated = project.events('later').find((e) => e.type === 'task.escalated');
-  assert.match(String(escalated?.['reason']), /setup failed: the setup command failed in a new critic slot: setup ".*" exited with 4 .*\(log: \S+\)/);
+  assert.match(String(escalated?.['reason']), /setup failed: the setup command failed in a new worktree slot: setup ".*" exited with 4 .*\(log: \S+\)/);
   assertNothingLeft(project.dir);
+});
+
+test('a critic\'s read-only copy runs no setup: a setup that would fail there does not stop the review', async (t) => {
+  const setup = `sh -c 'case "$PWD" in */critic-*) echo "critic copies need no setup" >&2; exit 4;; esac'`;
+  // tests in the agent's slot (preMergeTests: always), so the critic reviews in a copy of its own
+  const project = sandboxProject(t, { userEdits: null, config: seedTeam({ setup, gate: { preMergeTests: 'always' } }) });
+  project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'review') return { text: JSON.stringify({ verdict: 'accept', reasons: ['subtract is correct'], notes: [] }) };
+  ctx.writeFile('math.js', ctx.readFile('math.js') + '\\nexport function subtract(a, b) {\\n  return a - b;\\n}\\n');
+  return { text: 'Added subtract(a, b)' };
+};
+`);
+  const plan = writePlan(t, [{ id: 'sub', title: 'Add subtract', role: 'be1', acceptance: ['subtract(a, b) returns a - b'] }]);
+  const result = await project.run(['run', 'add subtract', '--execute', '--plan', plan, '--run', 'copy']);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const events = project.events('copy');
+  assert.ok(events.some((e) => e.type === 'review.accepted' && e['taskId'] === 'sub'));
+  assert.equal(project.fakes.readLog().filter((call) => call.cli === 'codex' && call.cwd.includes('/critic-')).length, 1, 'the codex critic ran in a critic slot');
 });
 
 test('loop resume checks the same way: a setup that now fails is refused with exit 2, the run keeps its merged work and branches, and resumes once fixed', async (t) => {

@@ -32,7 +32,7 @@ const refExists = (repo: string, ref: string): boolean => {
 };
 
 test('an agent whose change needs a file under an ignored gen/ is repaired, then escalated with "module not found" evidence; nothing lands and a clean export stays green', async (t) => {
-  const project = sandboxProject(t, { config: seedTeam({ maxRepairs: 1 }), files: { '.gitignore': 'gen/\n' } });
+  const project = sandboxProject(t, { config: seedTeam({ maxRepairs: 1, gate: { preMergeTests: 'always' } }), files: { '.gitignore': 'gen/\n' } });
   project.fakes.writeScript(`
 export default async (ctx) => {
   if (ctx.kind === 'review') return { text: ${ACCEPT} };
@@ -73,7 +73,7 @@ export default async (ctx) => {
 
 test('with one failing legacy test, a good task (which also edits .gitignore) merges and lands while a task that breaks a passing test does not, its story naming the test', async (t) => {
   const legacy = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\n\ntest('legacy rounding', () => {\n  assert.equal(0.1 + 0.2, 0.3);\n});\n";
-  const project = sandboxProject(t, { config: seedTeam({ maxRepairs: 0 }), files: { '.gitignore': 'node_modules/\n' }, userEdits: null });
+  const project = sandboxProject(t, { config: seedTeam({ maxRepairs: 0, gate: { preMergeTests: 'always' } }), files: { '.gitignore': 'node_modules/\n' }, userEdits: null });
   execFileSync('sh', ['-c', `mkdir -p test && cat > test/legacy.test.js`], { cwd: project.dir, input: legacy });
   git(project.dir, ['add', '-A']);
   git(project.dir, ['commit', '-q', '-m', 'a legacy test that has always failed']);

@@ -46,6 +46,10 @@ const dispatchCases: Array<[string, BoardEventDraft[], Partial<DispatchLimits>, 
   ['a task backing off waits', [task('a', 'be'), ready('a')], { notBefore: new Map([['a', 100]]), nowMs: 50 }, []],
   ['a task whose backoff passed goes', [task('a', 'be'), ready('a')], { notBefore: new Map([['a', 100]]), nowMs: 100 }, ['a']],
   ['a task in review frees its role for the next one', [task('a', 'be'), task('b', 'be'), ...mergedPath('a', 'be').slice(0, 4), ready('b')], {}, ['b']],
+  // maxParallel bounds agents: a change in its gate, review or merge train holds no place, even while its flow goes on
+  ['a task whose agent finished holds no agent place', [task('a', 'x'), task('b', 'y'), ...mergedPath('a', 'x').slice(0, 3), ready('b')], { maxParallel: 1, active: new Set(['a']) }, ['b']],
+  ['a task in its merge train holds no agent place', [task('a', 'x'), task('b', 'y'), ...mergedPath('a', 'x').slice(0, 5), ready('b')], { maxParallel: 1, active: new Set(['a']) }, ['b']],
+  ['a ready task whose flow is still finishing is not dispatched twice', [task('a', 'x'), ready('a')], { active: new Set(['a']) }, []],
 ];
 
 for (const [what, drafts, over, expected] of dispatchCases) {

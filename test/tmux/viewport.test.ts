@@ -48,7 +48,8 @@ test('a sim run shows each role\'s live transcript in its own titled pane while 
   assert.match(tmux.capture(panes.get('planner')!), /t1 → be1: Add subtract\(a,b\)/);
   await tmux.waitForText(panes.get('be1')!, '$ npm test --silent -- --test-reporter=spec');
   await tmux.waitForText(panes.get('qa')!, /━━ review of t\d/);
-  await tmux.waitForText(panes.get('be1')!, /verified +`npm test`: tests passed/);
+  // the gate's word on the change: its tests in its slot, or its tamper check with the tests left to its merge train
+  await tmux.waitForText(panes.get('be1')!, /verified +`npm test`: tests passed|captured +[0-9a-f]{7}; tamper check passed/);
 
   const result = await run.done;
   assert.equal(result.code, 0, result.stdout + result.stderr);

@@ -70,6 +70,14 @@ function apply(attempts: Map<number, AttemptStory>, current: () => AttemptStory,
       if (e.commit) s.commit = e.commit;
       break;
     }
+    case 'gate.captured': {
+      // the tamper check passed; the tests' verdict follows (gate.passed/failed) or comes from the merge train
+      const s = at(e.attempt);
+      s.gate = { passed: true, text: e.tests === 'train' ? 'protected files unchanged; tested in its merge train' : e.tests === 'slot' ? 'protected files unchanged; testing in its slot' : 'protected files unchanged; no test command' };
+      s.commit = e.commit;
+      s.changedFiles = e.changedFiles;
+      break;
+    }
     case 'gate.passed': {
       const s = at(e.attempt);
       s.gate = { passed: true, text: e.summary };

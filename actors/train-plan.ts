@@ -1,0 +1,44 @@
+/**
+ * Merge-train decisions (pure). A train is a chain of merges onto the integration head:
+ * prefix k is the head with the first k changes merged in, so prefix 0 is the head itself (known
+ * green: it was tested when it landed) and prefix n is the whole train. A red train is searched for
+ * the first red prefix, whose last change is the culprit: every prefix before it is green and lands.
+ * With one probe at a time that is a binary search (⌈log2 n⌉ runs); with p test slots, p prefixes
+ * are probed at once and the interval shrinks p+1-fold per round.
+ */
+
+/** The next train's size: doubles while trains pass, halves after a red one, within 1..cap. */
+export function nextTrainSize(current: number, green: boolean, cap: number): number {
+  const next = green ? current * 2 : Math.ceil(current / 2);
+  return Math.max(1, Math.min(cap, next));
+}
+
+/** The first train takes as many as the cap allows: with nothing known yet, a train that passes saves the most. */
+export const firstTrainSize = (cap: number): number => cap;
+
+/**
+ * Prefix lengths to test next when prefix `green` is known green and prefix `red` known red (green
+ * < red): up to `parallel` points spread evenly inside the interval. Empty when the culprit is
+ * already known (red = green + 1).
+ */
+export function probes(green: number, red: number, parallel: number): number[] {
+  const gap = red - green;
+  if (gap <= 1) return [];
+  const count = Math.min(Math.max(1, parallel), gap - 1);
+  const points = new Set<number>();
+  for (let k = 1; k <= count; k++) points.add(green + Math.round((k * gap) / (count + 1)));
+  return [...points].filter((p) => p > green && p < red).sort((a, b) => a - b);
+}
+
+/**
+ * The interval after a round of probes. The new red end is the first probe that was red (a change
+ * that turns a green prefix red is a culprit even if a later one happened to turn it green again);
+ * the new green end is the last probe before it, all of which were green.
+ */
+export function narrow(green: number, red: number, results: ReadonlyMap<number, boolean>): { green: number; red: number } {
+  const tested = [...results.keys()].filter((p) => p > green && p < red).sort((a, b) => a - b);
+  const firstRed = tested.find((p) => results.get(p) === false);
+  const newRed = firstRed ?? red;
+  const greens = tested.filter((p) => p < newRed);
+  return { green: greens.length > 0 ? greens[greens.length - 1]! : green, red: newRed };
+}

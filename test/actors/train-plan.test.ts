@@ -1,0 +1,47 @@
+/** Merge-train decisions (pure): train sizes, where to probe a red train, and how the interval narrows. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { firstTrainSize, narrow, nextTrainSize, probes } from '../../actors/train-plan.js';
+
+test('train sizes double while trains pass and halve after a red one, within 1..cap', () => {
+  const table: [number, boolean, number, number][] = [
+    [4, true, 16, 8], [8, true, 8, 8], [16, false, 16, 8], [3, false, 16, 2], [1, false, 16, 1], [1, true, 1, 1],
+  ];
+  for (const [current, green, cap, next] of table) assert.equal(nextTrainSize(current, green, cap), next, `${current} ${green ? 'green' : 'red'} cap ${cap}`);
+  assert.equal(firstTrainSize(8), 8);
+});
+
+test('probes split the open interval evenly, one per parallel slot, never at its ends', () => {
+  assert.deepEqual(probes(0, 8, 1), [4]);
+  assert.deepEqual(probes(0, 8, 3), [2, 4, 6]);
+  assert.deepEqual(probes(4, 6, 3), [5]);
+  assert.deepEqual(probes(4, 5, 2), [], 'the culprit is known');
+  assert.deepEqual(probes(0, 3, 8), [1, 2], 'no more probes than points inside');
+});
+
+test('narrowing takes the first red probe as the new red end and the probe before it as the green end', () => {
+  assert.deepEqual(narrow(0, 8, new Map([[4, true]])), { green: 4, red: 8 });
+  assert.deepEqual(narrow(0, 8, new Map([[4, false]])), { green: 0, red: 4 });
+  assert.deepEqual(narrow(0, 8, new Map([[2, true], [4, false], [6, true]])), { green: 2, red: 4 }, 'a later green prefix does not clear an earlier culprit');
+});
+
+test('for every train size and culprit, the search finds the first red prefix in ⌈log2 n⌉ runs with one slot, fewer rounds with more', () => {
+  for (let n = 1; n <= 32; n++) {
+    for (let culprit = 1; culprit <= n; culprit++) {
+      for (const parallel of [1, 2, 3]) {
+        let interval = { green: 0, red: n };
+        let runs = 0;
+        let rounds = 0;
+        for (let next = probes(0, n, parallel); next.length > 0; next = probes(interval.green, interval.red, parallel)) {
+          runs += next.length;
+          rounds += 1;
+          interval = narrow(interval.green, interval.red, new Map(next.map((k) => [k, k < culprit])));
+        }
+        assert.equal(interval.red, culprit, `n ${n}, culprit ${culprit}, parallel ${parallel}`);
+        assert.equal(interval.green, culprit - 1);
+        if (parallel === 1) assert.ok(runs <= Math.ceil(Math.log2(n)), `n ${n}: ${runs} runs`);
+        assert.ok(rounds <= Math.ceil(Math.log(n) / Math.log(parallel + 1)) + 1, `n ${n}, parallel ${parallel}: ${rounds} rounds`);
+      }
+    }
+  }
+});
