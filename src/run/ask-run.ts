@@ -12,6 +12,7 @@ import type { RunView } from '../board/view.js';
 import { runPaths } from '../util/paths.js';
 import { sleep } from '../util/sleep.js';
 import { controlDir, requestPlanApproval, requestRetry } from './control.js';
+import { approvalRefusal } from './plan-approval.js';
 import { planReopen } from './reopen.js';
 import { isAlive, readRunJson } from './run-json.js';
 
@@ -44,8 +45,8 @@ export async function askRetry(o: Target & { taskId: string }): Promise<AskOutco
 export async function askPlanApproval(o: Target): Promise<AskOutcome> {
   const paths = runPaths(o.configDir, o.runId);
   const view = loadBoard(paths.events).view;
-  const approval = view.planApproval;
-  if (approval !== 'waiting') return { status: 'refused', message: `the plan of run ${o.runId} ${approval === 'approved' ? 'is already approved' : 'does not wait for approval'}` };
+  const refusal = approvalRefusal(view);
+  if (refusal !== null) return { status: 'refused', message: `the plan of run ${o.runId} ${refusal}` };
   requestPlanApproval(paths.dir, o.by);
   return settle(o, 'approve-plan.json', view.notes.length, (view) => view.planApproval === 'approved', 'plan approved; the run starts dispatching');
 }

@@ -3,6 +3,7 @@
  * always on the board, as the change asked for or as a note saying why it was not made.
  */
 import type { PlanApproval, RetryRequest } from '../../protocol/index.js';
+import { approvalRefusal } from './plan-approval.js';
 import { planReopen } from './reopen.js';
 import type { RunContext } from './run-context.js';
 
@@ -16,10 +17,10 @@ export async function answerRetry(rt: RunContext, request: RetryRequest): Promis
 }
 
 export async function answerPlanApproval(rt: RunContext, request: PlanApproval): Promise<void> {
-  if (rt.board.view.planApproval === 'waiting') {
+  const state = approvalRefusal(rt.board.view);
+  if (state === null) {
     await rt.board.append({ type: 'plan.approved', by: request.by });
     return;
   }
-  const state = rt.board.view.planApproval === 'approved' ? 'is already approved' : 'does not wait for approval';
   await rt.board.append({ type: 'run.note', level: 'warn', message: `plan approval from the ${request.by} ignored: the plan ${state}` });
 }

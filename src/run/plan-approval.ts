@@ -4,7 +4,14 @@
  * wait is on the board (`plan.approval-requested` … `plan.approved`), so a resumed run that was
  * waiting waits again, and the monitor and dashboard show it under needs-attention.
  */
+import type { RunView } from '../board/view.js';
 import type { RunContext } from './run-context.js';
+
+/** Why an approval would change nothing ("is already approved"), or null while the plan waits: the CLI checks with it, the supervisor answers with it. */
+export function approvalRefusal(view: RunView): string | null {
+  if (view.planApproval === 'waiting') return null;
+  return view.planApproval === 'approved' ? 'is already approved' : 'does not wait for approval';
+}
 
 /** Resolves true once the plan is approved (at once when none is needed), false when the run stops first. */
 export async function awaitPlanApproval(rt: RunContext, required: boolean, say: (line: string) => void): Promise<boolean> {

@@ -191,14 +191,14 @@ function stop() {
   if (app.stopStep === 0) { app.stopStep = 1; schedule(); return; }
   if (app.stopStep !== 1) return;
   app.stopStep = 2;
-  post('stop', 'stop', () => { app.stopStep = 0; });
+  post('stop', 'stop', 'stopping…', () => { app.stopStep = 0; });
 }
 
 /** A control POST (the same code as its CLI verb); its answer shows beside the controls, the board shows the rest. */
-function post(key, path, done = () => {}) {
+function post(key, path, pending, done = () => {}) {
   if (app.asking.has(key)) return;
   app.asking.add(key);
-  app.controlMessage = `${key.split(':')[0]}…`;
+  app.controlMessage = pending;
   fetch(`/api/runs/${encodeURIComponent(app.runId)}/${path}`, { method: 'POST' })
     .then((r) => r.json())
     .then((body) => { app.controlMessage = body.message ?? ''; }, (error) => { app.controlMessage = `could not ${key.split(':')[0]}: ${error.message}`; })
@@ -283,8 +283,8 @@ document.addEventListener('click', (e) => {
   if (!target) return;
   if (target.dataset.action === 'peek') toggle(target.dataset.role);
   if (target.dataset.action === 'stop') stop();
-  if (target.dataset.action === 'retry') post(`retry:${target.dataset.task}`, `tasks/${encodeURIComponent(target.dataset.task)}/retry`);
-  if (target.dataset.action === 'approve') post('approve', 'approve');
+  if (target.dataset.action === 'retry') post(`retry:${target.dataset.task}`, `tasks/${encodeURIComponent(target.dataset.task)}/retry`, `retrying ${target.dataset.task}…`);
+  if (target.dataset.action === 'approve') post('approve', 'approve', 'approving the plan…');
 });
 document.getElementById('run-picker').addEventListener('change', (e) => { location.hash = `#/run/${encodeURIComponent(e.target.value)}`; });
 document.addEventListener('keydown', (e) => {
