@@ -7,7 +7,7 @@
  *   loop.work.<run>.role.<role>     a role's work queue, captured by stream LOOP_WORK (src/nats/dispatch.ts)
  *   loop.work.<run>.merge.<repo>    a repository's merges, one at a time (same stream)
  *   loop.result.<run>.<job>         what a worker reports about one job: started, then its result
- *   loop.worker.>                   reserved for worker heartbeats
+ *   loop.worker.<worker>            a worker's heartbeat, the last one of each kept in stream LOOP_WORKERS (src/nats/worker-presence.ts)
  *
  * Run ids (letters, digits, `-`, `_`) are valid subject tokens and stream name parts as they are.
  */
@@ -17,13 +17,15 @@ import type { BoardEvent } from '../../protocol/index.js';
 export const BOARD_SUBJECTS = 'loop.board.>';
 export const WORK_SUBJECTS = 'loop.work.>';
 export const RESULT_SUBJECTS = 'loop.result.>';
-export const WORKER_SUBJECTS = 'loop.worker.>';
+export const WORKER_SUBJECTS = 'loop.worker.*';
 export const BOARD_STREAM_PREFIX = 'BOARD_';
 /**
  * Dispatch: one stream for every run's work, because a permission can only name a
  * stream by a whole subject token (`$JS.API.CONSUMER.MSG.NEXT.LOOP_WORK.*`), never by a prefix.
  */
 export const WORK_STREAM = 'LOOP_WORK';
+/** The last heartbeat of each worker, for as long as the stream's max_age. */
+export const WORKERS_STREAM = 'LOOP_WORKERS';
 
 /** One stream per run: its sequence is the board's `seq` (see docs/architecture.md, "Engines"). */
 export const boardStream = (runId: string): string => `${BOARD_STREAM_PREFIX}${runId}`;
@@ -47,4 +49,5 @@ export type Queue = { kind: 'role'; name: string } | { kind: 'merge'; name: stri
 export const queueConsumer = (queue: Queue): string => `${queue.kind}_${token(queue.name)}`;
 export const queueFilter = (queue: Queue): string => `loop.work.*.${queue.kind}.${token(queue.name)}`;
 export const queueSubject = (runId: string, queue: Queue): string => `loop.work.${runId}.${queue.kind}.${token(queue.name)}`;
+export const workerSubject = (worker: string): string => `loop.worker.${token(worker)}`;
 export const resultSubject = (runId: string, job: string): string => `loop.result.${runId}.${token(job)}`;

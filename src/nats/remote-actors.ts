@@ -14,6 +14,7 @@ import { ActorExitedError, CallTimeoutError } from '../../supervisor/errors.js';
 import type { SupervisorPort } from '../run/run-context.js';
 import { Dispatcher, ensureQueue, ensureWorkStream, DEFAULT_ACK_WAIT_MS } from './dispatch.js';
 import { WORK_STREAM, type Queue } from './names.js';
+import { ensureWorkersStream } from './worker-presence.js';
 
 const SME = 'sme/';
 
@@ -31,6 +32,7 @@ export interface RemoteActors {
  */
 export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager, runId: string, roles: readonly string[], leaseSeconds: number | undefined): Promise<RemoteActors> {
   await ensureWorkStream(jsm);
+  await ensureWorkersStream(jsm);
   // Jobs an earlier supervisor of this run left queued (it was killed): resume dispatches its own.
   await jsm.streams.purge(WORK_STREAM, { filter: `loop.work.${runId}.>` });
   const ackWaitMs = leaseSeconds === undefined ? DEFAULT_ACK_WAIT_MS : leaseSeconds * 1000;

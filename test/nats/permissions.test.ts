@@ -1,7 +1,8 @@
 /**
  * The identities `loop nats setup` writes, against a real nats-server started with the config it
  * writes: the supervisor may write a run's board; a worker may not publish to the board's subjects
- * (the server answers "Permissions Violation" and stores nothing), nor read them, nor manage streams.
+ * (the server answers "Permissions Violation" and stores nothing), nor read them, nor manage streams;
+ * it may publish its heartbeat on `loop.worker.<name>` and nothing deeper.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { BOARD_EVENT_VERSION, type BoardEvent } from '../../protocol/index.js';
 import { connectNats } from '../../src/nats/connect.js';
 import { connectBoard, openBoardStream } from '../../src/nats/board-stream.js';
-import { boardStream, boardSubject } from '../../src/nats/names.js';
+import { boardStream, boardSubject, WORKERS_STREAM, workerSubject } from '../../src/nats/names.js';
+import { ensureWorkersStream } from '../../src/nats/worker-presence.js';
 import { publishBoardEvent } from '../../src/nats/publish.js';
 import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/loop-cli.js';
@@ -75,4 +77,31 @@ test('a worker identity can neither read the board nor create, purge or delete s
   await assert.rejects(jsm.streams.add({ name: 'EVIL', subjects: [`loop.board.${RUN}.>`] }));
   await waitFor('the violations of the stream API', () => violations.some((v) => v.subject.startsWith('$JS.API.STREAM.DELETE.')));
   assert.equal(await stored(), 1);
+});
+
+test('a worker identity may publish its heartbeat (stored in LOOP_WORKERS) and nothing else under loop.worker, and still not the board', async (t) => {
+  const server = await startNatsServer(t);
+  const stored = await boardWithOneEvent(t, server);
+  const supervisor = await connectNats(server.supervisor, 'test supervisor');
+  t.after(() => supervisor.close());
+  const jsm = await jetstreamManager(supervisor);
+  await ensureWorkersStream(jsm);
+  const { nc, violations } = await workerConnection(t, server);
+
+  nc.publish(workerSubject('w1'), JSON.stringify({ hello: 'beat' }));
+  // Two tokens deep is not a heartbeat subject: refused.
+  nc.publish('loop.worker.w1.extra', 'x');
+  nc.publish(boardSubject(RUN, 'task.ready'), JSON.stringify(event(2)));
+  await nc.flush();
+  await waitFor('both refusals', () => violations.length >= 2);
+  assert.deepEqual(violations.map((v) => v.subject).sort(), [boardSubject(RUN, 'task.ready'), 'loop.worker.w1.extra']);
+  const beat = await jsm.streams.getMessage(WORKERS_STREAM, { last_by_subj: workerSubject('w1') });
+  assert.deepEqual(beat?.json(), { hello: 'beat' });
+  assert.equal((await jsm.streams.info(WORKERS_STREAM)).state.messages, 1, 'only the heartbeat was stored');
+  assert.equal(await stored(), 1, 'the board is untouched');
+
+  // Nor can it read the heartbeats through the stream API, or remove them.
+  const workerJsm = await jetstreamManager(nc, { checkAPI: false, timeout: 3_000 });
+  await assert.rejects(workerJsm.streams.getMessage(WORKERS_STREAM, { last_by_subj: workerSubject('w1') }));
+  await assert.rejects(workerJsm.streams.purge(WORKERS_STREAM));
 });

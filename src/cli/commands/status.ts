@@ -12,6 +12,9 @@ import { runSessionName } from '../../tmux/viewport.js';
 import { hasSession } from '../../tmux/tmux.js';
 import { runPaths } from '../../util/paths.js';
 import type { LoadedConfig } from '../../config/load.js';
+import type { WorkerListing } from '../../../protocol/index.js';
+import { resolveNatsSettings } from '../../nats/settings.js';
+import { servingRoles } from '../../nats/workers-seen.js';
 
 export class StatusCommand extends LoopCommand {
   static override paths = [['status']];
@@ -33,7 +36,9 @@ export class StatusCommand extends LoopCommand {
   async run(): Promise<number> {
     const loaded = await loadConfig({ cwd: process.cwd(), ...(this.config ? { configFile: this.config } : {}) });
     const ids = this.runId !== undefined ? [pickRun(loaded.dir, this.runId)] : listRuns(loaded.dir).filter((r) => r.status === 'running').map((r) => r.runId);
-    const runs = await Promise.all(ids.map((id) => describeRun(loaded, id)));
+    // One read of the server's workers for every run shown (they share this config's server).
+    const listing = ids.length > 0 ? await workersOfConfig(loaded) : null;
+    const runs = await Promise.all(ids.map((id) => describeRun(loaded, id, listing)));
     if (this.json) {
       this.context.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
       return 0;
@@ -56,9 +61,19 @@ interface RunDescription extends RunStatusView {
   /** The viewport's tmux session, when it exists. */
   session: string | null;
   startedAt: number | null;
+  /** On `loop.engine: nats`: the workers that take tasks of this run's roles, or why they could not be read. */
+  workers?: WorkerListing;
 }
 
-async function describeRun(loaded: LoadedConfig, runId: string): Promise<RunDescription> {
+async function workersOfConfig(loaded: LoadedConfig): Promise<WorkerListing | null> {
+  const nats = loaded.config.loop.nats;
+  if (loaded.config.loop.engine !== 'nats' || nats === undefined) return null;
+  // Loaded here: the NATS client costs ~100 ms to import and the local engine never needs it.
+  const { listWorkers } = await import('../../nats/worker-presence.js');
+  return listWorkers(resolveNatsSettings(nats, loaded.dir));
+}
+
+async function describeRun(loaded: LoadedConfig, runId: string, listing: WorkerListing | null): Promise<RunDescription> {
   const paths = runPaths(loaded.dir, runId);
   const run = readRunJson(paths.runJson);
   const view = foldBoard(readBoard(paths.events).events);
@@ -74,6 +89,7 @@ async function describeRun(loaded: LoadedConfig, runId: string): Promise<RunDesc
     session: (await hasSession(session)) ? session : null,
     startedAt: run?.startedAt ?? view.startedAt ?? null,
     ...runStatus(view, { roles, planner: plannerRole(loaded.config)?.name, nowMs: Date.now() }),
+    ...(listing === null ? {} : { workers: listing.reachable ? { ...listing, workers: servingRoles(listing.workers, roles) } : listing }),
   };
 }
 
@@ -89,8 +105,28 @@ function render(run: RunDescription): string {
   const rows = run.roles.flatMap((r) => (r.tasks.length === 0
     ? [[r.role, '-', 'idle', '', '']]
     : r.tasks.map((t) => [r.role, t.id, t.as === 'critic' ? 'reviewing (critic)' : t.status, formatAge(t.sinceMs).replace(' ago', ''), t.title])));
-  const header = ['ROLE', 'TASK', 'STATE', 'FOR', 'TITLE'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  for (const row of [header, ...rows]) lines.push(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  lines.push(...table(['ROLE', 'TASK', 'STATE', 'FOR', 'TITLE'], rows));
+  if (run.workers !== undefined) lines.push(...renderWorkers(run.workers, run.runId, now));
   return `${lines.join('\n')}\n`;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  return [header, ...rows].map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}
+
+/** The workers section: one line when the server cannot be read, else a row per worker (stale ones marked). */
+export function renderWorkers(listing: WorkerListing, runId: string, now: number): string[] {
+  if (!listing.reachable) return [`  workers   not listed: ${listing.error}`];
+  if (listing.workers.length === 0) return [`  workers   none on ${listing.server} takes this run's roles; start one with \`loop worker --server ${listing.server} --roles …\``];
+  const stale = listing.workers.filter((w) => w.stale).length;
+  const head = `  workers   ${listing.workers.length} on ${listing.server}${stale > 0 ? ` (${stale} stale: no heartbeat for three beats; killed or cut off, its tasks go back to the queue when their lease runs out)` : ''}`;
+  const rows = listing.workers.map((w) => [
+    w.name,
+    w.roles.join(','),
+    `${w.jobs.length}/${w.slots}`,
+    w.jobs.length === 0 ? '-' : w.jobs.map((job) => `${job.runId === runId ? '' : `${job.runId}/`}${job.taskId ?? job.job} (${formatAge(now - job.since).replace(' ago', '')})`).join(', '),
+    `${formatAge(w.seenAgoMs)}${w.stale ? ' · STALE' : ''}`,
+  ]);
+  return [head, ...table(['WORKER', 'ROLES', 'SLOTS', 'TASKS', 'LAST HEARTBEAT'], rows)];
 }

@@ -6,6 +6,7 @@ import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
 import { UserError } from '../../util/errors.js';
 import { loopHome } from '../../util/paths.js';
+import { packageVersion } from '../../util/package-root.js';
 
 export class WorkerCommand extends LoopCommand {
   static override paths = [['worker']];
@@ -29,18 +30,21 @@ export class WorkerCommand extends LoopCommand {
   nkey = Option.String('--nkey', { description: 'the workers\' nkey seed (default $LOOP_HOME/nats/worker.nk)' });
   creds = Option.String('--creds', { description: 'a .creds file instead of an nkey' });
   name = Option.String('--name', { description: 'how this worker is shown (default host:pid)' });
+  heartbeat = Option.String('--heartbeat', '5', { description: 'seconds between heartbeats (`loop status` calls a worker stale after three missed ones)' });
 
   async run(): Promise<number> {
     const roles = this.roles.split(',').map((role) => role.trim()).filter((role) => role.length > 0);
     if (roles.length === 0) throw new UserError('--roles is empty; name the roles this worker takes, e.g. --roles backend,frontend');
     const slots = Number(this.slots);
     if (!Number.isInteger(slots) || slots < 1) throw new UserError(`--slots ${this.slots}: give a whole number of 1 or more`);
+    const beatMs = Number(this.heartbeat) * 1000;
+    if (!Number.isFinite(beatMs) || beatMs < 100) throw new UserError(`--heartbeat ${this.heartbeat}: give the seconds between heartbeats, 0.1 or more`);
     const nkey = this.creds === undefined ? resolve(this.nkey ?? join(loopHome(this.context.env), 'nats', 'worker.nk')) : undefined;
     if (nkey !== undefined && !existsSync(nkey)) throw new UserError(`no nkey seed at ${nkey}; copy worker.nk from the machine where \`loop nats setup\` ran, or pass --nkey`);
     const settings = { url: this.server, ...(nkey === undefined ? {} : { nkey }), ...(this.creds === undefined ? {} : { creds: resolve(this.creds) }) };
     // Loaded here: the NATS client costs ~100 ms to import and no other command needs it.
-    const [{ connectNats }, { runWorkerLoop }, { WorkerSme }] = await Promise.all([
-      import('../../nats/connect.js'), import('../../nats/worker-pull.js'), import('../../nats/worker-sme.js'),
+    const [{ connectNats }, { runWorkerLoop }, { WorkerSme }, { Heartbeat, heldJob }] = await Promise.all([
+      import('../../nats/connect.js'), import('../../nats/worker-pull.js'), import('../../nats/worker-sme.js'), import('../../nats/worker-presence.js'),
     ]);
     const worker = this.name ?? `${hostname()}:${process.pid}`;
     const say = (line: string): void => void this.context.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
@@ -50,6 +54,8 @@ export class WorkerCommand extends LoopCommand {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const sme = new WorkerSme(say);
+    const heartbeat = new Heartbeat(nc, { name: worker, roles, slots, version: packageVersion(), startedAt: Date.now() }, beatMs);
+    heartbeat.start();
     say(`worker ${worker} · roles ${roles.join(', ')} · ${slots} slot(s) · ${this.server}`);
     try {
       await runWorkerLoop({
@@ -57,13 +63,19 @@ export class WorkerCommand extends LoopCommand {
         queues: roles.map((role) => ({ kind: 'role', name: role })),
         async handle(queue, request) {
           say(`${request.runId} ${request.job}  started (${queue.name})`);
-          const result = await sme.run(queue.name, request, stop.signal);
-          say(`${request.runId} ${request.job}  ${result.tag}`);
-          return result;
+          heartbeat.hold(heldJob(queue.name, request));
+          try {
+            const result = await sme.run(queue.name, request, stop.signal);
+            say(`${request.runId} ${request.job}  ${result.tag}`);
+            return result;
+          } finally {
+            heartbeat.release(request.job);
+          }
         },
       });
     } finally {
       sme.killAgents();
+      await heartbeat.goodbye();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       await nc.close();
