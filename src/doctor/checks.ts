@@ -5,6 +5,7 @@
 import type { ProviderAuthStatus } from '../auth/status.js';
 import type { NatsFacts } from './nats.js';
 import { checkNats } from './nats-checks.js';
+import { checkRemote, type RemoteFacts } from './remote-checks.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -34,6 +35,8 @@ export interface DoctorFacts {
   writable: Array<{ label: string; path: string; ok: boolean; willCreate: boolean; error?: string }>;
   /** The server of `loop.engine: nats`; null on the local engine. */
   nats: NatsFacts | null;
+  /** On `loop.engine: nats`: each repository's remote as workers reach it; null on the local engine. */
+  remotes: RemoteFacts[] | null;
 }
 
 export const MIN_NODE_MAJOR = 20;
@@ -140,6 +143,7 @@ export function evaluate(facts: DoctorFacts): Check[] {
     ...facts.disks.map(checkDisk),
     ...facts.writable.map(checkWritable),
     ...(facts.nats === null ? [] : checkNats(facts.nats)),
+    ...(facts.remotes ?? []).map(checkRemote),
   ];
 }
 

@@ -14,6 +14,8 @@ import { missingDetail, missingFix, missingPrograms, projectCommands } from '../
 import { loopHome } from '../util/paths.js';
 import type { DoctorFacts } from './checks.js';
 import { gatherNats } from './nats.js';
+import type { RemoteFacts } from './remote-checks.js';
+import { probeRemote, workerRemote } from '../git/remote.js';
 
 export interface GatherOptions {
   cwd: string;
@@ -38,7 +40,7 @@ function nearestExisting(path: string): string {
   return current;
 }
 
-function probeWritable(label: string, path: string): DoctorFacts['writable'][number] {
+export function probeWritable(label: string, path: string): DoctorFacts['writable'][number] {
   const willCreate = !existsSync(path);
   const probe = join(nearestExisting(path), `.loop-doctor-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -119,5 +121,14 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
     disks,
     writable: [probeWritable('state folder .loop/', join(folder, '.loop')), probeWritable('$LOOP_HOME', home)],
     nats: config === null ? null : await gatherNats(config, folder),
+    remotes: config?.loop.engine === 'nats' ? await gatherRemotes(analysis?.repositories ?? []) : null,
   };
+}
+
+/** Each repository's remote as a worker uses it, probed from this machine. */
+export function gatherRemotes(repositories: ReadonlyArray<{ name: string; path: string; remote?: string }>): Promise<RemoteFacts[]> {
+  return Promise.all(repositories.map(async (repo) => {
+    const remote = workerRemote(repo);
+    return { repo: repo.name, path: repo.path, remote, access: await probeRemote(repo.path, remote) };
+  }));
 }

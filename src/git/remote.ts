@@ -23,3 +23,34 @@ export async function pushBranch(repo: string, remote: string, branch: string): 
   if (pushed.ok) return { ok: true };
   return { ok: false, error: pushed.stderr.trim().split('\n').find((line) => line.trim() !== '') ?? `git push exited with ${pushed.code}` };
 }
+
+/**
+ * The remote a `loop worker` exchanges a repository's code through (its clone comes from it, task
+ * branches go to it). One function, so `loop doctor` checks the remote the workers will use: a
+ * per-repository setting, where configured, takes the place of `origin` here.
+ */
+export function workerRemote(repo: { remote?: string }): string {
+  return repo.remote ?? 'origin';
+}
+
+const LS_REMOTE_TIMEOUT_MS = 30_000;
+
+export type RemoteAccess =
+  | { ok: true; url: string; heads: number }
+  | { ok: false; url: string | null; error: string; timedOut: boolean };
+
+/**
+ * `git ls-remote --heads <remote>` in the repository, with prompts off (a password prompt in a
+ * check would hang, and workers run unattended): what a worker's fetch and push need to reach.
+ */
+export async function probeRemote(repo: string, remote: string): Promise<RemoteAccess> {
+  const url = await gitTry(repo, ['remote', 'get-url', remote]);
+  if (!url.ok) return { ok: false, url: null, error: url.stderr.trim() || `no remote named ${remote}`, timedOut: false };
+  const listed = await gitTry(repo, ['ls-remote', '--heads', remote], {
+    env: { GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: process.env['GIT_SSH_COMMAND'] ?? 'ssh -o BatchMode=yes -o ConnectTimeout=15' },
+    timeoutMs: LS_REMOTE_TIMEOUT_MS,
+  });
+  if (listed.ok) return { ok: true, url: url.stdout, heads: listed.stdout.split('\n').filter((line) => line.trim() !== '').length };
+  const error = listed.stderr.trim().split('\n').map((line) => line.trim()).filter(Boolean).join(' ') || `git ls-remote exited with ${listed.code}`;
+  return { ok: false, url: url.stdout, error, timedOut: listed.code === null };
+}

@@ -3,10 +3,10 @@
  * described for messages) and a board stream's settings as `loop doctor` judges them. No NATS
  * client is loaded here, so config checks and doctor verdicts use it for free.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { StreamInfo } from '@nats-io/jetstream';
 import type { NatsSettings } from '../../protocol/index.js';
-import { expandHome } from '../util/paths.js';
+import { expandHome, loopHome } from '../util/paths.js';
 
 /** Settings with every file path made absolute (relative paths are relative to the config's folder). */
 export function resolveNatsSettings(settings: NatsSettings, configDir: string): NatsSettings {
@@ -21,6 +21,12 @@ export function resolveNatsSettings(settings: NatsSettings, configDir: string): 
     ...(settings.creds === undefined ? {} : { creds: at(settings.creds) }),
     ...(tls === undefined ? {} : { tls }),
   };
+}
+
+/** `loop worker`'s (and `loop doctor --worker`'s) flags as settings: the nkey defaults to $LOOP_HOME/nats/worker.nk. */
+export function workerSettings(o: { server: string; nkey?: string | undefined; creds?: string | undefined }, env: NodeJS.ProcessEnv): NatsSettings {
+  if (o.creds !== undefined) return { url: o.server, creds: resolve(o.creds) };
+  return { url: o.server, nkey: resolve(o.nkey ?? join(loopHome(env), 'nats', 'worker.nk')) };
 }
 
 /** Which identity the settings present, for messages: `the nkey in /…/supervisor.nk`. */

@@ -16,6 +16,7 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   disks: [{ label: 'at app', path: '/w/app', freeBytes: 10 * GiB }],
   writable: [{ label: '$LOOP_HOME', path: '/h/state', ok: true, willCreate: false }],
   nats: null,
+  remotes: null,
   ...over,
 });
 

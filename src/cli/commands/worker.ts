@@ -1,11 +1,10 @@
 /** `loop worker --server URL --roles a,b`: take the roles' tasks from a run on `loop.nats.dispatch: workers`. */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import { LoopCommand } from '../base.js';
 import { UserError } from '../../util/errors.js';
-import { loopHome } from '../../util/paths.js';
+import { workerSettings } from '../../nats/settings.js';
 import { packageVersion } from '../../util/package-root.js';
 
 export class WorkerCommand extends LoopCommand {
@@ -39,9 +38,8 @@ export class WorkerCommand extends LoopCommand {
     if (!Number.isInteger(slots) || slots < 1) throw new UserError(`--slots ${this.slots}: give a whole number of 1 or more`);
     const beatMs = Number(this.heartbeat) * 1000;
     if (!Number.isFinite(beatMs) || beatMs < 100) throw new UserError(`--heartbeat ${this.heartbeat}: give the seconds between heartbeats, 0.1 or more`);
-    const nkey = this.creds === undefined ? resolve(this.nkey ?? join(loopHome(this.context.env), 'nats', 'worker.nk')) : undefined;
-    if (nkey !== undefined && !existsSync(nkey)) throw new UserError(`no nkey seed at ${nkey}; copy worker.nk from the machine where \`loop nats setup\` ran, or pass --nkey`);
-    const settings = { url: this.server, ...(nkey === undefined ? {} : { nkey }), ...(this.creds === undefined ? {} : { creds: resolve(this.creds) }) };
+    const settings = workerSettings({ server: this.server, nkey: this.nkey, creds: this.creds }, this.context.env);
+    if (settings.nkey !== undefined && !existsSync(settings.nkey)) throw new UserError(`no nkey seed at ${settings.nkey}; copy worker.nk from the machine where \`loop nats setup\` ran, or pass --nkey`);
     // Loaded here: the NATS client costs ~100 ms to import and no other command needs it.
     const [{ connectNats }, { runWorkerLoop }, { WorkerSme }, { Heartbeat, heldJob }] = await Promise.all([
       import('../../nats/connect.js'), import('../../nats/worker-pull.js'), import('../../nats/worker-sme.js'), import('../../nats/worker-presence.js'),
