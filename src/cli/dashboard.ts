@@ -18,6 +18,8 @@ import { runPaths, runsDir, stateDir } from '../util/paths.js';
 import { ListenError, startDashboard, type RunningDashboard } from '../../ui/server/server.js';
 import { UserError } from '../util/errors.js';
 import type { DashboardPorts } from '../../ui/server/ports.js';
+import type { NatsSettings, WorkerListing } from '../../protocol/index.js';
+import { natsSettingsOf } from '../nats/settings.js';
 
 export interface DashboardInfo {
   pid: number;
@@ -57,6 +59,24 @@ export function dashboardPorts(loaded: LoadedConfig): DashboardPorts {
     diff: async ({ commit, mergedSha, repo }) => {
       const path = repoFor(repo);
       return path === undefined ? null : attemptDiff(path, commit, mergedSha);
+    },
+    ...workersPort(natsSettingsOf(loaded)),
+  };
+}
+
+/** Pages ask every few seconds: one read of the server serves every page asking within a second. */
+const WORKERS_REUSE_MS = 1_000;
+
+function workersPort(settings: NatsSettings | null): Pick<DashboardPorts, 'workers'> {
+  if (settings === null) return {};
+  let last: { at: number; listing: Promise<WorkerListing> } | null = null;
+  return {
+    workers: () => {
+      if (last === null || Date.now() - last.at > WORKERS_REUSE_MS) {
+        // Loaded on first use: the NATS client costs ~100 ms to import.
+        last = { at: Date.now(), listing: import('../nats/worker-presence.js').then(({ listWorkers }) => listWorkers(settings)) };
+      }
+      return last.listing;
     },
   };
 }

@@ -23,6 +23,12 @@ export function resolveNatsSettings(settings: NatsSettings, configDir: string): 
   };
 }
 
+/** The resolved `loop.nats` of a config on `loop.engine: nats`; null on the local engine. */
+export function natsSettingsOf(loaded: { dir: string; config: { loop: { engine?: string; nats?: NatsSettings | undefined } } }): NatsSettings | null {
+  const { engine, nats } = loaded.config.loop;
+  return engine === 'nats' && nats !== undefined ? resolveNatsSettings(nats, loaded.dir) : null;
+}
+
 /** `loop worker`'s (and `loop doctor --worker`'s) flags as settings: the nkey defaults to $LOOP_HOME/nats/worker.nk. */
 export function workerSettings(o: { server: string; nkey?: string | undefined; creds?: string | undefined }, env: NodeJS.ProcessEnv): NatsSettings {
   if (o.creds !== undefined) return { url: o.server, creds: resolve(o.creds) };

@@ -4,12 +4,14 @@ import { applyToLive, buildDashboard, noteOutput, taskStory } from '/m/ui/model/
 import { costChart, doneChart } from './charts.js';
 import { Connection } from './connection.js';
 import { h, mount } from './dom.js';
-import { attentionStrip, board, feed, kpiBar, swimlanes } from './panels.js';
+import { attentionStrip, board, feed, kpiBar, swimlanes, workersPanel } from './panels.js';
 import { notFoundDrawer, storyDrawer, textDrawer } from './story.js';
 
 const MAX_PEEK_LINES = 400;
 const app = {
   runs: [], runId: null, epoch: null, state: null, controls: false, status: 'connecting', error: null,
+  // The Workers panel's listing (nats engine) and when it was read; null until read, or on the local engine.
+  workers: null,
   expanded: new Set(), watched: new Map(), logs: new Map(), detail: new Map(), stopStep: 0, controlMessage: '', asking: new Set(),
   // For tests and the bench: what was applied, skipped as a repeat, and when each seq was on screen.
   appliedSeqs: [], repeats: 0, gaps: [], receivedAt: new Map(), renderedAt: new Map(), renderMs: [],
@@ -145,6 +147,7 @@ function render() {
   if (panel('lanes', keyOf([model.lanes, [...app.expanded], peeks]), () => swimlanes(model, { expanded: app.expanded, peek }))) {
     for (const box of document.querySelectorAll('.peek')) if (atBottom.get(box.dataset.role) ?? true) box.scrollTop = box.scrollHeight;
   }
+  renderWorkers(model);
   panel('board', keyOf(model.columns), () => board(model));
   panel('feed', `${model.feed.length}:${model.feed[0]?.seq}`, () => feed(model));
   // The charts' time axis ends now: redrawn with new points, or every 5 s.
@@ -169,6 +172,30 @@ function panel(id, key, build) {
   mount(id, build());
   return true;
 }
+
+function renderWorkers(model) {
+  const shown = app.workers !== null;
+  document.getElementById('workers-panel').hidden = !shown;
+  if (!shown) return;
+  const o = { runId: app.runId, roles: model.lanes.map((lane) => lane.role), elapsedMs: Date.now() - app.workers.at, nowMs: Date.now() };
+  panel('workers', keyOf([app.workers.at, Math.floor(o.elapsedMs / 1000), o.roles]), () => workersPanel(app.workers.listing, o));
+}
+
+/**
+ * Workers beat every few seconds: the listing is read again at their pace (the fastest worker's
+ * beat, between 1 and 5 s), through the dashboard server, which reads the NATS server.
+ */
+function readWorkers() {
+  fetch('/api/workers')
+    .then((r) => r.json())
+    .then((body) => {
+      if (body.engine !== 'nats') { app.workers = null; return; }
+      app.workers = { listing: body, at: Date.now() };
+      setTimeout(readWorkers, Math.max(1000, Math.min(5000, ...body.workers.map((w) => w.everyMs))));
+    }, () => setTimeout(readWorkers, 5000))
+    .finally(schedule);
+}
+readWorkers();
 
 function renderHeader() {
   const picker = document.getElementById('run-picker');

@@ -1,5 +1,5 @@
 // The page's panels, each a function of the dashboard model (ui/model/dashboard.ts).
-import { clock, formatDuration, formatUsd } from '/m/ui/model/index.js';
+import { clock, formatDuration, formatUsd, workersView } from '/m/ui/model/index.js';
 import { h } from './dom.js';
 
 export const taskHref = (runId, taskId) => `#/run/${encodeURIComponent(runId)}/task/${encodeURIComponent(taskId)}`;
@@ -107,4 +107,21 @@ export function feed(m) {
     e.taskId ? h('a', { class: 'chip task-chip', href: taskHref(m.run.id, e.taskId) }, e.taskId) : h('span', { class: 'chip run-chip' }, 'run'),
     h('span', { class: 'ev-what' }, e.what),
     h('span', { class: 'ev-text' }, e.text)));
+}
+
+/** The Workers panel (nats engine): one row per `loop worker` taking the run's roles; stale ones marked. */
+export function workersPanel(listing, o) {
+  const view = workersView(listing, o);
+  if (view.kind === 'unreachable') return [h('div', { class: 'calm workers-error' }, `Workers not listed: ${view.error}`)];
+  if (view.rows.length === 0) return [h('div', { class: 'calm' }, `No worker on ${view.server} takes this run's roles: start one with loop worker --server ${view.server} --roles …`)];
+  return [h('table', { class: 'workers-table' },
+    h('thead', null, h('tr', null, ['Worker', 'Roles', 'Slots', 'Tasks', 'Last heartbeat'].map((label) => h('th', null, label)))),
+    h('tbody', null, view.rows.map((row) => h('tr', { class: ['worker', row.stale && 'stale'], dataset: { worker: row.name, key: row.name } },
+      h('td', { class: 'w-name', title: `${row.host} · pid ${row.pid} · loop ${row.version}` }, row.name),
+      h('td', { class: 'w-roles' }, row.roles.join(', ')),
+      h('td', { class: 'w-slots' }, `${row.slots.used}/${row.slots.total}`),
+      h('td', { class: 'w-tasks' }, row.tasks.length === 0 ? '—' : row.tasks.map((task) => (task.taskId
+        ? h('a', { class: 'chip task-chip', href: taskHref(o.runId, task.taskId), title: `for ${formatDuration(task.forMs)}` }, task.label)
+        : h('span', { class: 'chip', title: `for ${formatDuration(task.forMs)}` }, task.label)))),
+      h('td', { class: 'w-seen' }, `${formatDuration(row.seenAgoMs)} ago`, row.stale ? h('span', { class: 'badge stale', title: 'no heartbeat for three beats: killed or cut off; its tasks go back to the queue when their lease runs out' }, 'stale') : null)))))];
 }

@@ -3,3 +3,4 @@ export { applyToLive, emptyLiveState, noteOutput, type LiveState, type FeedEntry
 export { buildDashboard, type DashboardModel } from './dashboard.js';
 export { taskStory, type TaskStory } from './story.js';
 export { clock, formatDuration, formatUsd, plural } from './format.js';
+export { workersView, type WorkersView, type WorkerRow } from './workers.js';

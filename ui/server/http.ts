@@ -12,6 +12,11 @@ export interface Reply {
   type: string;
   body: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * Close the connection after this answer: for what a page asks every few seconds, so its
+   * keep-alive connection never stays busy (one that does keeps a stopping server from exiting).
+   */
+  close?: boolean;
 }
 
 export interface Incoming extends RequestFacts {
@@ -87,7 +92,7 @@ export class Http {
         res.cork(() => {
           res.writeStatus(status(reply.status));
           for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, 'Content-Type': reply.type, ...reply.headers })) res.writeHeader(name, value);
-          res.end(reply.body);
+          res.end(reply.body, reply.close === true);
         });
       };
       const verdict = this.guard.check(facts, kind);

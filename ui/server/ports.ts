@@ -3,6 +3,7 @@
  * imports only protocol/ and the board): where runs live, whether a run's supervisor is alive, and
  * the control actions, which run the same code as their CLI verbs.
  */
+import type { WorkerListing } from '../../protocol/index.js';
 import type { RunFiles } from '../live/run-files.js';
 
 export interface ControlResult {
@@ -24,6 +25,11 @@ export interface DashboardPorts {
   retry?(runId: string, taskId: string): Promise<ControlResult & { refused: boolean }>;
   /** `loop approve --run <run>`. */
   approve?(runId: string): Promise<ControlResult & { refused: boolean }>;
+  /**
+   * On `loop.engine: nats`: the `loop worker` processes on the folder's server, from their
+   * heartbeats. The server's address and credentials stay here; the page gets the listing only.
+   */
+  workers?(): Promise<WorkerListing>;
   /** The change an attempt made, as `git diff` text; null when there is none to show. */
   diff?(request: { runId: string; taskId: string; commit: string; mergedSha?: string; repo?: string }): Promise<string | null>;
 }

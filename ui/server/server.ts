@@ -115,6 +115,11 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
 
   app.get('/api/health', http.handler('read', 0, () => http.json(200, { ok: true, app: 'loop-dashboard' })));
   app.get('/api/runs', http.handler('read', 0, () => http.json(200, registry.list())));
+  // The local engine has no workers; the page then shows no Workers panel.
+  app.get('/api/workers', http.handler('read', 0, async () => ({
+    ...http.json(200, o.ports.workers ? { engine: 'nats', ...(await o.ports.workers()) } : { engine: 'local' }),
+    close: true,
+  })));
   app.get('/api/runs/:run', http.handler('read', 1, (r) => {
     const feed = feedOr404(r);
     return isReply(feed) ? feed : http.json(200, { runId: feed.runId, epoch: feed.epoch, state: feed.state });

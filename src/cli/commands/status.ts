@@ -13,7 +13,7 @@ import { hasSession } from '../../tmux/tmux.js';
 import { runPaths } from '../../util/paths.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { WorkerListing } from '../../../protocol/index.js';
-import { resolveNatsSettings } from '../../nats/settings.js';
+import { natsSettingsOf } from '../../nats/settings.js';
 import { servingRoles } from '../../nats/workers-seen.js';
 
 export class StatusCommand extends LoopCommand {
@@ -66,11 +66,11 @@ interface RunDescription extends RunStatusView {
 }
 
 async function workersOfConfig(loaded: LoadedConfig): Promise<WorkerListing | null> {
-  const nats = loaded.config.loop.nats;
-  if (loaded.config.loop.engine !== 'nats' || nats === undefined) return null;
+  const settings = natsSettingsOf(loaded);
+  if (settings === null) return null;
   // Loaded here: the NATS client costs ~100 ms to import and the local engine never needs it.
   const { listWorkers } = await import('../../nats/worker-presence.js');
-  return listWorkers(resolveNatsSettings(nats, loaded.dir));
+  return listWorkers(settings);
 }
 
 async function describeRun(loaded: LoadedConfig, runId: string, listing: WorkerListing | null): Promise<RunDescription> {
