@@ -5,42 +5,47 @@
  * set up as loop needs them. Effectful; the verdicts are in nats-checks.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { LoopConfig } from '../../protocol/index.js';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { LoopConfig, NatsSettings } from '../../protocol/index.js';
 import { describeIdentity, resolveNatsSettings, streamSettings, type StreamSettings } from '../nats/settings.js';
 
-export interface NatsFacts {
-  url: string;
-  identity: string;
-  /** Connected with the configured credentials; else `error` says why not. */
-  connected: boolean;
-  error?: string;
-  serverVersion?: string;
-  jetstream?: { ok: boolean; error?: string };
+export interface NatsFacts extends ServerReach {
   /** A throwaway stream with the board's settings: created, written, read back, removed. */
   probe?: { ok: boolean; error?: string; settings?: StreamSettings };
   /** Board streams already on the server (BOARD_<run>). */
   boards?: StreamSettings[];
 }
 
-export async function gatherNats(config: LoopConfig, configDir: string): Promise<NatsFacts | null> {
-  if (config.loop.engine !== 'nats' || config.loop.nats === undefined) return null;
-  const settings = resolveNatsSettings(config.loop.nats, configDir);
-  const facts: NatsFacts = { url: settings.url, identity: describeIdentity(settings), connected: false };
+/** What every server check starts with: connected as the given identity, and JetStream answering it. */
+export interface ServerReach {
+  url: string;
+  identity: string;
+  /** Connected with the given credentials; else `error` says why not. */
+  connected: boolean;
+  error?: string;
+  serverVersion?: string;
+  jetstream?: { ok: boolean; error?: string };
+}
+
+/**
+ * Connects with `settings` and asks JetStream, filling in `facts`; `use` runs when both worked, with
+ * the connection and its manager. The connection is closed before this returns.
+ */
+export async function reachServer<T extends ServerReach>(settings: NatsSettings, name: string, facts: T, use: (nc: NatsConnection, jsm: JetStreamManager) => Promise<void>): Promise<T> {
   // Loaded here: the NATS client costs ~100 ms to import and only this engine needs it.
   const { connectNats } = await import('../nats/connect.js');
-  const { jetstreamManager, jetstream } = await import('@nats-io/jetstream');
-  const { boardStreamConfig } = await import('../nats/board-stream.js');
-  const { BOARD_STREAM_PREFIX } = await import('../nats/names.js');
-  let nc;
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  let nc: NatsConnection;
   try {
-    nc = await connectNats(settings, 'loop doctor');
+    nc = await connectNats(settings, name);
   } catch (error) {
     return { ...facts, error: (error as Error).message };
   }
   try {
     facts.connected = true;
     facts.serverVersion = nc.info?.version ?? 'unknown';
-    let jsm;
+    let jsm: JetStreamManager;
     try {
       jsm = await jetstreamManager(nc);
       facts.jetstream = { ok: true };
@@ -48,6 +53,21 @@ export async function gatherNats(config: LoopConfig, configDir: string): Promise
       facts.jetstream = { ok: false, error: (error as Error).message };
       return facts;
     }
+    await use(nc, jsm);
+    return facts;
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function gatherNats(config: LoopConfig, configDir: string): Promise<NatsFacts | null> {
+  if (config.loop.engine !== 'nats' || config.loop.nats === undefined) return null;
+  const settings = resolveNatsSettings(config.loop.nats, configDir);
+  const { jetstream } = await import('@nats-io/jetstream');
+  const { boardStreamConfig } = await import('../nats/board-stream.js');
+  const { BOARD_STREAM_PREFIX } = await import('../nats/names.js');
+  const facts: NatsFacts = { url: settings.url, identity: describeIdentity(settings), connected: false };
+  return reachServer(settings, 'loop doctor', facts, async (nc, jsm) => {
     const name = `LOOP_DOCTOR_${randomBytes(4).toString('hex')}`;
     const subject = `loop.doctor.${name}`;
     try {
@@ -67,8 +87,5 @@ export async function gatherNats(config: LoopConfig, configDir: string): Promise
       if (info.config.name.startsWith(BOARD_STREAM_PREFIX)) boards.push(streamSettings(info));
     }
     facts.boards = boards;
-    return facts;
-  } finally {
-    await nc.close();
-  }
+  });
 }

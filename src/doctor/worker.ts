@@ -14,16 +14,11 @@ import { describeIdentity } from '../nats/settings.js';
 import { exec } from '../util/exec.js';
 import { loopHome } from '../util/paths.js';
 import { gatherRemotes, probeWritable } from './gather.js';
+import { reachServer, type ServerReach } from './nats.js';
 import type { RemoteFacts } from './remote-checks.js';
 import type { DoctorFacts } from './checks.js';
 
-export interface WorkerServerFacts {
-  url: string;
-  identity: string;
-  connected: boolean;
-  error?: string;
-  serverVersion?: string;
-  jetstream?: { ok: boolean; error?: string };
+export interface WorkerServerFacts extends ServerReach {
   /** Per role: does its work queue (made by a run's supervisor) exist yet. */
   queues?: Array<{ role: string; exists: boolean }>;
 }
@@ -76,35 +71,13 @@ export async function gatherWorkerFacts(o: WorkerGatherOptions): Promise<WorkerD
 }
 
 async function gatherWorkerServer(settings: NatsSettings, roles: string[]): Promise<WorkerServerFacts> {
-  const facts: WorkerServerFacts = { url: settings.url, identity: describeIdentity(settings), connected: false };
-  // Loaded here: the NATS client costs ~100 ms to import.
-  const { connectNats } = await import('../nats/connect.js');
-  const { jetstreamManager } = await import('@nats-io/jetstream');
   const { queueConsumer, WORK_STREAM } = await import('../nats/names.js');
-  let nc;
-  try {
-    nc = await connectNats(settings, 'loop doctor --worker');
-  } catch (error) {
-    return { ...facts, error: (error as Error).message };
-  }
-  try {
-    facts.connected = true;
-    facts.serverVersion = nc.info?.version ?? 'unknown';
-    let jsm;
-    try {
-      // `$JS.API.INFO` is one of the few JetStream requests a worker may make.
-      jsm = await jetstreamManager(nc, { timeout: 5_000 });
-      facts.jetstream = { ok: true };
-    } catch (error) {
-      facts.jetstream = { ok: false, error: (error as Error).message };
-      return facts;
-    }
+  const facts: WorkerServerFacts = { url: settings.url, identity: describeIdentity(settings), connected: false };
+  // `$JS.API.INFO` and consumer info are among the few JetStream requests a worker may make.
+  return reachServer(settings, 'loop doctor --worker', facts, async (_nc, jsm) => {
     facts.queues = await Promise.all(roles.map(async (role) => ({
       role,
       exists: await jsm.consumers.info(WORK_STREAM, queueConsumer({ kind: 'role', name: role })).then(() => true, () => false),
     })));
-    return facts;
-  } finally {
-    await nc.close();
-  }
+  });
 }

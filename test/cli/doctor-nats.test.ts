@@ -9,26 +9,13 @@ import { join } from 'node:path';
 import { fakeBin, isolatedEnv } from '../config/helpers.js';
 import { runLoop } from '../helpers/loop-cli.js';
 import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
+import { simTeamConfig } from '../helpers/sim-config.js';
 import { git, tempDir, tempRepo } from '../helpers/temp.js';
 
-const config = (server: NatsServer): string => `version: 1
-providers:
-  sim:
-    type: sim
-  critic:
-    type: sim
-roles:
-  - name: backend
-    provider: sim
-  - name: qa
-    provider: critic
-loop:
-  engine: nats
-  nats:
-    url: ${server.url}
-    nkey: ${server.setup.supervisorSeed}
-    dispatch: workers
-`;
+const config = (server: NatsServer): string => simTeamConfig({
+  roles: ['backend'],
+  loop: { engine: 'nats', nats: { url: server.url, nkey: server.setup.supervisorSeed, dispatch: 'workers' } },
+});
 
 function project(t: TestContext, server: NatsServer): { repo: string; bare: string } {
   const repo = tempRepo(t, { 'loop.config.yaml': config(server), 'brief.md': '# b\n' });
