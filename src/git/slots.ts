@@ -60,10 +60,15 @@ export class SlotPool {
   }
 
   async acquire(kind: Slot['kind']): Promise<Slot> {
-    const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
-    if (free) {
+    for (;;) {
+      const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
+      if (!free) break;
       free.busy = true;
-      if (free.ready) await free.ready;
+      try {
+        if (free.ready) await free.ready;
+      } catch {
+        continue; // a slot made ahead of time that could not be made (prewarm dropped it): make one now
+      }
       return { ...free.slot, fresh: false };
     }
     const id = this.nextId(kind);
@@ -79,6 +84,28 @@ export class SlotPool {
       throw error;
     }
     return { ...entry.slot };
+  }
+
+  /**
+   * Makes worktrees ahead of need, up to `count` slots of `kind` in all, while the run is still
+   * starting (its actors booting, its plan being read): the first tasks then find their slots
+   * ready. A slot that cannot be made is dropped with a log line; the task that needs one makes it.
+   */
+  prewarm(kind: Slot['kind'], count: number): void {
+    for (let have = this.entries.filter((entry) => entry.slot.kind === kind).length; have < count; have++) {
+      const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy: false, ready: null };
+      this.entries.push(entry);
+      const ready = this.create(entry).catch((error: unknown) => {
+        const at = this.entries.indexOf(entry);
+        if (at >= 0) this.entries.splice(at, 1);
+        this.log(`${entry.slot.id}: could not be made ahead of time (${error instanceof Error ? error.message : String(error)}); it is made when a task needs it`);
+        throw error;
+      });
+      entry.ready = ready.finally(() => {
+        entry.ready = null;
+      });
+      entry.ready.catch(() => undefined);
+    }
   }
 
   /**
