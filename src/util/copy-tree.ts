@@ -10,19 +10,16 @@ import { cp } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { exec } from './exec.js';
 
-let gnuCp: boolean | null = null;
+let gnuCp: Promise<boolean> | null = null;
 
+/** Copies `from` to `to`, which must not exist yet (its parent must). */
 export async function copyTree(from: string, to: string): Promise<void> {
+  gnuCp ??= exec('cp', ['--version']).then((probe) => probe.code === 0 && probe.stdout.includes('GNU'), () => false);
   // GNU cp is about 3x faster than Node's cp on a node_modules folder (1.1 s against 3.0 s for 168 MB, 1 839 files here) and does not block this process
-  if (gnuCp !== false) {
-    const copied = await exec('cp', ['-a', '--reflink=auto', '--', from, to]).catch(() => null);
-    if (copied?.code === 0) {
-      gnuCp = true;
-      return;
-    }
-    if (gnuCp === true) throw new Error(`cp -a ${from} ${to} failed: ${copied?.stderr.trim() ?? 'could not start cp'}`);
-    // not GNU cp (busybox, BSD): Node's copy from now on
-    gnuCp = false;
+  if (await gnuCp) {
+    const copied = await exec('cp', ['-a', '--reflink=auto', '--', from, to]);
+    if (copied.code !== 0) throw new Error(`cp -a ${from} ${to} failed: ${copied.stderr.trim()}`);
+    return;
   }
   await cp(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, force: true, mode: constants.COPYFILE_FICLONE });
 }
