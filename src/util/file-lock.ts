@@ -58,6 +58,8 @@ function released(file: string, options: FileLockOptions): Promise<void> {
     const watcher = watch(dirname(file), (_event, name) => {
       if (name === null || name === basename(file)) check();
     });
+    // the folder removed meanwhile (a run's cache disposed): the next create attempt says why
+    watcher.on('error', finish);
     const timer = setInterval(check, options.checkMs ?? 1000);
     check();
   });
