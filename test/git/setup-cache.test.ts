@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitFiles, fixture, git, read, tempDir, writeFiles } from './support.js';
-import { SetupError } from '../../src/git/slot-setup.js';
+import { SetupError, setupStamp } from '../../src/git/slot-setup.js';
 import { setupCacheDir } from '../../src/git/setup-cache.js';
 import { waitFor } from '../helpers/loop-cli.js';
 
@@ -154,4 +154,22 @@ test('real npm ci with an offline tarball dependency: run once for two slots; np
   await pool.pointAt(c, { sha: head, branch: null });
   assert.equal(read(c.path, 'node_modules/dep/index.js'), 'module.exports = 1;\n', 'the cache still holds what npm ci made');
   assert.equal(runsOf(runs), 1);
+});
+
+test('a setup left half-made by a killed process (its lock and checkout still there) is taken over and made again', async (t) => {
+  const f = fixture(t, { '.gitignore': 'node_modules/\n', 'package-lock.json': '{"v":1}\n' });
+  const runs = join(f.home, 'runs');
+  const setupCommand = `echo ran >> ${runs}; mkdir -p node_modules && echo dep > node_modules/dep.js`;
+  const pool = f.pool({ setupCommand });
+  const head = git(f.repo, ['rev-parse', 'HEAD']);
+  const slot = await pool.acquire('task');
+  const stamp = await setupStamp(slot.path, head, setupCommand);
+  const left = join(setupCacheDir(await pool.dir()), stamp);
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  writeFiles(left, { lock: `${dead}\n`, 'tree/node_modules/half.js': 'half\n' });
+  await pool.pointAt(slot, { sha: head, branch: null });
+  assert.equal(runsOf(runs), 1);
+  assert.equal(read(slot.path, 'node_modules/dep.js'), 'dep\n');
+  assert.equal(existsSync(join(slot.path, 'node_modules/half.js')), false, 'nothing of the half-made checkout');
+  assert.equal(existsSync(join(left, 'lock')), false);
 });
