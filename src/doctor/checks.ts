@@ -35,7 +35,7 @@ export interface DoctorFacts {
   writable: Array<{ label: string; path: string; ok: boolean; willCreate: boolean; error?: string }>;
   /** The server of `loop.engine: nats`; null on the local engine. */
   nats: NatsFacts | null;
-  /** On `loop.engine: nats`: each repository's remote as workers reach it; null on the local engine. */
+  /** With `loop.nats.dispatch: workers`: each repository's remote as workers reach it; null otherwise. */
   remotes: RemoteFacts[] | null;
 }
 

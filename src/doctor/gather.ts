@@ -121,7 +121,8 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
     disks,
     writable: [probeWritable('state folder .loop/', join(folder, '.loop')), probeWritable('$LOOP_HOME', home)],
     nats: config === null ? null : await gatherNats(config, folder),
-    remotes: config?.loop.engine === 'nats' ? await gatherRemotes(analysis?.repositories ?? []) : null,
+    // Only workers exchange code through the remote; a nats board with local agents does not need one.
+    remotes: config?.loop.engine === 'nats' && config.loop.nats?.dispatch === 'workers' ? await gatherRemotes(analysis?.repositories ?? []) : null,
   };
 }
 

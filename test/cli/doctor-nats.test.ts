@@ -5,6 +5,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeBin, isolatedEnv } from '../config/helpers.js';
 import { runLoop } from '../helpers/loop-cli.js';
@@ -43,6 +44,12 @@ test('doctor on the nats engine: a bare repository as origin answers; a missing 
   const check = (JSON.parse(none.stdout) as { checks: Array<{ name: string; status: string; fix?: string }> }).checks.find((c) => c.name.startsWith('remote '));
   assert.equal(check?.status, 'fail');
   assert.match(check?.fix ?? '', /^add it: git -C \S+ remote add origin <url of the shared repository>$/);
+
+  // A nats board with the supervisor's own agents exchanges no code through a remote: not checked.
+  writeFileSync(join(repo, 'loop.config.yaml'), config(server).replace('dispatch: workers', 'dispatch: local'));
+  const local = await runLoop(['doctor', '--json'], { cwd: repo, env, t });
+  const names = (JSON.parse(local.stdout) as { checks: Array<{ name: string }> }).checks.map((c) => c.name);
+  assert.ok(names.includes('nats server') && !names.some((name) => name.startsWith('remote ')), names.join(', '));
 });
 
 test('doctor --worker: the worker nkey is accepted, JetStream answers, a queue no run made yet is a warning, the remote answers; a missing nkey fails', async (t) => {

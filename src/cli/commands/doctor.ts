@@ -19,8 +19,8 @@ export class DoctorCommand extends LoopCommand {
       and test commands (learned, or \`loop.setup\` / \`loop.testCommand\`) are installed, free
       disk space at the repositories and at $LOOP_HOME, and that \`.loop/\` and $LOOP_HOME are
       writable. On \`loop.engine: nats\`: the server, its JetStream and the board stream's settings
-      (durability included), and each repository's git remote as workers use it (\`git ls-remote\`
-      from this machine). Each line is ok, warn or fail, with the fix.
+      (durability included), and with \`loop.nats.dispatch: workers\` each repository's git remote
+      as workers use it (\`git ls-remote\` from this machine). Each line is ok, warn or fail, with the fix.
 
       With --worker, on a machine that runs \`loop worker\`: git, the server with the worker's nkey
       (it connects, JetStream answers, the roles' work queues exist), and, with the project's
