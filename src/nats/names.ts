@@ -48,3 +48,5 @@ export const queueConsumer = (queue: Queue): string => `${queue.kind}_${token(qu
 export const queueFilter = (queue: Queue): string => `loop.work.*.${queue.kind}.${token(queue.name)}`;
 export const queueSubject = (runId: string, queue: Queue): string => `loop.work.${runId}.${queue.kind}.${token(queue.name)}`;
 export const resultSubject = (runId: string, job: string): string => `loop.result.${runId}.${token(job)}`;
+/** A repository's merges in one run: taken only by that run's supervisor, so its consumer is the run's own. */
+export const mergeQueue = (runId: string, repo: string): Queue => ({ kind: 'merge', name: `${runId}_${repo}` });

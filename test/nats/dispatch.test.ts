@@ -155,7 +155,7 @@ test('a resumed run\'s remote actors drop the jobs its killed supervisor left qu
   await ensureWorkStream(jsm);
   await js.publish(queueSubject(RUN, BE), JSON.stringify(job('t1', 10)));
   await js.publish(queueSubject('other', BE), JSON.stringify({ ...job('t1', 10), runId: 'other' }));
-  const remote = await openRemoteActors(nc, jsm, RUN, ['backend'], 5);
+  const remote = await openRemoteActors(nc, jsm, { runId: RUN, roles: ['backend'], repositories: [], leaseSeconds: 5, remote: undefined });
   t.after(() => remote.close());
   const left = await jsm.streams.getMessage(WORK_STREAM, { last_by_subj: queueSubject('other', BE) });
   assert.equal((await jsm.streams.info(WORK_STREAM)).state.messages, 1);

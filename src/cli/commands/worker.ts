@@ -39,9 +39,11 @@ export class WorkerCommand extends LoopCommand {
     if (nkey !== undefined && !existsSync(nkey)) throw new UserError(`no nkey seed at ${nkey}; copy worker.nk from the machine where \`loop nats setup\` ran, or pass --nkey`);
     const settings = { url: this.server, ...(nkey === undefined ? {} : { nkey }), ...(this.creds === undefined ? {} : { creds: resolve(this.creds) }) };
     // Loaded here: the NATS client costs ~100 ms to import and no other command needs it.
-    const [{ connectNats }, { runWorkerLoop }, { WorkerSme }] = await Promise.all([
+    const [{ connectNats }, { runWorkerLoop }, { WorkerSme }, { WorkerRepos }, { handleRemoteJob }] = await Promise.all([
       import('../../nats/connect.js'), import('../../nats/worker-pull.js'), import('../../nats/worker-sme.js'),
+      import('../../nats/worker-repos.js'), import('../../nats/worker-attempt.js'),
     ]);
+    const home = loopHome(this.context.env);
     const worker = this.name ?? `${hostname()}:${process.pid}`;
     const say = (line: string): void => void this.context.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
     const nc = await connectNats(settings, `loop worker ${worker}`);
@@ -50,6 +52,7 @@ export class WorkerCommand extends LoopCommand {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const sme = new WorkerSme(say);
+    const repos = new WorkerRepos(home, say);
     say(`worker ${worker} · roles ${roles.join(', ')} · ${slots} slot(s) · ${this.server}`);
     try {
       await runWorkerLoop({
@@ -57,13 +60,19 @@ export class WorkerCommand extends LoopCommand {
         queues: roles.map((role) => ({ kind: 'role', name: role })),
         async handle(queue, request) {
           say(`${request.runId} ${request.job}  started (${queue.name})`);
-          const result = await sme.run(queue.name, request, stop.signal);
-          say(`${request.runId} ${request.job}  ${result.tag}`);
-          return result;
+          try {
+            const result = await handleRemoteJob(request, { home, repos, sme, signal: stop.signal });
+            say(`${request.runId} ${request.job}  ${result.tag}`);
+            return result;
+          } catch (error) {
+            say(`${request.runId} ${request.job}  failed: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+          }
         },
       });
     } finally {
       sme.killAgents();
+      await repos.dispose();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       await nc.close();
