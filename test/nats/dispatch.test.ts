@@ -20,6 +20,7 @@ import { queueSubject, WORK_STREAM, type Queue } from '../../src/nats/names.js';
 import { startNatsServer, type NatsServer } from '../helpers/nats-server.js';
 import type { SimJob, SimWorkerSettings } from '../helpers/nats-sim-worker.js';
 import { tempDir } from '../helpers/temp.js';
+import { sleep } from '../../src/util/sleep.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('../helpers/nats-sim-worker.js', import.meta.url));
 const BE: Queue = { kind: 'role', name: 'backend' };
@@ -78,6 +79,24 @@ test('jobs of a role spread over three worker processes; each result comes back 
   for (const name of names) assert.equal(log.filter((l) => l.job === name && l.what === 'end').length, 1, `${name} ran once`);
   assert.ok(new Set(log.map((l) => l.worker)).size >= 2, `the jobs went to more than one worker: ${JSON.stringify(log)}`);
   assert.equal((await jsm.streams.info(WORK_STREAM)).state.messages, 0, 'every job left the queue');
+});
+
+test('a worker with one slot and two queues takes jobs of both (a slot given back goes to the queue that waited, not back to the one that gave it)', async (t) => {
+  const server = await startNatsServer(t);
+  const dir = tempDir(t);
+  const { dispatcher, jsm } = await supervisorSide(t, server);
+  const FE: Queue = { kind: 'role', name: 'frontend' };
+  await ensureQueue(jsm, BE, queueSettings());
+  await ensureQueue(jsm, FE, queueSettings());
+  await startWorker(t, server, dir, 'w1', [BE, FE], 1);
+  // Frontend jobs only, each after both queues sat idle: the backend queue's pulls come back empty
+  // meanwhile, and each time it gives the slot up the frontend queue must get it.
+  for (const name of ['f1', 'f2']) {
+    await sleep(2_000);
+    const reply = await dispatcher.dispatch(FE, job(name, 50), { timeoutMs: 30_000 });
+    assert.equal(reply.kind, 'result', `${name}: ${JSON.stringify(reply)}`);
+  }
+  assert.deepEqual(jobLog(dir).filter((l) => l.what === 'end').map((l) => l.job), ['f1', 'f2']);
 });
 
 test('kill -9 of a worker mid-job: its lease runs out, another worker takes the job (delivery 2), holds the lease past ack_wait, and the job finishes once', async (t) => {
