@@ -10,7 +10,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectNats } from '../../src/nats/connect.js';
 import { boardEvents, processesOfRun, runLoop, startLoop, waitFor, type LoopProcess } from '../helpers/loop-cli.js';
@@ -171,13 +171,20 @@ test('loop validate: with dispatch: workers a repository without the remote is o
 test('a worker that cannot reach the remote says so in one line, and the attempt is a counted crash', async (t) => {
   const server = await startNatsServer(t);
   const p = project(t, server, 10);
-  // This worker's git sends the remote's URL somewhere that does not exist (as a machine without access would fail).
-  const noAccess = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${join(tempDir(t, 'loop-gone-'), 'nowhere.git')}.insteadOf`, GIT_CONFIG_VALUE_0: p.remote };
+  const url = `file://${p.remote}`;
+  const nats = { url: server.url, nkey: server.setup.supervisorSeed, dispatch: 'workers', leaseSeconds: 3, remote: url };
+  writeFileSync(join(p.dir, 'loop.config.yaml'), simTeamConfig({ roles: ['backend'], tasksPerRole: 1, loop: { engine: 'nats', nats } }));
+  git(p.dir, ['commit', '-qam', 'the remote as a URL']);
+  // This worker's git (its user's git config) sends that URL somewhere that does not exist, as on a machine without access.
+  const userHome = tempDir(t, 'loop-no-access-home-');
+  writeFileSync(join(userHome, '.gitconfig'), `[url "file://${join(userHome, 'nowhere.git')}"]\n\tinsteadOf = ${url}\n`);
+  const noAccess = { HOME: userHome };
   const workers = await startWorkers(t, server, ['w1'], noAccess);
-  const run = startLoop(['run', 'four things', '--run', 'workers-noremote', '--execute'], { cwd: p.dir, env: p.env, t });
+  const run = startLoop(['run', 'one thing', '--run', 'workers-noremote', '--execute'], { cwd: p.dir, env: p.env, t });
   const crashed = await waitFor('a crashed attempt', () => ofType(boardEvents(p.dir, 'workers-noremote'), 'attempt.finished').find((e) => e['outcome'] === 'crashed'), STARTUP_MS);
-  assert.match(String(crashed['summary']), new RegExp(`on worker w1: this worker cannot reach the git remote ${p.remote} \\(.+\\); give this machine git access to it`));
-  assert.match(workers.get('w1')!.output(), new RegExp(`t\\d-a1-\\S+ {2}failed: this worker cannot reach the git remote ${p.remote} `));
+  const line = `this worker cannot reach the git remote ${url} \\(.+\\); give this machine git access to it`;
+  assert.match(String(crashed['summary']), new RegExp(`on worker w1: ${line}`));
+  assert.match(workers.get('w1')!.output(), new RegExp(`t1-a1-\\S+ {2}failed: ${line}`));
   run.child.kill('SIGTERM');
   await run.done;
 });
