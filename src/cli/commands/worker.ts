@@ -14,7 +14,7 @@ export class WorkerCommand extends LoopCommand {
     details: `
       Connects to the NATS server with the workers' identity (worker.nk from \`loop nats setup\`: it can take work and report results, never write a board), then pulls tasks of each role in --roles from their work queues, at most --slots at a time, across every run on that server. Each task runs the role's agent exactly as the supervisor's own actor would; the worker holds the task's lease while the agent runs and reports the result. A worker that dies loses its lease: the supervisor counts a crash and retries the task (on any worker).
 
-      In this version the worker must share the supervisor's filesystem (the same machine): the task's worktree slot, prompt and log are the supervisor's files. Own clones that push task branches are not built yet.
+      The worker needs git access to the repository's remote (\`loop.nats.remote\`, default origin) and its own logins of the agent CLIs; not the config nor the repository. It clones the remote once under $LOOP_HOME/worker/, fetches before each task, works in its own worktree slots (running the repository's setup there), commits the agent's work and pushes the task branch with --force-with-lease; the supervisor fetches it and runs its gate, critic and merges on it. A worker that cannot reach the remote says so in one line and the task is retried.
 
       Ctrl-C (or SIGTERM) stops taking tasks, stops the running agents and exits.
     `,
