@@ -7,7 +7,8 @@
  * commit comes back through the remote into the same slot, where the gate captures and checks it
  * as if the agent had worked there. A merge goes through the repository's merge queue (one in
  * flight, taken by this supervisor's own consumer) and its effect is idempotent
- * (src/nats/merge-once.ts); the integration branch is published to the remote after each one.
+ * (src/nats/merge-once.ts); the integration branch is published to the remote after each one, in
+ * the background (a base a job needs is made sure of before that job is dispatched).
  * Every other actor (board, planner, critic, gate capture and tests) stays local.
  *
  * Failures keep their local meaning: a worker whose lease ran out (killed, cut off), whose agent
@@ -90,7 +91,7 @@ export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager
           const body = v.parse(MergeRequestSchema, request.body);
           const result = await mergeOnce(body, (merge) => local.call('gate', merge, mergeCalls.get(request.job) ?? {}));
           const ws = workspaces.get(body.repo);
-          if (ws !== undefined) await remotes.publishIntegration(ws);
+          if (ws !== undefined) remotes.publishSoon(ws);
           return result;
         },
       });
@@ -155,6 +156,7 @@ export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager
       stopConsumer.abort();
       await consumer;
       consumer = null;
+      await remotes.settled();
       dispatcher.close();
       for (const queue of merges) await jsm.consumers.delete(WORK_STREAM, queueConsumer(queue)).catch(() => undefined);
     },

@@ -29,6 +29,9 @@ interface Published {
 export class RemoteRepos {
   readonly #remote: string;
   readonly #repos = new Map<string, Promise<Published>>();
+  /** The background publish under way per repository, and the repositories that asked for another meanwhile. */
+  readonly #publishing = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
 
   constructor(remote: string | undefined) {
     this.#remote = remote ?? DEFAULT_REMOTE;
@@ -49,6 +52,29 @@ export class RemoteRepos {
     }
     const pushed = await this.#serial(published, () => gitTry(ws.repo.path, ['push', '--quiet', '--no-verify', published.url, `+${base}:${baseCarrier(branch)}`], { env: { GIT_TERMINAL_PROMPT: '0' } }));
     if (!pushed.ok) throw new Error(`could not push the base commit of ${branch} to ${published.url}: ${pushed.stderr.trim().split('\n')[0]}`);
+  }
+
+  /**
+   * Publishes the integration head in the background (after a merge: the next merge need not wait
+   * for the push). Pushes that pile up collapse into one of the newest head. A push that fails is
+   * tried again, and its error thrown, by the next `ensureBase` that needs the head on the remote.
+   */
+  publishSoon(ws: RepoWorkspace): void {
+    const key = ws.repo.path;
+    if (this.#publishing.has(key)) {
+      this.#again.add(key);
+      return;
+    }
+    const publish = this.publishIntegration(ws).catch(() => undefined).then(() => {
+      this.#publishing.delete(key);
+      if (this.#again.delete(key)) this.publishSoon(ws);
+    });
+    this.#publishing.set(key, publish);
+  }
+
+  /** Resolves once no background publish is under way (before the engine closes). */
+  async settled(): Promise<void> {
+    while (this.#publishing.size > 0) await Promise.all(this.#publishing.values());
   }
 
   /** Pushes the integration head to the remote unless it is there already; a branch someone else moved is left alone (said in the error). */
