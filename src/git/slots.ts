@@ -60,10 +60,15 @@ export class SlotPool {
   }
 
   async acquire(kind: Slot['kind']): Promise<Slot> {
-    const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
-    if (free) {
+    for (;;) {
+      const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
+      if (!free) break;
       free.busy = true;
-      if (free.ready) await free.ready;
+      try {
+        if (free.ready) await free.ready;
+      } catch {
+        continue; // a slot made ahead of time that could not be made (prewarm dropped it): make one now
+      }
       return { ...free.slot, fresh: false };
     }
     const id = this.nextId(kind);
@@ -79,6 +84,28 @@ export class SlotPool {
       throw error;
     }
     return { ...entry.slot };
+  }
+
+  /**
+   * Makes worktrees ahead of need, up to `count` slots of `kind` in all, while the run is still
+   * starting (its actors booting, its plan being read): the first tasks then find their slots
+   * ready. A slot that cannot be made is dropped with a log line; the task that needs one makes it.
+   */
+  prewarm(kind: Slot['kind'], count: number): void {
+    for (let have = this.entries.filter((entry) => entry.slot.kind === kind).length; have < count; have++) {
+      const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy: false, ready: null };
+      this.entries.push(entry);
+      const ready = this.create(entry).catch((error: unknown) => {
+        const at = this.entries.indexOf(entry);
+        if (at >= 0) this.entries.splice(at, 1);
+        this.log(`${entry.slot.id}: could not be made ahead of time (${error instanceof Error ? error.message : String(error)}); it is made when a task needs it`);
+        throw error;
+      });
+      entry.ready = ready.finally(() => {
+        entry.ready = null;
+      });
+      entry.ready.catch(() => undefined);
+    }
   }
 
   /**
@@ -151,16 +178,23 @@ export class SlotPool {
     const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
     const paths = new Set(this.entries.map((entry) => entry.slot.path).filter((path) => path !== ''));
     for (const name of listDirs(dir)) paths.add(join(dir, name));
+    // Every slot's work is pinned first, side by side (each reads only its own worktree; the archive
+    // refs are written one at a time by the repository queue); only then are the worktrees removed.
+    const pinned = new Map(await Promise.all([...paths].map(async (path): Promise<[string, { ok: boolean; ref: string | null }]> => {
+      const id = path.slice(dir.length + 1);
+      if (!registered.has(real(path)) || !existsSync(path)) return [path, { ok: true, ref: null }];
+      try {
+        return [path, { ok: true, ref: await archiveWorktree(this.options.repo, path, this.options.runId, id, readMeta(path).copied ?? []) }];
+      } catch (error) {
+        this.log(`${id}: could not archive its uncommitted work (${error instanceof Error ? error.message : String(error)}); left in place at ${path}`);
+        return [path, { ok: false, ref: null }];
+      }
+    })));
     for (const path of paths) {
       const id = path.slice(dir.length + 1);
       if (registered.has(real(path)) && existsSync(path)) {
-        let ref: string | null;
-        try {
-          ref = await archiveWorktree(this.options.repo, path, this.options.runId, id, readMeta(path).copied ?? []);
-        } catch (error) {
-          this.log(`${id}: could not archive its uncommitted work (${error instanceof Error ? error.message : String(error)}); left in place at ${path}`);
-          continue;
-        }
+        const { ok, ref } = pinned.get(path)!;
+        if (!ok) continue;
         if (ref) {
           archived.push(ref);
           this.log(`${id}: uncommitted work pinned at ${ref}`);

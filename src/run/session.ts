@@ -4,6 +4,7 @@
  * cleans up, and reports. Ctrl-C (or SIGTERM) stops cleanly: agents are cancelled and killed,
  * in-flight tasks are marked interrupted, exit 4; a second Ctrl-C stops the actors at once.
  */
+import { setMaxListeners } from 'node:events';
 import { basename } from 'node:path';
 import type { Plan } from '../../protocol/index.js';
 import { SnapshotKeeper, type LoadedBoard } from '../board/replay.js';
@@ -14,6 +15,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { loopHome, type RunPaths } from '../util/paths.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
 import { printArgvPreview } from './argv-preview.js';
+import { primeTrainBase } from './stages/train.js';
 import { bridge } from './bridge.js';
 import { recoverInFlight } from './recover.js';
 import { BoardClient } from './board-client.js';
@@ -72,6 +74,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const started = Date.now();
   const resume = o.existing !== null;
   const stop = new AbortController();
+  // Every attempt in flight listens for the stop (and removes its listener when it ends); with
+  // pipelined roles a run has far more than Node's default warning threshold of 10 in flight.
+  setMaxListeners(0, stop.signal);
   const say = (line: string): void => void (o.json ? o.stderr : o.stdout).write(`${line}\n`);
   const config = o.loaded.config;
   const roles = taskRoles(config).map((role) => {
@@ -135,12 +140,19 @@ export async function runSession(o: SessionOptions): Promise<number> {
       const killed = killRunAgents(o.runId);
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
     }
+    // The actors' Node processes boot while the repositories are prepared; they start (and the
+    // board opens) only at supervisor.start() below.
+    supervisor.prefork();
     if (o.mode === 'execute') {
       // `.loop/` must never show up as untracked work in the user's checkout (or get committed).
       await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
-        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say }));
+        const ws = await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say });
+        workspaces.set(repo.name, ws);
+        // the first tasks' worktrees are made while the actors start and the plan is read
+        const agentsHere = taskRoles(config).filter((role) => repoNameOf(o.loaded, role, undefined) === repo.name).reduce((n, role) => n + role.concurrency, 0);
+        ws.pool.prewarm('task', Math.min(config.loop.maxParallel, agentsHere));
       }
     }
     const systemPrompts = writeSystemPrompts({
@@ -177,6 +189,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await recoverInFlight(rt);
       await restorePlan(rt, say);
     }
+    // The first train's base run goes while the plan is made and the first agents work.
+    for (const ws of workspaces.values()) primeTrainBase(rt, ws);
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
       if (planned && o.mode === 'dry-run') await printArgvPreview(rt, say);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commitFiles, fixture, git, writeFiles } from './support.js';
-import { cleanupRun, findLeftovers } from '../../src/git/cleanup.js';
+import { cleanupRun, deleteBranches, findLeftovers } from '../../src/git/cleanup.js';
 import { captureWork } from '../../src/git/capture.js';
 
 test('cleanupRun archives an unmerged branch before deleting it and deletes merged ones outright', async (t) => {
@@ -65,4 +65,20 @@ test('findLeftovers groups slot folders, registered worktrees and loop branches 
   await pool.dispose();
   git(f.repo, ['branch', '-q', '-D', 'loop/crashed/t1', 'loop/other/t9']);
   assert.deepEqual(await findLeftovers(f.repo, f.home), []);
+});
+
+test('branches are deleted in one transaction only where they still point where they were seen; one that moved is kept and the others still go', async (t) => {
+  const f = fixture(t);
+  const main = git(f.repo, ['rev-parse', 'main']);
+  for (const name of ['a', 'b', 'c']) git(f.repo, ['branch', `loop/r/${name}`, main]);
+  const seen = (name: string) => ({ ref: `refs/heads/loop/r/${name}`, name: `loop/r/${name}`, sha: main });
+  assert.deepEqual([...(await deleteBranches(f.repo, [seen('a'), seen('b')]))].sort(), ['refs/heads/loop/r/a', 'refs/heads/loop/r/b']);
+  git(f.repo, ['switch', '-q', 'loop/r/c']);
+  const moved = commitFiles(f.repo, { 'late.js': 'work that arrived after the check\n' }, 'late work');
+  git(f.repo, ['switch', '-q', 'main']);
+  for (const name of ['d', 'e']) git(f.repo, ['branch', `loop/r/${name}`, main]);
+  const removed = await deleteBranches(f.repo, [seen('c'), seen('d'), seen('e')]);
+  assert.deepEqual([...removed].sort(), ['refs/heads/loop/r/d', 'refs/heads/loop/r/e']);
+  assert.equal(git(f.repo, ['rev-parse', 'loop/r/c']), moved, 'the branch that moved keeps its new work');
+  assert.equal(git(f.repo, ['branch', '--list', 'loop/r/*']), 'loop/r/c');
 });

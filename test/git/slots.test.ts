@@ -30,6 +30,28 @@ test('a slot is created under $LOOP_HOME, outside the repository, and reused aft
   assert.deepEqual([critic.id, scratch.id], ['critic-1', 'scratch']);
 });
 
+test('prewarm makes slots ahead of need: acquires take them, no more are made than asked, and a prewarm that cannot make its slot leaves acquire to try itself', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  pool.prewarm('task', 2);
+  pool.prewarm('task', 2);
+  const [a, b] = await Promise.all([pool.acquire('task'), pool.acquire('task')]);
+  assert.deepEqual([a.id, b.id].sort(), ['slot-1', 'slot-2']);
+  assert.equal(worktreeCount(f.repo), 3, 'two slots made, the second prewarm asked for none');
+  const c = await pool.acquire('task');
+  assert.equal(c.id, 'slot-3', 'beyond the prewarmed ones, acquire makes its own');
+
+  // a prewarm that fails (here: a repository without commits) says so; acquire then tries itself
+  const lines: string[] = [];
+  const g = fixture(t);
+  const broken = g.pool({ onLog: (line) => lines.push(line) });
+  git(g.repo, ['update-ref', '-d', 'HEAD']);
+  broken.prewarm('task', 1);
+  await assert.rejects(broken.acquire('task'), /has no commits yet/);
+  assert.ok(lines.some((line) => /slot-1: could not be made ahead of time \(.*has no commits yet/.test(line)), lines.join('\n'));
+  assert.equal((await broken.dispose()).removed.length, 0);
+});
+
 test('re-pointing a slot at a newer SHA shows work merged upstream since the slot was created', async (t) => {
   const f = fixture(t);
   const pool = f.pool();
@@ -138,10 +160,18 @@ test('dispose archives uncommitted work, removes every slot and is idempotent', 
   await pool.acquire('scratch');
   await pool.pointAt(slot, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: 'loop/run1/t1' });
   writeFiles(slot.path, { 'src/new.js': 'export const unsaved = true;\n' });
+  // a clean slot whose HEAD is a commit no ref holds: its status is empty, its work still pinned
+  const other = await pool.acquire('task');
+  await pool.pointAt(other, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: null });
+  writeFiles(other.path, { 'src/kept.js': 'export const committed = true;\n' });
+  git(other.path, ['add', '-A']);
+  git(other.path, ['commit', '-q', '-m', 'committed in a detached slot']);
+  const orphan = git(other.path, ['rev-parse', 'HEAD']);
 
   const result = await pool.dispose();
-  assert.equal(result.removed.length, 2);
-  assert.deepEqual(result.archived, ['refs/loop/archive/run1/slot-1-uncommitted']);
+  assert.equal(result.removed.length, 3);
+  assert.deepEqual(result.archived.sort(), ['refs/loop/archive/run1/slot-1-uncommitted', 'refs/loop/archive/run1/slot-2-head']);
+  assert.equal(git(f.repo, ['rev-parse', 'refs/loop/archive/run1/slot-2-head']), orphan);
   assert.equal(git(f.repo, ['show', 'refs/loop/archive/run1/slot-1-uncommitted:src/new.js']), 'export const unsaved = true;');
   assert.equal(existsSync(slot.path), false);
   assert.equal(worktreeCount(f.repo), 1);
