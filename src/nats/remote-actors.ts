@@ -75,11 +75,11 @@ export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager
   /** The caller's options of each merge this supervisor queued, for its consumer's call to the gate. */
   const mergeCalls = new Map<string, CallOptions>();
 
-  const dispatch = async (id: string, queue: Queue, job: string, body: unknown, options: CallOptions): Promise<Result> => {
+  const dispatch = async (id: string, queue: Queue, job: string, body: { type: string }, options: CallOptions): Promise<Result> => {
     const timeoutMs = options.timeoutMs ?? DAY_MS;
     const reply = await dispatcher.dispatch(queue, { runId: o.runId, job, body }, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
     if (reply.kind === 'result') return reply.result;
-    if (reply.cause === 'deadline') throw new CallTimeoutError(id, 'run-attempt', timeoutMs);
+    if (reply.cause === 'deadline') throw new CallTimeoutError(id, body.type, timeoutMs);
     throw new ActorExitedError(id, { code: null, signal: null, reason: reply.reason });
   };
 

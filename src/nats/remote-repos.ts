@@ -11,7 +11,6 @@ import { git, gitTry } from '../git/git.js';
 import { fetchRefs, pushWithLease, remoteRefSha, remoteUrl } from '../git/remote.js';
 import { isAncestor, resolveSha } from '../git/repo.js';
 import type { RepoWorkspace } from '../run/workspace.js';
-import { UserError } from '../util/errors.js';
 
 export const DEFAULT_REMOTE = 'origin';
 
@@ -37,7 +36,7 @@ export class RemoteRepos {
     this.#remote = remote ?? DEFAULT_REMOTE;
   }
 
-  /** The URL workers clone `ws`'s repository from; the integration branch is published there on first use. */
+  /** The URL workers clone `ws`'s repository from. */
   async url(ws: RepoWorkspace): Promise<string> {
     return (await this.#published(ws)).url;
   }
@@ -115,7 +114,8 @@ export class RemoteRepos {
 
   async #open(ws: RepoWorkspace): Promise<Published> {
     const url = await remoteUrl(ws.repo.path, this.#remote);
-    if (url === null) throw new UserError(missingRemote(ws.repo.name, this.#remote));
+    // `loop validate` refuses such a config before a run; this is the repository changed since.
+    if (url === null) throw new Error(missingRemote(ws.repo.name, this.#remote));
     const published: Published = { url, head: (await remoteRefSha(ws.repo.path, url, ws.integration.ref)) ?? '', tail: Promise.resolve() };
     return published;
   }
