@@ -15,6 +15,7 @@ import { NO_HOOKS, resetSlot } from './slot-reset.js';
 import { poolRoot, readMeta, real, slotMetaPath, slotSetupLogPath, writeMeta } from './slot-paths.js';
 import { copyIntoSlot } from './slot-setup.js';
 import { restoreSetupState } from './slot-state.js';
+import { SETUP_CACHE, forgetFailedSetups, setupCacheDir } from './setup-cache.js';
 
 export interface Slot {
   /** e.g. 'slot-1', 'critic-1', 'scratch'. */
@@ -49,6 +50,8 @@ export class SlotPool {
   private readonly entries: Entry[] = [];
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
+  /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
+  private failuresForgotten = false;
 
   constructor(private readonly options: SlotPoolOptions) {
     this.log = options.onLog ?? (() => {});
@@ -139,6 +142,10 @@ export class SlotPool {
 
   async pointAt(slot: Slot, target: { sha: string; branch: string | null }): Promise<{ setupRan: boolean; setupLog?: string }> {
     const dir = await this.dir();
+    if (!this.failuresForgotten) {
+      this.failuresForgotten = true;
+      forgetFailedSetups(dir);
+    }
     const meta = readMeta(slot.path);
     await resetSlot(slot.path, {
       repo: this.options.repo,
@@ -177,7 +184,7 @@ export class SlotPool {
     const dir = await this.dir();
     const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
     const paths = new Set(this.entries.map((entry) => entry.slot.path).filter((path) => path !== ''));
-    for (const name of listDirs(dir)) paths.add(join(dir, name));
+    for (const name of listDirs(dir)) if (name !== SETUP_CACHE) paths.add(join(dir, name));
     // Every slot's work is pinned first, side by side (each reads only its own worktree; the archive
     // refs are written one at a time by the repository queue); only then are the worktrees removed.
     const pinned = new Map(await Promise.all([...paths].map(async (path): Promise<[string, { ok: boolean; ref: string | null }]> => {
@@ -214,6 +221,8 @@ export class SlotPool {
       removed.push(path);
     }
     await serialize(this.options.repo, () => git(this.options.repo, ['worktree', 'prune']));
+    // clones with no work of anyone's: setup output only
+    rmSync(setupCacheDir(dir), { recursive: true, force: true });
     this.entries.length = 0;
     removeIfEmpty(dir);
     removeIfEmpty(dirname(dir));

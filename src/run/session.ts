@@ -137,7 +137,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
   try {
     writeRunJson(o.paths.runJson, { ...runIdentity, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
     if (resume) {
-      const killed = killRunAgents(o.runId);
+      const killed = killRunAgents(o.paths.dir);
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
     }
     // The actors' Node processes boot while the repositories are prepared; they start (and the

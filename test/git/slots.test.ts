@@ -117,10 +117,11 @@ test('a cargo target/ folder is kept as a build cache even when setup did not ma
   assert.equal(read(slot.path, 'target/debug/x'), 'built\n');
 });
 
-test('setup runs once per new slot and again only when the lockfile changes; copyFiles are copied', async (t) => {
+test('setup runs once per lockfile, not per slot, and again only when the lockfile changes; copyFiles are copied', async (t) => {
   const f = fixture(t, { 'package-lock.json': '{"v":1}\n', 'package.json': '{"name":"x"}\n', '.gitignore': 'setup-count\n.env\n' });
   writeFileSync(join(f.repo, '.env'), 'SECRET=1\n');
-  const pool = f.pool({ setupCommand: 'echo run >> setup-count', copyFiles: ['.env', 'missing.txt'] });
+  const runs = join(f.home, 'setup-runs');
+  const pool = f.pool({ setupCommand: `echo run >> setup-count; echo run >> ${runs}`, copyFiles: ['.env', 'missing.txt'] });
   const slot = await pool.acquire('task');
   const v1 = git(f.repo, ['rev-parse', 'HEAD']);
 
@@ -134,11 +135,14 @@ test('setup runs once per new slot and again only when the lockfile changes; cop
 
   const v3 = commitFiles(f.repo, { 'package-lock.json': '{"v":2}\n' }, 'lockfile change');
   assert.equal((await pool.pointAt(slot, { sha: v3, branch: 'loop/run1/t3' })).setupRan, true);
-  assert.equal(read(slot.path, 'setup-count'), 'run\nrun\n');
+  assert.equal(read(slot.path, 'setup-count'), 'run\n', 'the output of setup for the new lockfile replaces the old one');
+  assert.equal(read(f.home, 'setup-runs'), 'run\nrun\n');
 
   const other = await pool.acquire('task');
-  assert.equal((await pool.pointAt(other, { sha: v3, branch: 'loop/run1/t4' })).setupRan, true, 'a new slot runs setup');
+  assert.equal((await pool.pointAt(other, { sha: v3, branch: 'loop/run1/t4' })).setupRan, true, 'a new slot gets setup output');
   assert.equal(read(other.path, 'setup-count'), 'run\n');
+  assert.equal(read(f.home, 'setup-runs'), 'run\nrun\n', 'made once for these lockfiles, not again for the new slot');
+  assert.equal(read(other.path, '.env'), 'SECRET=1\n');
 });
 
 test('a failing setup command raises SetupError with its output and runs again next time', async (t) => {
