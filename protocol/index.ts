@@ -9,3 +9,4 @@ export * from './results.js';
 export * from './run-json.js';
 export * from './dashboard.js';
 export * from './workers.js';
+export * from './remote-attempt.js';

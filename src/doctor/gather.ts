@@ -122,14 +122,11 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
     writable: [probeWritable('state folder .loop/', join(folder, '.loop')), probeWritable('$LOOP_HOME', home)],
     nats: config === null ? null : await gatherNats(config, folder),
     // Only workers exchange code through the remote; a nats board with local agents does not need one.
-    remotes: config?.loop.engine === 'nats' && config.loop.nats?.dispatch === 'workers' ? await gatherRemotes(analysis?.repositories ?? []) : null,
+    remotes: config?.loop.engine === 'nats' && config.loop.nats?.dispatch === 'workers' ? await gatherRemotes(analysis?.repositories ?? [], workerRemote(config.loop.nats)) : null,
   };
 }
 
 /** Each repository's remote as a worker uses it, probed from this machine. */
-export function gatherRemotes(repositories: ReadonlyArray<{ name: string; path: string; remote?: string }>): Promise<RemoteFacts[]> {
-  return Promise.all(repositories.map(async (repo) => {
-    const remote = workerRemote(repo);
-    return { repo: repo.name, path: repo.path, remote, access: await probeRemote(repo.path, remote) };
-  }));
+export function gatherRemotes(repositories: ReadonlyArray<{ name: string; path: string }>, remote: string): Promise<RemoteFacts[]> {
+  return Promise.all(repositories.map(async (repo) => ({ repo: repo.name, path: repo.path, remote, access: await probeRemote(repo.path, remote) })));
 }

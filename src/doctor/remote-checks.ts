@@ -3,7 +3,7 @@
  * machine's credentials, or one fix for what is wrong (no such remote, refused credentials, not
  * reachable). Pure; the probe is `probeRemote` in src/git/remote.ts.
  */
-import type { RemoteAccess } from '../git/remote.js';
+import { isRemoteName, type RemoteAccess } from '../git/remote.js';
 import type { Check } from './checks.js';
 
 export interface RemoteFacts {
@@ -34,7 +34,9 @@ export function checkRemote(f: RemoteFacts): Check {
     return {
       status: 'fail', name,
       detail: `${f.remote} (${access.url}) cannot be reached${access.timedOut ? ' (no answer in 30 s)' : `: ${access.error}`}`,
-      fix: `check the URL and that this machine reaches its host; fix it with git -C ${f.path} remote set-url ${f.remote} <url>`,
+      fix: isRemoteName(f.remote)
+        ? `check the URL and that this machine reaches its host; fix it with git -C ${f.path} remote set-url ${f.remote} <url>`
+        : 'check loop.nats.remote and that this machine reaches its host',
     };
   }
   return { status: 'fail', name, detail: `\`git ls-remote ${f.remote}\` (${access.url}) failed: ${access.error}`, fix: `run git -C ${f.path} ls-remote ${f.remote} and fix what it says` };

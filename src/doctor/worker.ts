@@ -13,6 +13,7 @@ import { formatProblem } from '../config/problems.js';
 import { describeIdentity } from '../nats/settings.js';
 import { exec } from '../util/exec.js';
 import { loopHome } from '../util/paths.js';
+import { workerRemote } from '../git/remote.js';
 import { gatherRemotes, probeWritable } from './gather.js';
 import { reachServer, type ServerReach } from './nats.js';
 import type { RemoteFacts } from './remote-checks.js';
@@ -65,7 +66,7 @@ export async function gatherWorkerFacts(o: WorkerGatherOptions): Promise<WorkerD
     },
     providers: await checkProviders(targets, { env: o.env, cwd: file ? dirname(file) : o.cwd }),
     server: await gatherWorkerServer(o.settings, o.roles),
-    remotes: analysis === null || config === null ? null : await gatherRemotes(analysis.repositories),
+    remotes: analysis === null || config === null ? null : await gatherRemotes(analysis.repositories, workerRemote(config.loop.nats)),
     writable: [probeWritable('$LOOP_HOME', loopHome(o.env))],
   };
 }
