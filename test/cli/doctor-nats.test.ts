@@ -26,7 +26,7 @@ function project(t: TestContext, server: NatsServer): { repo: string; bare: stri
   return { repo, bare };
 }
 
-test('doctor on the nats engine: a bare repository as origin answers; a missing path fails with the fix line', async (t) => {
+test('doctor with dispatch: workers: a bare repository as origin answers; a missing path fails with the fix line; no remote is a config error', async (t) => {
   const server = await startNatsServer(t);
   const { repo, bare } = project(t, server);
   const env = isolatedEnv(t, { PATH: `${fakeBin(t, {})}:${process.env['PATH']}` });
@@ -39,11 +39,12 @@ test('doctor on the nats engine: a bare repository as origin answers; a missing 
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   assert.match(broken.stdout, /\nfail {2}remote [\w-]+: origin \(\/nonexistent\/app\.git\) cannot be reached: fatal: '\/nonexistent\/app\.git' does not appear to be a git repository.*\n {6}fix: check the URL and that this machine reaches its host; fix it with git -C \S+ remote set-url origin <url>\n/);
 
+  // No remote at all: the config's own check refuses it (loop.nats.dispatch: workers needs one).
   git(repo, ['remote', 'remove', 'origin']);
   const none = await runLoop(['doctor', '--json'], { cwd: repo, env, t });
-  const check = (JSON.parse(none.stdout) as { checks: Array<{ name: string; status: string; fix?: string }> }).checks.find((c) => c.name.startsWith('remote '));
-  assert.equal(check?.status, 'fail');
-  assert.match(check?.fix ?? '', /^add it: git -C \S+ remote add origin <url of the shared repository>$/);
+  const configCheck = (JSON.parse(none.stdout) as { checks: Array<{ name: string; status: string; detail: string }> }).checks.find((c) => c.name === 'config');
+  assert.equal(configCheck?.status, 'fail');
+  assert.match(configCheck?.detail ?? '', /has no git remote "origin".*git remote add origin <url>/);
 
   // A nats board with the supervisor's own agents exchanges no code through a remote: not checked.
   writeFileSync(join(repo, 'loop.config.yaml'), config(server).replace('dispatch: workers', 'dispatch: local'));
