@@ -5,7 +5,8 @@
  */
 import { basename } from 'node:path';
 import type { ProtectedSpec } from '../../protocol/messages.js';
-import { gitRaw, gitTry, splitNul } from '../git/git.js';
+import { gitRaw, splitNul } from '../git/git.js';
+import { readObject } from '../git/object-reader.js';
 import { judgeChanges, needsContent, type FileChange, type TamperVerdict } from './tamper-rules.js';
 
 export type { TamperVerdict } from './tamper-rules.js';
@@ -21,8 +22,8 @@ export async function checkTamper(repo: string, base: string, commit: string, sp
       if (contents.has(key)) continue;
       contents.set(key, null);
       reads.push(
-        gitTry(repo, ['cat-file', 'blob', key], { trim: false }).then((result) => {
-          contents.set(key, result.ok ? result.stdout : null);
+        readObject(repo, key).then((read) => {
+          contents.set(key, read?.info.type === 'blob' ? read.data.toString('utf8') : null);
         }),
       );
     }

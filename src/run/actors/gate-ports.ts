@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { GatePorts } from '../../../actors/gate.js';
 import { captureWork } from '../../git/capture.js';
-import { git } from '../../git/git.js';
+import { objectInfo } from '../../git/object-reader.js';
 import { detachOwnSlot } from '../../git/slot-reset.js';
 import { restoreSetupState } from '../../git/slot-state.js';
 import { SetupError } from '../../git/slot-setup.js';
@@ -27,7 +27,11 @@ export const gatePorts: Omit<GatePorts<TestRun>, 'judge'> = {
     const verdict = await checkTamper(repo, baseSha, commit, spec);
     return { ok: verdict.ok, violations: verdict.violations };
   },
-  tree: (repo, commit) => git(repo, ['rev-parse', `${commit}^{tree}`]),
+  async tree(repo, commit) {
+    const tree = await objectInfo(repo, `${commit}^{tree}`);
+    if (tree === null) throw new Error(`${commit} names no commit in ${repo}`);
+    return tree.sha;
+  },
   async prepare({ workdir, commit, checkout, setupCommand }) {
     if (checkout) await detachOwnSlot(workdir, commit, poolDir());
     try {
