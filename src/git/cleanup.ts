@@ -6,7 +6,7 @@
  */
 import { join, relative, sep } from 'node:path';
 import { LOOP_COMMIT_ENV, git, gitTry } from './git.js';
-import { isAncestor, listWorktrees, repoInfo } from './repo.js';
+import { listWorktrees, repoInfo } from './repo.js';
 import { archiveCommit, archiveRefName } from './archive.js';
 import { serialize } from './repo-queue.js';
 import { integrationBranchName } from './integration.js';
@@ -41,15 +41,19 @@ export async function cleanupRun(options: {
   const deleted: string[] = [];
   const kept: string[] = [];
 
+  // which branches each tip already contains: one reachability walk each, not one per branch
+  const containedIn = async (tip: string | null): Promise<Set<string>> =>
+    tip === null ? new Set() : new Set((await git(repo, ['for-each-ref', `--merged=${tip}`, '--format=%(refname)', prefix])).split('\n').filter(Boolean));
+  const inTarget = await containedIn(targetSha);
+  const inIntegration = options.keepIntegration ? await containedIn(integrationSha) : new Set<string>();
+  const doomed: BranchTip[] = [];
   for (const branch of branches) {
     const isIntegration = branch.name === integration;
     if (isIntegration && options.keepIntegration) {
       kept.push(branch.name);
       continue;
     }
-    const contained =
-      (targetSha !== null && (await isAncestor(repo, branch.sha, targetSha))) ||
-      (!isIntegration && options.keepIntegration && integrationSha !== null && (await isAncestor(repo, branch.sha, integrationSha)));
+    const contained = inTarget.has(branch.ref) || (!isIntegration && inIntegration.has(branch.ref));
     const archiveName = branch.name.slice(prefix.length - 'refs/heads/'.length);
     if (!contained) archived.push(options.dryRun ? archiveRefName(runId, archiveName) : await archiveCommit(repo, runId, archiveName, branch.sha));
     if (checkedOut.has(branch.ref)) {
@@ -57,7 +61,15 @@ export async function cleanupRun(options: {
       kept.push(branch.name);
       continue;
     }
-    if (options.dryRun) {
+    if (options.dryRun) deleted.push(branch.name);
+    else doomed.push(branch);
+  }
+  // One transaction for all of them (each only if it still points where it was read); if any
+  // moved meanwhile, none is deleted by it and each is tried on its own.
+  const batch = doomed.map((branch) => `delete ${branch.ref} ${branch.sha}\n`).join('');
+  const together = doomed.length > 0 && (await serialize(repo, () => gitTry(repo, ['update-ref', '-m', 'loop: cleanup', '--stdin'], { env: LOOP_COMMIT_ENV, input: batch }))).ok;
+  for (const branch of doomed) {
+    if (together) {
       deleted.push(branch.name);
       continue;
     }
