@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { commitFiles, fixture, git, writeFiles } from './support.js';
 import { cleanupRun, findLeftovers } from '../../src/git/cleanup.js';
 import { captureWork } from '../../src/git/capture.js';
@@ -65,4 +67,20 @@ test('findLeftovers groups slot folders, registered worktrees and loop branches 
   await pool.dispose();
   git(f.repo, ['branch', '-q', '-D', 'loop/crashed/t1', 'loop/other/t9']);
   assert.deepEqual(await findLeftovers(f.repo, f.home), []);
+});
+
+test('cleanupRun deletes a run\'s branches in one transaction, and when one of them cannot go, still deletes the others', async (t) => {
+  const f = fixture(t);
+  const main = git(f.repo, ['rev-parse', 'main']);
+  for (const name of ['t1', 't2', 't3']) git(f.repo, ['branch', `loop/run1/${name}`, main]);
+  // another git holds t2's lock: the transaction fails as a whole, each branch is then tried alone
+  const lock = join(f.repo, '.git', 'refs', 'heads', 'loop', 'run1', 't2.lock');
+  writeFileSync(lock, '');
+  const first = await cleanupRun({ repo: f.repo, runId: 'run1', targetBranch: 'main', keepIntegration: false });
+  assert.deepEqual(first.deleted, ['loop/run1/t1', 'loop/run1/t3']);
+  assert.deepEqual(first.kept, ['loop/run1/t2']);
+  rmSync(lock);
+  const second = await cleanupRun({ repo: f.repo, runId: 'run1', targetBranch: 'main', keepIntegration: false });
+  assert.deepEqual(second, { archived: [], deleted: ['loop/run1/t2'], kept: [] });
+  assert.equal(git(f.repo, ['branch', '--list', 'loop/*']), '');
 });
