@@ -7,8 +7,8 @@ import { describeEvent } from '../board/describe.js';
 import type { RunView } from '../board/view.js';
 
 const pad = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
-/** The session prints its own header and summary for these. */
-const SAID_BY_THE_SESSION: ReadonlySet<BoardEvent['type']> = new Set(['run.started', 'run.resumed', 'run.finished']);
+/** The session prints its own header and summary for these, and its own line (with the run's id) for a plan waiting for approval. */
+const SAID_BY_THE_SESSION: ReadonlySet<BoardEvent['type']> = new Set(['run.started', 'run.resumed', 'run.finished', 'plan.approval-requested']);
 
 export function formatEvent(event: BoardEvent, view: RunView): string | null {
   if (SAID_BY_THE_SESSION.has(event.type)) return null;

@@ -29,6 +29,7 @@ test('a run with --approve-plan dispatches nothing until `loop approve`, and the
   assert.deepEqual([approve.code, approve.stdout, approve.stderr], [0, 'plan approved; the run starts dispatching\n', '']);
   const result = await run.done;
   assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.equal(result.stdout.match(/waits for (your )?approval/g)?.length, 1, `the wait is said once, with the run's id:\n${result.stdout}`);
   const events = types(dir, 'ask');
   assert.ok(events.indexOf('plan.approved') < events.indexOf('task.dispatched'));
   assert.equal((await runLoop(['approve', '--run', 'ask'], { cwd: dir, env, t })).stderr, 'loop: the plan of run ask is already approved\n');

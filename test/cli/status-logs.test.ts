@@ -74,6 +74,9 @@ test('loop logs: a role\'s or a task\'s transcripts with the board\'s verdicts; 
   const noRun = await runLoop(['logs', 'backend', '--run', 'l'], { cwd: dir, t });
   assert.equal(noRun.code, 2);
   assert.match(noRun.stderr, /^loop: no run "l" in /, 'run ids match exactly, never by prefix');
+  const noStop = await runLoop(['stop', 'l'], { cwd: dir, t });
+  assert.equal(noStop.code, 2);
+  assert.match(noStop.stderr, /^loop: no run "l" in .*runs; `loop runs` lists the runs\n$/, 'stop names the folder it looked in, as the viewing commands do');
 });
 
 test('loop logs --follow prints an attempt live and ends when the run does', async (t) => {

@@ -40,12 +40,12 @@ test('a sim run shows each role\'s live transcript in its own titled pane while 
   const inFlight = boardEvents(project.dir, 'v1');
   assert.ok(!inFlight.some((e) => e.type === 'run.finished'), 'the run is still in flight');
   assert.ok(!inFlight.some((e) => e.type === 'attempt.finished' && e['taskId'] === 't1'), "be1's agent is still working");
-  assert.match(be1, /━━ t1 · Add subtract\(a,b\) · attempt 1 · sim ━/);
+  assert.match(be1, /━━ t1 · Add subtract\(a,b\) to math\.js, with a test · attempt 1 · sim ━/);
   assert.match(be1, /I'll add subtract\(a, b\) next to add in math.js/);
   const be2 = await tmux.waitForText(panes.get('be2')!, '→ write test/multiply.test.js');
-  assert.match(be2, /━━ t2 · Multiply\(a,b\) to math.js · attempt 1 · sim ━/);
+  assert.match(be2, /━━ t2 · Add multiply\(a,b\) to math\.js, with a test · attempt 1 · sim ━/);
   assert.doesNotMatch(be2, /subtract/, "a pane shows only its role's work");
-  assert.match(tmux.capture(panes.get('planner')!), /t1 → be1: Add subtract\(a,b\)/);
+  assert.match(tmux.capture(panes.get('planner')!), /t1 → be1: Add subtract\(a,b\) to math\.js, with a test/);
   await tmux.waitForText(panes.get('be1')!, '$ npm test --silent -- --test-reporter=spec');
   await tmux.waitForText(panes.get('qa')!, /━━ review of t\d/);
   // the gate's word on the change: its tests in its slot, or its tamper check with the tests left to its merge train

@@ -4,6 +4,7 @@ import { LoopCommand } from '../base.js';
 import { loadConfig } from '../../config/load.js';
 import { checkRunId } from '../../config/run-id.js';
 import { UserError } from '../../util/errors.js';
+import { runsDir } from '../../util/paths.js';
 import { stopRun } from '../../run/stop.js';
 
 export class StopCommand extends LoopCommand {
@@ -31,7 +32,7 @@ export class StopCommand extends LoopCommand {
       runId: this.runId,
       onSignalled: (pid) => this.context.stdout.write(`stopping run ${this.runId} (supervisor pid ${pid})…\n`),
     });
-    if (!outcome) throw new UserError(`no run "${this.runId}" here; \`loop runs\` lists the runs`);
+    if (!outcome) throw new UserError(`no run "${this.runId}" in ${runsDir(loaded.dir)}; \`loop runs\` lists the runs`);
     if (!outcome.ok) {
       this.context.stderr.write(`loop: ${outcome.message}\n`);
       return 1;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { behaviourFor, DEFAULT_SIM, effectiveSim, latencyFor } from '../../../src/providers/sim/behaviour.js';
 import { runSimAgent, SimCrash } from '../../../src/providers/sim/agent.js';
-import { simPlan, splitGoal } from '../../../src/providers/sim/planner.js';
+import { goalParts, simPlan, splitGoal } from '../../../src/providers/sim/planner.js';
 import { simVerdictText } from '../../../src/providers/sim/critic.js';
 import { parseVerdict } from '../../../src/providers/verdict.js';
 import { tempDir, writeFiles } from '../../helpers/temp.js';
@@ -48,6 +48,20 @@ test('with latencySigma, latencies spread log-normally around the median latency
 test('goals split at top-level separators, never inside brackets', () => {
   assert.deepEqual(splitGoal('Add subtract(a,b) and multiply(a,b) to math.js, each with a test'), ['Add subtract(a,b)', 'multiply(a,b) to math.js', 'each with a test']);
   assert.deepEqual(splitGoal('one thing'), ['one thing']);
+});
+
+test('goal parts share the leading verb, a trailing place and a closing "each with …"', () => {
+  const table: [string, string[]][] = [
+    ['Add subtract(a,b) and multiply(a,b) to math.js, each with a test', ['Add subtract(a,b) to math.js, with a test', 'Add multiply(a,b) to math.js, with a test']],
+    ['add subtract, multiply, divide and pow to math.js, with docs', ['add subtract to math.js, with docs', 'add multiply to math.js, with docs', 'add divide to math.js, with docs', 'add pow to math.js, with docs']],
+    ['Add a login page and fix the header in ui.tsx', ['Add a login page', 'fix the header in ui.tsx']],
+    ['Implement parse and format in dates.ts', ['Implement parse in dates.ts', 'Implement format in dates.ts']],
+    ['api, ui', ['api', 'ui']],
+    ['Build the api; then write docs for users', ['Build the api', 'write docs for users']],
+    ['one thing', ['one thing']],
+    ['each with a test', ['each with a test']],
+  ];
+  for (const [goal, parts] of table) assert.deepEqual(goalParts(goal), parts, goal);
 });
 
 test('the sim planner gives every role its tasks, design first, with dependencies', () => {
