@@ -105,7 +105,10 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>) {
     return { ...settled, started: true };
   }
 
-  return { treeOf, rememberTree, test };
+  /** Suite runs queued or running now, in any slot. */
+  const busy = (): number => [...load.values()].reduce((sum, n) => sum + n, 0);
+
+  return { treeOf, rememberTree, test, busy };
 }
 
 export type Tester<O extends TestOutcome> = ReturnType<typeof createTester<O>>;

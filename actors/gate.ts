@@ -4,16 +4,19 @@
  * `capture`: commit the attempt's work (committed or not), refuse changes to grader files (always,
  * per change), and say where the change's tests run: in its own slot before it is reviewed, or
  * only in its merge train (`preMergeTests`; `auto` skips the slot's run when the change will be in
- * the next train anyway, which tests it as soon as it is accepted).
+ * the next train anyway, which tests it as soon as it is accepted, or when the machine's suites are
+ * already running: train-plan.ts `testsInSlot`).
  * `verify`: the tests on exactly what would land (the committed tree plus setup output, never files
  * an agent left in ignored paths), judged by the regression rule against the base's own run.
  * `merge`: the repository's merge queue, run as trains (merge-queue.ts).
  * Suite runs are cached by tree and shared while in flight (gate-tests.ts).
  */
+import { availableParallelism } from 'node:os';
 import * as v from 'valibot';
 import type { CaptureResult, Failure, GateResult, ProtectedSpec, RequestOf, Result } from '../protocol/index.js';
 import { createTester, type Scope, type TestOutcome, type TestPorts } from './gate-tests.js';
 import { MergeQueue, type MergePorts } from './merge-queue.js';
+import { testsInSlot } from './train-plan.js';
 import { defineActor } from './runtime.js';
 
 export type { Prepared, TestOutcome } from './gate-tests.js';
@@ -73,7 +76,7 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
           return done({ ok: false, commit, tree, changedFiles, tests: 'none', summary: `tampered with ${files.join(', ')}`, failure: { ...failure('tamper', `changed protected file(s): ${files.join(', ')}`, evidence), files } });
         }
         if (r.testCommand === null) return done({ ok: true, commit, tree, changedFiles, tests: 'none', summary: 'no test command found; protected files checked' });
-        const inSlot = r.preMergeTests === 'always' || (r.preMergeTests === 'auto' && !queueOf(r.repoPath).joinsNextTrain(r.maxTrain));
+        const inSlot = testsInSlot(r.preMergeTests, { joinsNextTrain: queueOf(r.repoPath).joinsNextTrain(r.maxTrain), suitesRunning: tester.busy(), capacity: TEST_CAPACITY });
         return inSlot
           ? done({ ok: true, commit, tree, changedFiles, tests: 'slot', summary: 'protected files checked; the tests run in its slot' })
           : done({ ok: true, commit, tree, changedFiles, tests: 'train', summary: `protected files checked; the tests run in its merge train (gate.preMergeTests ${r.preMergeTests})` });
@@ -122,6 +125,9 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
     },
   });
 }
+
+/** Suites this machine runs side by side without slowing each other: one per two cores (a suite uses more than one itself). */
+const TEST_CAPACITY = Math.max(1, Math.floor(availableParallelism() / 2));
 
 function failure(kind: Failure['kind'], summary: string, evidence: string): Failure {
   return { kind, summary, evidence };

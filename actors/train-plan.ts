@@ -13,6 +13,18 @@ export function nextTrainSize(current: number, green: boolean, cap: number): num
   return Math.max(1, Math.min(cap, next));
 }
 
+/**
+ * `gate.preMergeTests` for one captured change: does it run its tests in its own slot before it is
+ * reviewed? `auto` does so only when it buys something without slowing the rest: the change will
+ * not be in the next train (so the train would test it late), and a suite would start now without
+ * taking cores from one already running (`suitesRunning` < `capacity`, one suite per two cores). A
+ * change that skips its slot's run is tested by its train, which bisects if it is red.
+ */
+export function testsInSlot(mode: 'always' | 'auto' | 'never', o: { joinsNextTrain: boolean; suitesRunning: number; capacity: number }): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  return !o.joinsNextTrain && o.suitesRunning < Math.max(1, o.capacity);
+}
+
 /** The first train takes as many as the cap allows: with nothing known yet, a train that passes saves the most. */
 export const firstTrainSize = (cap: number): number => cap;
 

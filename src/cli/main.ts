@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /** The `loop` executable: parses argv with clipanion and runs one command class per verb. */
-import { Builtins, Cli } from 'clipanion';
-import { commands } from './commands/index.js';
+import { Builtins, Cli, type CommandClass } from 'clipanion';
+import { commandsFor } from './commands/index.js';
 import { reportError } from './base.js';
 import { packageVersion } from '../util/package-root.js';
 import { EXIT } from '../util/exit-codes.js';
 
-export function buildCli(): Cli {
+export function buildCli(commands: readonly CommandClass[]): Cli {
   const colors = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
   const cli = new Cli({
     binaryLabel: 'loop',
@@ -22,8 +22,8 @@ export function buildCli(): Cli {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const cli = buildCli();
   const args = argv.length === 0 ? ['--help'] : argv;
+  const cli = buildCli(await commandsFor(args));
   let command;
   try {
     command = cli.process(args);

@@ -114,7 +114,11 @@ export async function isReachableFromRefs(repo: string, sha: string): Promise<bo
  * the worktree holds nothing that would be lost.
  */
 export async function archiveWorktree(repo: string, path: string, runId: string, name: string, exclude: readonly string[] = []): Promise<string | null> {
-  const snapshot = await snapshotUncommitted(path, `loop: uncommitted work left in ${name}`, exclude);
+  // A clean worktree (no tracked change, no untracked file outside .gitignore) has nothing to
+  // snapshot: one status instead of the snapshot's five processes, the common case at a run's end.
+  const status = await gitTry(path, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { trim: false });
+  const clean = status.ok && status.stdout.length === 0;
+  const snapshot = clean ? null : await snapshotUncommitted(path, `loop: uncommitted work left in ${name}`, exclude);
   if (snapshot) return archiveCommit(repo, runId, `${name}-uncommitted`, snapshot);
   const head = await gitTry(path, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
   if (!head.ok) return null;

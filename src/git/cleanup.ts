@@ -37,16 +37,14 @@ export async function cleanupRun(options: {
   const target = await gitTry(repo, ['rev-parse', '-q', '--verify', `refs/heads/${options.targetBranch}^{commit}`]);
   const targetSha = target.ok ? target.stdout.trim() : null;
   const integrationSha = branches.find((b) => b.name === integration)?.sha ?? null;
+  // One `for-each-ref --merged` per tip instead of one `merge-base --is-ancestor` per branch.
+  const inTarget = targetSha === null ? new Set<string>() : await mergedInto(repo, prefix, targetSha);
+  const inIntegration = options.keepIntegration && integrationSha !== null ? await mergedInto(repo, prefix, integrationSha) : new Set<string>();
   const archived: string[] = [];
   const deleted: string[] = [];
   const kept: string[] = [];
+  const toDelete: BranchTip[] = [];
 
-  // which branches each tip already contains: one reachability walk each, not one per branch
-  const containedIn = async (tip: string | null): Promise<Set<string>> =>
-    tip === null ? new Set() : new Set((await git(repo, ['for-each-ref', `--merged=${tip}`, '--format=%(refname)', prefix])).split('\n').filter(Boolean));
-  const inTarget = await containedIn(targetSha);
-  const inIntegration = options.keepIntegration ? await containedIn(integrationSha) : new Set<string>();
-  const doomed: BranchTip[] = [];
   for (const branch of branches) {
     const isIntegration = branch.name === integration;
     if (isIntegration && options.keepIntegration) {
@@ -62,25 +60,40 @@ export async function cleanupRun(options: {
       continue;
     }
     if (options.dryRun) deleted.push(branch.name);
-    else doomed.push(branch);
+    else toDelete.push(branch);
   }
-  // One transaction for all of them (each only if it still points where it was read); if any
-  // moved meanwhile, none is deleted by it and each is tried on its own.
-  const batch = doomed.map((branch) => `delete ${branch.ref} ${branch.sha}\n`).join('');
-  const together = doomed.length > 0 && (await serialize(repo, () => gitTry(repo, ['update-ref', '-m', 'loop: cleanup', '--stdin'], { env: LOOP_COMMIT_ENV, input: batch }))).ok;
-  for (const branch of doomed) {
-    if (together) {
-      deleted.push(branch.name);
-      continue;
-    }
-    const removal = await serialize(repo, () => gitTry(repo, ['update-ref', '-m', 'loop: cleanup', '-d', branch.ref, branch.sha], { env: LOOP_COMMIT_ENV }));
-    if (removal.ok) deleted.push(branch.name);
-    else kept.push(branch.name);
-  }
+  const removed = await deleteBranches(repo, toDelete);
+  for (const branch of toDelete) (removed.has(branch.ref) ? deleted : kept).push(branch.name);
   return { archived, deleted, kept };
 }
 
-interface BranchTip {
+/** The branches under `prefix` whose tips `sha` contains. */
+async function mergedInto(repo: string, prefix: string, sha: string): Promise<Set<string>> {
+  const output = await git(repo, ['for-each-ref', `--merged=${sha}`, '--format=%(refname)', prefix]);
+  return new Set(output.split('\n').filter((line) => line.length > 0));
+}
+
+/**
+ * Deletes the branches in one `update-ref --stdin` transaction, each only if it still points where
+ * it did when it was checked (so a branch that moved meanwhile is kept); when the transaction is
+ * refused, one at a time, so one moved branch does not keep the others. Returns the refs deleted.
+ */
+export async function deleteBranches(repo: string, branches: readonly BranchTip[]): Promise<Set<string>> {
+  if (branches.length === 0) return new Set();
+  return serialize(repo, async () => {
+    const input = branches.map((branch) => `delete ${branch.ref} ${branch.sha}\n`).join('');
+    const batch = await gitTry(repo, ['update-ref', '-m', 'loop: cleanup', '--stdin'], { env: LOOP_COMMIT_ENV, input });
+    if (batch.ok) return new Set(branches.map((branch) => branch.ref));
+    const removed = new Set<string>();
+    for (const branch of branches) {
+      const removal = await gitTry(repo, ['update-ref', '-m', 'loop: cleanup', '-d', branch.ref, branch.sha], { env: LOOP_COMMIT_ENV });
+      if (removal.ok) removed.add(branch.ref);
+    }
+    return removed;
+  });
+}
+
+export interface BranchTip {
   ref: string;
   /** Short name, e.g. `loop/<run>/t1`. */
   name: string;

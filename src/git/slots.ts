@@ -179,16 +179,23 @@ export class SlotPool {
     const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
     const paths = new Set(this.entries.map((entry) => entry.slot.path).filter((path) => path !== ''));
     for (const name of listDirs(dir)) paths.add(join(dir, name));
+    // Every slot's work is pinned first, side by side (each reads only its own worktree; the archive
+    // refs are written one at a time by the repository queue); only then are the worktrees removed.
+    const pinned = new Map(await Promise.all([...paths].map(async (path): Promise<[string, { ok: boolean; ref: string | null }]> => {
+      const id = path.slice(dir.length + 1);
+      if (!registered.has(real(path)) || !existsSync(path)) return [path, { ok: true, ref: null }];
+      try {
+        return [path, { ok: true, ref: await archiveWorktree(this.options.repo, path, this.options.runId, id, readMeta(path).copied ?? []) }];
+      } catch (error) {
+        this.log(`${id}: could not archive its uncommitted work (${error instanceof Error ? error.message : String(error)}); left in place at ${path}`);
+        return [path, { ok: false, ref: null }];
+      }
+    })));
     for (const path of paths) {
       const id = path.slice(dir.length + 1);
       if (registered.has(real(path)) && existsSync(path)) {
-        let ref: string | null;
-        try {
-          ref = await archiveWorktree(this.options.repo, path, this.options.runId, id, readMeta(path).copied ?? []);
-        } catch (error) {
-          this.log(`${id}: could not archive its uncommitted work (${error instanceof Error ? error.message : String(error)}); left in place at ${path}`);
-          continue;
-        }
+        const { ok, ref } = pinned.get(path)!;
+        if (!ok) continue;
         if (ref) {
           archived.push(ref);
           this.log(`${id}: uncommitted work pinned at ${ref}`);

@@ -4,6 +4,7 @@
  * cleans up, and reports. Ctrl-C (or SIGTERM) stops cleanly: agents are cancelled and killed,
  * in-flight tasks are marked interrupted, exit 4; a second Ctrl-C stops the actors at once.
  */
+import { setMaxListeners } from 'node:events';
 import { basename } from 'node:path';
 import type { Plan } from '../../protocol/index.js';
 import { SnapshotKeeper, type LoadedBoard } from '../board/replay.js';
@@ -72,6 +73,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   const started = Date.now();
   const resume = o.existing !== null;
   const stop = new AbortController();
+  // Every attempt in flight listens for the stop (and removes its listener when it ends); with
+  // pipelined roles a run has far more than Node's default warning threshold of 10 in flight.
+  setMaxListeners(0, stop.signal);
   const say = (line: string): void => void (o.json ? o.stderr : o.stdout).write(`${line}\n`);
   const config = o.loaded.config;
   const roles = taskRoles(config).map((role) => {

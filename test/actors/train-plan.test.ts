@@ -1,7 +1,7 @@
 /** Merge-train decisions (pure): train sizes, where to probe a red train, and how the interval narrows. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstTrainSize, narrow, nextTrainSize, probes } from '../../actors/train-plan.js';
+import { firstTrainSize, narrow, nextTrainSize, probes, testsInSlot } from '../../actors/train-plan.js';
 
 test('train sizes double while trains pass and halve after a red one, within 1..cap', () => {
   const table: [number, boolean, number, number][] = [
@@ -9,6 +9,23 @@ test('train sizes double while trains pass and halve after a red one, within 1..
   ];
   for (const [current, green, cap, next] of table) assert.equal(nextTrainSize(current, green, cap), next, `${current} ${green ? 'green' : 'red'} cap ${cap}`);
   assert.equal(firstTrainSize(8), 8);
+});
+
+test('preMergeTests: always and never are what they say; auto tests in the slot only when its train is not next and a suite can start without crowding one that runs', () => {
+  const table: [Parameters<typeof testsInSlot>[0], boolean, number, number, boolean][] = [
+    // mode, joins the next train, suites running, capacity, in the slot
+    ['always', true, 5, 1, true],
+    ['never', false, 0, 4, false],
+    ['auto', true, 0, 1, false],
+    ['auto', false, 0, 1, true],
+    ['auto', false, 1, 1, false],
+    ['auto', false, 3, 4, true],
+    ['auto', false, 4, 4, false],
+    ['auto', false, 0, 0, true],
+  ];
+  for (const [mode, joinsNextTrain, suitesRunning, capacity, inSlot] of table) {
+    assert.equal(testsInSlot(mode, { joinsNextTrain, suitesRunning, capacity }), inSlot, `${mode}, joins next ${joinsNextTrain}, ${suitesRunning} running of ${capacity}`);
+  }
 });
 
 test('probes split the open interval evenly, one per parallel slot, never at its ends', () => {

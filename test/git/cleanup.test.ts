@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { commitFiles, fixture, git, writeFiles } from './support.js';
-import { cleanupRun, findLeftovers } from '../../src/git/cleanup.js';
+import { cleanupRun, deleteBranches, findLeftovers } from '../../src/git/cleanup.js';
 import { captureWork } from '../../src/git/capture.js';
 
 test('cleanupRun archives an unmerged branch before deleting it and deletes merged ones outright', async (t) => {
@@ -69,18 +67,18 @@ test('findLeftovers groups slot folders, registered worktrees and loop branches 
   assert.deepEqual(await findLeftovers(f.repo, f.home), []);
 });
 
-test('cleanupRun deletes a run\'s branches in one transaction, and when one of them cannot go, still deletes the others', async (t) => {
+test('branches are deleted in one transaction only where they still point where they were seen; one that moved is kept and the others still go', async (t) => {
   const f = fixture(t);
   const main = git(f.repo, ['rev-parse', 'main']);
-  for (const name of ['t1', 't2', 't3']) git(f.repo, ['branch', `loop/run1/${name}`, main]);
-  // another git holds t2's lock: the transaction fails as a whole, each branch is then tried alone
-  const lock = join(f.repo, '.git', 'refs', 'heads', 'loop', 'run1', 't2.lock');
-  writeFileSync(lock, '');
-  const first = await cleanupRun({ repo: f.repo, runId: 'run1', targetBranch: 'main', keepIntegration: false });
-  assert.deepEqual(first.deleted, ['loop/run1/t1', 'loop/run1/t3']);
-  assert.deepEqual(first.kept, ['loop/run1/t2']);
-  rmSync(lock);
-  const second = await cleanupRun({ repo: f.repo, runId: 'run1', targetBranch: 'main', keepIntegration: false });
-  assert.deepEqual(second, { archived: [], deleted: ['loop/run1/t2'], kept: [] });
-  assert.equal(git(f.repo, ['branch', '--list', 'loop/*']), '');
+  for (const name of ['a', 'b', 'c']) git(f.repo, ['branch', `loop/r/${name}`, main]);
+  const seen = (name: string) => ({ ref: `refs/heads/loop/r/${name}`, name: `loop/r/${name}`, sha: main });
+  assert.deepEqual([...(await deleteBranches(f.repo, [seen('a'), seen('b')]))].sort(), ['refs/heads/loop/r/a', 'refs/heads/loop/r/b']);
+  git(f.repo, ['switch', '-q', 'loop/r/c']);
+  const moved = commitFiles(f.repo, { 'late.js': 'work that arrived after the check\n' }, 'late work');
+  git(f.repo, ['switch', '-q', 'main']);
+  for (const name of ['d', 'e']) git(f.repo, ['branch', `loop/r/${name}`, main]);
+  const removed = await deleteBranches(f.repo, [seen('c'), seen('d'), seen('e')]);
+  assert.deepEqual([...removed].sort(), ['refs/heads/loop/r/d', 'refs/heads/loop/r/e']);
+  assert.equal(git(f.repo, ['rev-parse', 'loop/r/c']), moved, 'the branch that moved keeps its new work');
+  assert.equal(git(f.repo, ['branch', '--list', 'loop/r/*']), 'loop/r/c');
 });

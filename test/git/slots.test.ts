@@ -138,10 +138,18 @@ test('dispose archives uncommitted work, removes every slot and is idempotent', 
   await pool.acquire('scratch');
   await pool.pointAt(slot, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: 'loop/run1/t1' });
   writeFiles(slot.path, { 'src/new.js': 'export const unsaved = true;\n' });
+  // a clean slot whose HEAD is a commit no ref holds: its status is empty, its work still pinned
+  const other = await pool.acquire('task');
+  await pool.pointAt(other, { sha: git(f.repo, ['rev-parse', 'HEAD']), branch: null });
+  writeFiles(other.path, { 'src/kept.js': 'export const committed = true;\n' });
+  git(other.path, ['add', '-A']);
+  git(other.path, ['commit', '-q', '-m', 'committed in a detached slot']);
+  const orphan = git(other.path, ['rev-parse', 'HEAD']);
 
   const result = await pool.dispose();
-  assert.equal(result.removed.length, 2);
-  assert.deepEqual(result.archived, ['refs/loop/archive/run1/slot-1-uncommitted']);
+  assert.equal(result.removed.length, 3);
+  assert.deepEqual(result.archived.sort(), ['refs/loop/archive/run1/slot-1-uncommitted', 'refs/loop/archive/run1/slot-2-head']);
+  assert.equal(git(f.repo, ['rev-parse', 'refs/loop/archive/run1/slot-2-head']), orphan);
   assert.equal(git(f.repo, ['show', 'refs/loop/archive/run1/slot-1-uncommitted:src/new.js']), 'export const unsaved = true;');
   assert.equal(existsSync(slot.path), false);
   assert.equal(worktreeCount(f.repo), 1);

@@ -351,3 +351,31 @@ test('kill -9 of the board actor restarts everything after it (rest_for_one); in
   for (const id of ['t1', 't2', 't3', 't4']) assert.equal(ofType(events, 'task.merged').filter((e) => e['taskId'] === id).length, 1);
   await noProcessesLeft('boardkill');
 });
+
+test('--execute with 16 sim tasks in flight at once (pipelined roles waiting on a slow merge train) prints no Node warning', async (t) => {
+  const dir = tempDir(t, 'loop-sim-many-');
+  const tap = "printf 'TAP version 13\\nok 1 - slow\\n1..1\\n# pass 1\\n# fail 0\\n'";
+  writeFileSync(join(dir, 'loop.config.yaml'), simTeamConfig({
+    roles: ['r1', 'r2', 'r3', 'r4'], sim: { latencyMs: 0 },
+    // the suite takes a second and no change is tested in its slot, so the accepted changes pile up behind the train
+    loop: { maxParallel: 4, testCommand: `sleep 1; ${tap}`, setup: 'true', gate: { preMergeTests: 'never' } },
+  }));
+  writeFileSync(join(dir, 'plan.json'), JSON.stringify({ tasks: Array.from({ length: 16 }, (_, i) => ({ id: `t${i + 1}`, title: `Part ${i + 1}`, role: `r${(i % 4) + 1}`, files: [`part${i + 1}.txt`] })) }));
+  writeFileSync(join(dir, '.gitignore'), '.loop\n');
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'start']);
+  const result = await runLoop(['run', 'sixteen parts', '--execute', '--plan', 'plan.json', '--run', 'many'], { cwd: dir, env: { LOOP_HOME: tempDir(t, 'loop-sim-many-home-') }, t });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.equal(ofType(boardEvents(dir, 'many'), 'task.merged').length, 16);
+  let inFlight = 0;
+  const open = new Set<string>();
+  for (const e of boardEvents(dir, 'many')) {
+    if (e.type === 'task.dispatched') open.add(e['taskId'] as string);
+    if (e.type === 'task.merged') open.delete(e['taskId'] as string);
+    inFlight = Math.max(inFlight, open.size);
+  }
+  assert.ok(inFlight > 10, `more than 10 attempts were in flight at once (${inFlight})`);
+  assert.doesNotMatch(result.stderr, /Warning/, 'no MaxListenersExceededWarning or any other Node warning reaches the user');
+  await noProcessesLeft('many');
+});
