@@ -9,6 +9,7 @@
  * `verify`: the tests on exactly what would land (the committed tree plus setup output, never files
  * an agent left in ignored paths), judged by the regression rule against the base's own run.
  * `merge`: the repository's merge queue, run as trains (merge-queue.ts).
+ * `prime`: the integration head's suite run ahead of the first train (its base), while agents work.
  * Suite runs are cached by tree and shared while in flight (gate-tests.ts).
  */
 import { availableParallelism } from 'node:os';
@@ -110,6 +111,11 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
               return { tag: 'ok', value: await capture(body) };
             case 'verify':
               return { tag: 'ok', value: await verify(body, ctx) };
+            case 'prime': {
+              const suite = { testCommand: body.testCommand, setupCommand: body.setupCommand, testTimeoutMs: body.testTimeoutMs };
+              const primed = await tester.test(body.repoPath, body.commit, { gateSlots: body.gateWorkdirs }, suite, body.logFile, ctx);
+              return { tag: 'ok', value: { started: primed.started, status: primed.kind === 'run' ? primed.run.status : 'setup-failed' } };
+            }
             case 'merge': {
               if (body.repoPath === null || body.integrationRef === null || body.taskCommit === null || body.gateWorkdirs.length === 0) {
                 return { tag: 'ok', value: { ok: true, sha: null, summary: 'dry-run: nothing to merge', durationMs: 0 } };

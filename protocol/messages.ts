@@ -161,9 +161,25 @@ export const MergeRequestSchema = v.strictObject({
   maxTrain: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
+/**
+ * Gate actor: run the suite on the integration head while the first changes are still being made,
+ * so the first train finds its base's run done (runs are cached by tree) instead of starting it.
+ */
+export const PrimeRequestSchema = v.strictObject({
+  type: v.literal('prime'),
+  runId: v.string(),
+  repoPath: v.string(),
+  commit: v.string(),
+  gateWorkdirs: v.array(v.string()),
+  testCommand: v.string(),
+  setupCommand: v.nullable(v.string()),
+  testTimeoutMs: Ms,
+  logFile: v.string(),
+});
+
 export const ToActorBodySchema = v.variant('type', [
   InitSchema, AppendSchema, PlanRequestSchema, RunAttemptSchema, ReviewRequestSchema,
-  CaptureRequestSchema, VerifyRequestSchema, MergeRequestSchema, CancelSchema, ShutdownSchema, PingSchema,
+  CaptureRequestSchema, VerifyRequestSchema, MergeRequestSchema, PrimeRequestSchema, CancelSchema, ShutdownSchema, PingSchema,
 ]);
 export const ToActorSchema = envelope(ToActorBodySchema);
 export type ToActorBody = v.InferOutput<typeof ToActorBodySchema>;

@@ -31,6 +31,7 @@ export class Supervisor {
   /** Every process forked and not yet gone, so `stop` can wait for all of them. */
   readonly #live = new Set<WorkerProcess>();
   #started = false;
+  #preforked = false;
 
   constructor(spec: SupervisorSpec, options: SupervisorOptions = {}) {
     this.#spec = normalizeSupervisorSpec(spec);
@@ -61,7 +62,7 @@ export class Supervisor {
   async start(): Promise<void> {
     if (this.#started) throw new StartError(this.#spec.id, 'start() may only be called once');
     this.#started = true;
-    if (this.#root.state === 'idle') this.#preforkAll(this.#spec);
+    this.prefork();
     try {
       await this.#root.start();
     } catch (error) {
@@ -70,6 +71,17 @@ export class Supervisor {
       throw error;
     }
     this.#releasePreforks();
+  }
+
+  /**
+   * Forks every worker of the tree now, without starting any: Node boots in the background while
+   * the caller prepares (a run learns its repository meanwhile), and `start()` sends them `init`.
+   * Nothing runs in them before `init`; `stop()` kills the ones never started. Idempotent.
+   */
+  prefork(): void {
+    if (this.#preforked || this.#root.state !== 'idle') return;
+    this.#preforked = true;
+    this.#preforkAll(this.#spec);
   }
 
   /** Send a request to a worker and wait for its reply (see CallOptions; default timeout 5000 ms). */

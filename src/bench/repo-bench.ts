@@ -1,7 +1,7 @@
 /**
  * `loop bench --repo PATH`: what the user's own repository costs loop, with no agent and no spend.
  * In worktree slots under $LOOP_HOME (never the user's checkout): creating a slot, its setup (e.g.
- * `npm ci`, paid once per slot), re-pointing it, the real test command a few times (wall and CPU),
+ * `npm ci`, paid once per run and lockfile), re-pointing it, the real test command a few times (wall and CPU),
  * then k suites at once in k slots for each k of --parallel: how many suites per minute this
  * machine finishes. The knee of that curve is how many changes the gate can test at once, which
  * bounds a useful maxParallel. The slots are removed at the end.
@@ -90,7 +90,7 @@ export async function benchRepository(options: { path: string; tests: string | n
     const slots: Slot[] = [created.value];
     for (const k of options.parallel) {
       while (slots.length < k) {
-        options.log(`slot ${slots.length + 1}: creating${setupCommand ? ` and running setup` : ''}…`);
+        options.log(`slot ${slots.length + 1}: creating${setupCommand ? ` and copying in the setup output` : ''}…`);
         const slot = await pool.acquire('task');
         await pool.pointAt(slot, head);
         slots.push(slot);
@@ -130,7 +130,7 @@ export function repoTable(report: RepoBenchReport): string {
     `repository ${report.repo}`,
     `  test command         ${report.testCommand}`,
     `  setup command        ${report.setupCommand ?? '(none)'}`,
-    `  new slot             ${ms(report.slot.createMs)} (worktree) + ${ms(report.slot.firstPointMs)} (check out${report.slot.setupRan ? ' and setup, once per slot' : ''})`,
+    `  new slot             ${ms(report.slot.createMs)} (worktree) + ${ms(report.slot.firstPointMs)} (check out${report.slot.setupRan ? ' and setup, once per run and lockfile' : ''})`,
     `  re-point a slot      ${ms(report.slot.repointMs)}`,
     `  suite                ${report.suite.runs.map((r) => `${ms(r.wallMs)} ${r.status}`).join(', ')}; p50 ${ms(report.suite.wallP50Ms)}${report.suite.coresUsed === null ? '' : `, using ${report.suite.coresUsed.toFixed(2)} of ${report.machine.cores} cores`}`,
     '',

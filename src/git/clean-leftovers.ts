@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runPaths } from '../util/paths.js';
+import { isAlive } from '../util/process-alive.js';
 import { git, gitRaw, gitTry } from './git.js';
 import { listWorktrees, parsePorcelainZ, repoInfo } from './repo.js';
 import { serialize } from './repo-queue.js';
@@ -24,6 +25,8 @@ export interface RunCleanReport {
   keptBranches: string[];
   /** Folders loop did not create as worktrees (or could not archive); left for the user to inspect. */
   leftInPlace: string[];
+  /** The run's setup cache (clones holding setup output only), removed whole. */
+  removedSetupCache?: string;
 }
 
 export interface RunState {
@@ -58,16 +61,6 @@ export function readRunState(configDirs: readonly string[], runId: string): RunS
     return state;
   }
   return { running: false };
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export async function cleanLeftovers(options: {
@@ -120,9 +113,13 @@ export async function cleanLeftovers(options: {
       }
     }
   }
+  if (leftovers.setupCache !== undefined) {
+    if (!dryRun) rmSync(leftovers.setupCache, { recursive: true, force: true });
+    report.removedSetupCache = leftovers.setupCache;
+  }
   if (!dryRun) {
     await serialize(repo, () => git(repo, ['worktree', 'prune']));
-    for (const runDir of new Set(leftovers.slots.map((slot) => dirname(slot)))) {
+    for (const runDir of new Set([...leftovers.slots, ...(leftovers.setupCache === undefined ? [] : [leftovers.setupCache])].map((path) => dirname(path)))) {
       for (const file of listFiles(runDir)) {
         const slot = file.replace(/\.(loop-slot\.json|setup\.log)$/, '');
         if (slot !== file && !existsSync(join(runDir, slot))) rmSync(join(runDir, file), { force: true });

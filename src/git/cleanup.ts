@@ -12,6 +12,7 @@ import { serialize } from './repo-queue.js';
 import { integrationBranchName } from './integration.js';
 import { poolRoot, real } from './slot-paths.js';
 import { listDirs } from './slots.js';
+import { SETUP_CACHE } from './setup-cache.js';
 
 export async function cleanupRun(options: {
   repo: string;
@@ -117,6 +118,8 @@ export interface Leftovers {
   slots: string[];
   /** `loop/<runId>/*` branches. */
   branches: string[];
+  /** The run's setup cache folder (setup-cache.ts), when one was left. */
+  setupCache?: string;
 }
 
 export async function findLeftovers(repo: string, home: string): Promise<Leftovers[]> {
@@ -129,7 +132,10 @@ export async function findLeftovers(repo: string, home: string): Promise<Leftove
     return found;
   };
   for (const runId of listDirs(root)) {
-    for (const slot of listDirs(join(root, runId))) entry(runId).slots.push(join(root, runId, slot));
+    for (const slot of listDirs(join(root, runId))) {
+      if (slot === SETUP_CACHE) entry(runId).setupCache = join(root, runId, slot);
+      else entry(runId).slots.push(join(root, runId, slot));
+    }
   }
   const realRoot = real(root);
   for (const worktree of await listWorktrees(toplevel)) {
@@ -148,5 +154,5 @@ export async function findLeftovers(repo: string, home: string): Promise<Leftove
     found.slots.sort();
     found.branches.sort();
   }
-  return [...byRun.values()].filter((found) => found.slots.length + found.branches.length > 0).sort((a, b) => a.runId.localeCompare(b.runId));
+  return [...byRun.values()].filter((found) => found.slots.length + found.branches.length > 0 || found.setupCache !== undefined).sort((a, b) => a.runId.localeCompare(b.runId));
 }

@@ -1,7 +1,8 @@
 /**
- * What a slot needs besides the checkout: the repository's setup command (e.g. `npm ci`), run in a
- * new slot and again only when the lockfile changes (ignored files such as node_modules survive
- * re-pointing, so setup is paid once per slot), and untracked files such as `.env` copied in.
+ * What a slot needs besides the checkout: the output of the repository's setup command (e.g. `npm
+ * ci`), made once per lockfile by the run's setup cache (setup-cache.ts) and copied in when a slot
+ * is new or its lockfiles changed (ignored files such as node_modules survive re-pointing), and
+ * untracked files such as `.env` copied in.
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, rmSync } from 'node:fs';
@@ -69,9 +70,8 @@ function remember(map: Map<string, string>, key: string, value: string): void {
   if (map.size > REMEMBERED) map.delete(map.keys().next().value!);
 }
 
-/** Runs the setup command in the slot; throws SetupError when it fails. Returns the tail of its output. */
-export async function runSetup(slotPath: string, command: string, timeoutMs = DEFAULT_SETUP_TIMEOUT_MS): Promise<string> {
-  const logFile = slotSetupLogPath(slotPath);
+/** Runs the setup command in a checkout (a slot, or the setup cache's); throws SetupError when it fails. Returns the tail of its output. */
+export async function runSetup(slotPath: string, command: string, timeoutMs = DEFAULT_SETUP_TIMEOUT_MS, logFile = slotSetupLogPath(slotPath)): Promise<string> {
   rmSync(logFile, { force: true });
   const result = await runShell({ cwd: slotPath, command, timeoutMs, logFile });
   const log = result.output.length <= 4000 ? result.output : `[…]\n${result.output.slice(-4000)}`;

@@ -14,7 +14,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { gitRaw, splitNul } from './git.js';
 import { readMeta, writeMeta } from './slot-paths.js';
 import { assertSlot } from './slot-reset.js';
-import { runSetup, setupStamp } from './slot-setup.js';
+import { DEFAULT_SETUP_TIMEOUT_MS, runSetup, setupStamp } from './slot-setup.js';
+import { installSetupOutput, sharedSetup } from './setup-cache.js';
 
 /**
  * Build caches that cannot stand in for a missing source file, kept whether or not setup made
@@ -99,8 +100,10 @@ export interface SlotState {
 }
 
 /**
- * Brings a slot checked out at `sha` to "the committed tree plus its setup output": setup runs
- * when its lockfiles changed since it last ran (or never ran), and its output is recorded; else
+ * Brings a slot checked out at `sha` to "the committed tree plus its setup output": when its
+ * lockfiles changed since it last got setup output (or it never did), the run's setup cache's
+ * output for them is copied in (setup-cache.ts; setup runs in the slot itself only when that
+ * output is not relocatable), and what is there then is recorded; else
  * every ignored entry setup did not make is removed. Files loop copied in (`.env`) stay. Throws
  * SetupError when setup fails.
  */
@@ -111,9 +114,18 @@ export async function restoreSetupState(slot: string, options: SlotStateOptions)
   if (command) {
     const stamp = await setupStamp(slot, options.sha, command);
     if (meta.setupStamp !== stamp) {
+      const timeoutMs = options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
+      const shared = await sharedSetup({ slot, sha: options.sha, command, stamp, timeoutMs, copied: meta.copied ?? [], ...(options.log ? { log: options.log } : {}) });
+      if (shared.kind === 'shared') {
+        // the previous setup output goes too (a new lockfile's node_modules replaces the old one whole); only leftovers are reported
+        const gone = await removeNewIgnored(slot, options.poolDir, keptEntries([], meta.copied ?? []));
+        await installSetupOutput(shared, slot);
+        writeMeta(slot, { ...readMeta(slot), setupStamp: stamp, ignored: await listIgnored(slot) });
+        return { setupRan: true, setupLog: shared.log, removed: options.clean === false ? [] : gone.filter((entry) => !kept.has(entry)) };
+      }
       const removed = meta.ignored === undefined || options.clean === false ? [] : await removeNewIgnored(slot, options.poolDir, kept);
-      options.log?.(`running setup "${command}" (${meta.setupStamp === undefined ? 'new slot' : 'lockfile changed'})`);
-      const setupLog = await runSetup(slot, command, options.setupTimeoutMs);
+      options.log?.(`running setup "${command}" in this slot: ${shared.reason} (${meta.setupStamp === undefined ? 'new slot' : 'lockfile changed'})`);
+      const setupLog = await runSetup(slot, command, timeoutMs);
       writeMeta(slot, { ...readMeta(slot), setupStamp: stamp, ignored: await listIgnored(slot) });
       return { setupRan: true, setupLog, removed };
     }

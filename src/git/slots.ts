@@ -15,6 +15,7 @@ import { NO_HOOKS, resetSlot } from './slot-reset.js';
 import { poolRoot, readMeta, real, slotMetaPath, slotSetupLogPath, writeMeta } from './slot-paths.js';
 import { copyIntoSlot } from './slot-setup.js';
 import { restoreSetupState } from './slot-state.js';
+import { SETUP_CACHE, forgetFailedSetups, setupCacheDir } from './setup-cache.js';
 
 export interface Slot {
   /** e.g. 'slot-1', 'critic-1', 'scratch'. */
@@ -57,6 +58,8 @@ export class SlotPool {
   private readonly waiting: (() => void)[] = [];
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
+  /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
+  private failuresForgotten = false;
 
   constructor(private readonly options: SlotPoolOptions) {
     this.log = options.onLog ?? (() => {});
@@ -73,10 +76,15 @@ export class SlotPool {
       do await new Promise<void>((wake) => this.waiting.push(wake));
       while (this.taskSlotsFull());
     }
-    const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
-    if (free) {
+    for (;;) {
+      const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
+      if (!free) break;
       free.busy = true;
-      if (free.ready) await free.ready;
+      try {
+        if (free.ready) await free.ready;
+      } catch {
+        continue; // a slot made ahead of time that could not be made (prewarm dropped it): make one now
+      }
       return { ...free.slot, fresh: false };
     }
     const id = this.nextId(kind);
@@ -105,6 +113,29 @@ export class SlotPool {
   private wakeNext(): void {
     if (this.taskSlotsFull()) return;
     this.waiting.shift()?.();
+  }
+
+  /**
+   * Makes worktrees ahead of need, up to `count` slots of `kind` in all, while the run is still
+   * starting (its actors booting, its plan being read): the first tasks then find their slots
+   * ready. A slot that cannot be made is dropped with a log line; the task that needs one makes it.
+   */
+  prewarm(kind: Slot['kind'], count: number): void {
+    for (let have = this.entries.filter((entry) => entry.slot.kind === kind).length; have < count; have++) {
+      const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy: false, ready: null };
+      this.entries.push(entry);
+      const ready = this.create(entry).catch((error: unknown) => {
+        const at = this.entries.indexOf(entry);
+        if (at >= 0) this.entries.splice(at, 1);
+        this.wakeNext();
+        this.log(`${entry.slot.id}: could not be made ahead of time (${error instanceof Error ? error.message : String(error)}); it is made when a task needs it`);
+        throw error;
+      });
+      entry.ready = ready.finally(() => {
+        entry.ready = null;
+      });
+      entry.ready.catch(() => undefined);
+    }
   }
 
   /**
@@ -140,6 +171,10 @@ export class SlotPool {
 
   async pointAt(slot: Slot, target: { sha: string; branch: string | null }): Promise<{ setupRan: boolean; setupLog?: string }> {
     const dir = await this.dir();
+    if (!this.failuresForgotten) {
+      this.failuresForgotten = true;
+      forgetFailedSetups(dir);
+    }
     const meta = readMeta(slot.path);
     await resetSlot(slot.path, {
       repo: this.options.repo,
@@ -178,7 +213,7 @@ export class SlotPool {
     const dir = await this.dir();
     const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
     const paths = new Set(this.entries.map((entry) => entry.slot.path).filter((path) => path !== ''));
-    for (const name of listDirs(dir)) paths.add(join(dir, name));
+    for (const name of listDirs(dir)) if (name !== SETUP_CACHE) paths.add(join(dir, name));
     // Every slot's work is pinned first, side by side (each reads only its own worktree; the archive
     // refs are written one at a time by the repository queue); only then are the worktrees removed.
     const pinned = new Map(await Promise.all([...paths].map(async (path): Promise<[string, { ok: boolean; ref: string | null }]> => {
@@ -215,6 +250,8 @@ export class SlotPool {
       removed.push(path);
     }
     await serialize(this.options.repo, () => git(this.options.repo, ['worktree', 'prune']));
+    // clones with no work of anyone's: setup output only
+    rmSync(setupCacheDir(dir), { recursive: true, force: true });
     this.entries.length = 0;
     removeIfEmpty(dir);
     removeIfEmpty(dirname(dir));

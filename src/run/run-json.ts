@@ -19,11 +19,4 @@ export function writeRunJson(file: string, run: RunJson): void {
 }
 
 /** A run whose run.json says running but whose supervisor pid is gone crashed (or was killed). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive } from '../util/process-alive.js';

@@ -15,6 +15,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { loopHome, type RunPaths } from '../util/paths.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
 import { printArgvPreview } from './argv-preview.js';
+import { primeTrainBase } from './stages/train.js';
 import { bridge } from './bridge.js';
 import { recoverInFlight } from './recover.js';
 import { BoardClient } from './board-client.js';
@@ -136,15 +137,22 @@ export async function runSession(o: SessionOptions): Promise<number> {
   try {
     writeRunJson(o.paths.runJson, { ...runIdentity, status: 'running', pid: process.pid, startedAt: resume ? readRunJson(o.paths.runJson)?.startedAt ?? started : started });
     if (resume) {
-      const killed = killRunAgents(o.runId);
+      const killed = killRunAgents(o.paths.dir);
       if (killed.length > 0) say(`killed ${killed.length} agent process group(s) left by the previous supervisor`);
     }
+    // The actors' Node processes boot while the repositories are prepared; they start (and the
+    // board opens) only at supervisor.start() below.
+    supervisor.prefork();
     if (o.mode === 'execute') {
       // `.loop/` must never show up as untracked work in the user's checkout (or get committed).
       await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
-        workspaces.set(repo.name, await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say }));
+        const ws = await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say });
+        workspaces.set(repo.name, ws);
+        // the first tasks' worktrees are made while the actors start and the plan is read
+        const agentsHere = taskRoles(config).filter((role) => repoNameOf(o.loaded, role, undefined) === repo.name).reduce((n, role) => n + role.concurrency, 0);
+        ws.pool.prewarm('task', Math.min(config.loop.maxParallel, agentsHere));
       }
     }
     const systemPrompts = writeSystemPrompts({
@@ -181,6 +189,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await recoverInFlight(rt);
       await restorePlan(rt, say);
     }
+    // The first train's base run goes while the plan is made and the first agents work.
+    for (const ws of workspaces.values()) primeTrainBase(rt, ws);
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
       if (planned && o.mode === 'dry-run') await printArgvPreview(rt, say);

@@ -89,7 +89,7 @@ export async function runUserAttempt(rt: RunContext, o: UserAttempt): Promise<Ag
   rmSync(exitFile, { force: true });
   await rt.board.append({ type: 'takeover.started', taskId: o.taskId, attempt: o.attempt, role: o.role, argv: command.argv, workdir: o.workdir, continues: o.continues });
   note(o.logFile, `takeover: the user works in ${basename(command.argv[0]!)} in the role's pane (the interactive session is not recorded here)`);
-  await viewport.runInPane(o.role, { argv: command.argv, cwd: o.workdir, env: { ...agentEnv(rt.runId, o.taskId, o.role), ...command.env }, exitFile });
+  await viewport.runInPane(o.role, { argv: command.argv, cwd: o.workdir, env: { ...agentEnv(rt.runId, o.taskId, o.role), LOOP_RUN_DIR: rt.paths.dir, ...command.env }, exitFile });
   const status = await whenFileExists(exitFile, rt.stop);
   rmSync(exitFile, { force: true });
   if (status === null) {

@@ -42,8 +42,9 @@ export function runTree(options: { config: LoopConfig; runId: string; paths: Run
     module: actorModule(module),
     input,
     logFile: log(id),
-    // Lets `loop resume` and tests find every process of this run, even after the supervisor died.
-    env: { LOOP_RUN_ID: runId },
+    // Lets `loop resume` and tests find every process of this run, even after the supervisor died;
+    // the run's folder tells it from a run of the same name in another repository on this machine.
+    env: { LOOP_RUN_ID: runId, LOOP_RUN_DIR: paths.dir },
     ...extra,
   });
   const roleSupervisors: SupervisorSpec[] = options.roles.map((role) => ({

@@ -47,8 +47,9 @@ function deadPid(): number {
 
 /** A run that crashed mid-way: slots with and without uncommitted work, an unmerged task branch, an integration branch. */
 async function crashedRun(t: Parameters<typeof fixture>[0]) {
-  const f = fixture(t, { 'README.md': '# demo\n', 'src/app.js': 'app\n' });
-  const pool = f.pool({ runId: 'crashed' });
+  const f = fixture(t, { 'README.md': '# demo\n', 'src/app.js': 'app\n', '.gitignore': 'node_modules/\n' });
+  // with a setup command, so the run's setup cache is left too
+  const pool = f.pool({ runId: 'crashed', setupCommand: 'mkdir -p node_modules && echo dep > node_modules/dep.js' });
   const main = git(f.repo, ['rev-parse', 'main']);
   const [a, b] = [await pool.acquire('task'), await pool.acquire('task')];
   await pool.acquire('scratch');
@@ -80,6 +81,7 @@ test('loop clean archives the uncommitted and unmerged work of a crashed run and
   assert.match(result.stdout, /archive {3}uncommitted work in .*slot-2 → refs\/loop\/archive\/crashed\/slot-2-uncommitted/);
   assert.match(result.stdout, /archive {3}branch loop\/crashed\/t1 → refs\/loop\/archive\/crashed\/t1/);
   assert.match(result.stdout, /delete {4}branch loop\/crashed\/integration/);
+  assert.match(result.stdout, /remove {4}setup cache \S+\/crashed\/\.setup/);
   assert.match(result.stdout, /git branch \S+ refs\/loop\/archive\/crashed\//);
 
   // restoring works as printed
@@ -94,11 +96,12 @@ test('loop clean --dry-run reports the same plan and changes nothing', async (t)
   const refsBefore = git(run.repo, ['for-each-ref']);
   const result = await loopClean(run.repo, run.home, ['--dry-run', '--json']);
   assert.equal(result.code, 0, result.stderr);
-  const report = JSON.parse(result.stdout) as { dryRun: boolean; runs: { runId: string; archived: { ref: string }[]; removedWorktrees: string[]; deletedBranches: string[] }[] };
+  const report = JSON.parse(result.stdout) as { dryRun: boolean; runs: { runId: string; archived: { ref: string }[]; removedWorktrees: string[]; deletedBranches: string[]; removedSetupCache?: string }[] };
   assert.equal(report.dryRun, true);
   assert.equal(report.runs[0]!.runId, 'crashed');
   assert.deepEqual(report.runs[0]!.archived.map((archive) => archive.ref).sort(), ['refs/loop/archive/crashed/slot-2-uncommitted', 'refs/loop/archive/crashed/t1']);
   assert.equal(report.runs[0]!.removedWorktrees.length, 3);
+  assert.equal(existsSync(report.runs[0]!.removedSetupCache!), true, 'the setup cache is reported and left in place');
   assert.deepEqual(report.runs[0]!.deletedBranches.sort(), ['loop/crashed/integration', 'loop/crashed/t1', 'loop/crashed/t2']);
   assert.equal(git(run.repo, ['for-each-ref']), refsBefore);
   assert.equal(worktreeCount(run.repo), 4);

@@ -30,6 +30,28 @@ test('a slot is created under $LOOP_HOME, outside the repository, and reused aft
   assert.deepEqual([critic.id, scratch.id], ['critic-1', 'scratch']);
 });
 
+test('prewarm makes slots ahead of need: acquires take them, no more are made than asked, and a prewarm that cannot make its slot leaves acquire to try itself', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool();
+  pool.prewarm('task', 2);
+  pool.prewarm('task', 2);
+  const [a, b] = await Promise.all([pool.acquire('task'), pool.acquire('task')]);
+  assert.deepEqual([a.id, b.id].sort(), ['slot-1', 'slot-2']);
+  assert.equal(worktreeCount(f.repo), 3, 'two slots made, the second prewarm asked for none');
+  const c = await pool.acquire('task');
+  assert.equal(c.id, 'slot-3', 'beyond the prewarmed ones, acquire makes its own');
+
+  // a prewarm that fails (here: a repository without commits) says so; acquire then tries itself
+  const lines: string[] = [];
+  const g = fixture(t);
+  const broken = g.pool({ onLog: (line) => lines.push(line) });
+  git(g.repo, ['update-ref', '-d', 'HEAD']);
+  broken.prewarm('task', 1);
+  await assert.rejects(broken.acquire('task'), /has no commits yet/);
+  assert.ok(lines.some((line) => /slot-1: could not be made ahead of time \(.*has no commits yet/.test(line)), lines.join('\n'));
+  assert.equal((await broken.dispose()).removed.length, 0);
+});
+
 test('re-pointing a slot at a newer SHA shows work merged upstream since the slot was created', async (t) => {
   const f = fixture(t);
   const pool = f.pool();
@@ -95,10 +117,11 @@ test('a cargo target/ folder is kept as a build cache even when setup did not ma
   assert.equal(read(slot.path, 'target/debug/x'), 'built\n');
 });
 
-test('setup runs once per new slot and again only when the lockfile changes; copyFiles are copied', async (t) => {
+test('setup runs once per lockfile, not per slot, and again only when the lockfile changes; copyFiles are copied', async (t) => {
   const f = fixture(t, { 'package-lock.json': '{"v":1}\n', 'package.json': '{"name":"x"}\n', '.gitignore': 'setup-count\n.env\n' });
   writeFileSync(join(f.repo, '.env'), 'SECRET=1\n');
-  const pool = f.pool({ setupCommand: 'echo run >> setup-count', copyFiles: ['.env', 'missing.txt'] });
+  const runs = join(f.home, 'setup-runs');
+  const pool = f.pool({ setupCommand: `echo run >> setup-count; echo run >> ${runs}`, copyFiles: ['.env', 'missing.txt'] });
   const slot = await pool.acquire('task');
   const v1 = git(f.repo, ['rev-parse', 'HEAD']);
 
@@ -112,11 +135,14 @@ test('setup runs once per new slot and again only when the lockfile changes; cop
 
   const v3 = commitFiles(f.repo, { 'package-lock.json': '{"v":2}\n' }, 'lockfile change');
   assert.equal((await pool.pointAt(slot, { sha: v3, branch: 'loop/run1/t3' })).setupRan, true);
-  assert.equal(read(slot.path, 'setup-count'), 'run\nrun\n');
+  assert.equal(read(slot.path, 'setup-count'), 'run\n', 'the output of setup for the new lockfile replaces the old one');
+  assert.equal(read(f.home, 'setup-runs'), 'run\nrun\n');
 
   const other = await pool.acquire('task');
-  assert.equal((await pool.pointAt(other, { sha: v3, branch: 'loop/run1/t4' })).setupRan, true, 'a new slot runs setup');
+  assert.equal((await pool.pointAt(other, { sha: v3, branch: 'loop/run1/t4' })).setupRan, true, 'a new slot gets setup output');
   assert.equal(read(other.path, 'setup-count'), 'run\n');
+  assert.equal(read(f.home, 'setup-runs'), 'run\nrun\n', 'made once for these lockfiles, not again for the new slot');
+  assert.equal(read(other.path, '.env'), 'SECRET=1\n');
 });
 
 test('a failing setup command raises SetupError with its output and runs again next time', async (t) => {

@@ -70,9 +70,11 @@ test('a setup that fails in the first worktree slots is an environment problem: 
 });
 
 test('a setup that fails later, in a new task slot, is a retried failure of that task with its log path, never an internal error', async (t) => {
-  const setup = `sh -c 'case "$PWD" in */slot-*) echo "disk full" >&2; exit 4;; esac'`;
+  // its output records where it was made, so every slot runs it itself (the run's setup cache would serve the others)
+  const setup = `sh -c 'mkdir -p out && pwd > out/where; case "$PWD" in */slot-*) echo "disk full" >&2; exit 4;; esac'`;
   const project = sandboxProject(t, {
     userEdits: null,
+    files: { '.gitignore': 'out/\n' },
     config: {
       version: 1,
       providers: { sim: { type: 'sim' }, 'sim-critic': { type: 'sim' } },

@@ -22,8 +22,9 @@ const ACCEPT = `JSON.stringify({ verdict: 'accept', reasons: ['looks right'], no
 test('a red merge train is bisected to its culprit, the rest land, no red tree ever lands, and the culprit\'s repair (its role pipelined meanwhile) gets the evidence and its own previous work', async (t) => {
   const marks = tempDir(t, 'loop-train-marks-');
   const suiteRan = join(marks, 'suite-ran');
-  // the suite marks its first run, and takes a second so the changes behind it gather in the queue
-  const testCommand = `sh -c 'touch ${suiteRan}; sleep 1; node --test'`;
+  // the suite marks its first run on a tree holding a feature (not the run's early run of the integration
+  // head), and takes a second so the changes behind it gather in the queue
+  const testCommand = `sh -c 'test -d lib && touch ${suiteRan}; sleep 1; node --test'`;
   const config = seedTeam({ maxParallel: 4, maxRepairs: 1, testCommand, gate: { preMergeTests: 'never', maxTrain: 8, testSlots: 1 } });
   (config['roles'] as unknown[]).push({ name: 'be3', sme: 'backend', provider: 'claude' }, { name: 'be4', sme: 'backend', provider: 'claude' });
   const project = sandboxProject(t, { userEdits: null, config });

@@ -379,3 +379,21 @@ test('--execute with 16 sim tasks in flight at once (pipelined roles waiting on 
   assert.doesNotMatch(result.stderr, /Warning/, 'no MaxListenersExceededWarning or any other Node warning reaches the user');
   await noProcessesLeft('many');
 });
+
+test('loop resume kills only its own run\'s leftover processes, never those of a run of the same name in another repository', async (t) => {
+  const a = project(t, { roles: ['backend'], sim: { latencyMs: 10_000 } });
+  const b = project(t, { roles: ['backend'], sim: { latencyMs: 300 } });
+  const runA = startLoop(['run', 'slow thing', '--run', 'twin'], { cwd: a.dir, env: a.env, t });
+  await waitFor('a to be working', () => ofType(boardEvents(a.dir, 'twin'), 'attempt.started').length > 0, 60_000);
+  const runB = startLoop(['run', 'quick thing', '--run', 'twin'], { cwd: b.dir, env: b.env, t });
+  await waitFor('b to be working', () => ofType(boardEvents(b.dir, 'twin'), 'attempt.started').length > 0, 60_000);
+  runB.child.kill('SIGKILL');
+  await runB.done;
+  const resumed = await runLoop(['resume', 'twin'], { cwd: b.dir, env: b.env, t });
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  const doneA = await runA.done;
+  assert.equal(doneA.code, 0, doneA.stdout + doneA.stderr);
+  const crashed = boardEvents(a.dir, 'twin').filter((e) => e.type === 'actor.crashed' || e.type === 'actor.restarted');
+  assert.deepEqual(crashed, [], "a's actors were never killed by b's resume");
+  await noProcessesLeft('twin');
+});

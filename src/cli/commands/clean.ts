@@ -64,6 +64,7 @@ export function formatReports(reports: RunCleanReport[], options: { dryRun: bool
     if (report.skipped) continue;
     for (const archive of report.archived) lines.push(`  ${would}archive   ${archive.from} → ${archive.ref}`);
     for (const path of report.removedWorktrees) lines.push(`  ${would}remove    worktree ${path}`);
+    if (report.removedSetupCache !== undefined) lines.push(`  ${would}remove    setup cache ${report.removedSetupCache}`);
     for (const branch of report.deletedBranches) lines.push(`  ${would}delete    branch ${branch}`);
     for (const branch of report.keptBranches) lines.push(`  kept      branch ${branch} (checked out in a worktree)`);
     for (const path of report.leftInPlace) lines.push(`  left      ${path} (not a worktree loop can archive; inspect it and delete it by hand)`);

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { MergeResultSchema } from '../../../protocol/index.js';
 import type { TaskView } from '../../board/view.js';
+import { resolveSha } from '../../git/repo.js';
 import { callActor, parseReply } from '../actor-call.js';
 import { minutes, type RunContext } from '../run-context.js';
 import { passed, setback, type StageResult } from '../setbacks.js';
@@ -39,6 +40,24 @@ export async function trainStage(ctx: RunContext, input: TrainInput): Promise<St
     return setback({ kind: 'repair', failure: merged.failure! });
   }
   return passed({ sha: merged.sha });
+}
+
+/**
+ * Starts the suite on the integration head as soon as the run starts, so the first train's base
+ * run (the regression rule compares against it) overlaps the agents' work instead of following it.
+ * Fire and forget: the train runs the base itself if this failed, and shares it if it is in flight.
+ */
+export function primeTrainBase(ctx: RunContext, ws: RepoWorkspace): void {
+  if (ws.testCommand === null || ws.gateSlots.length === 0) return;
+  const testCommand = ws.testCommand;
+  void (async () => {
+    const head = await resolveSha(ws.repo.path, ws.integration.ref);
+    await callActor(ctx, 'gate', {
+      type: 'prime', runId: ctx.runId, repoPath: ws.repo.path, commit: head, gateWorkdirs: ws.gateSlots.map((s) => s.path),
+      testCommand, setupCommand: ws.setupCommand, testTimeoutMs: minutes(ctx.config.loop.testTimeoutMinutes),
+      logFile: join(ctx.paths.logs, `train-base-${ws.repo.name}.log`),
+    }, minutes(ctx.config.loop.testTimeoutMinutes) + 300_000, ctx.stop);
+  })().catch(() => undefined);
 }
 
 /**

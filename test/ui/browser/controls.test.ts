@@ -36,7 +36,8 @@ test('the approve and retry buttons start a waiting plan and give an escalated t
   await page.goto(`${url}#/run/c1`);
 
   const approve = '.attention-item[data-kind="approval"] button[data-action="approve"]';
-  await page.waitForSelector(approve, { timeout: 30_000 });
+  // the first selector waits for the page's first load and the dashboard's pick-up of the run: slow on a loaded machine
+  await page.waitForSelector(approve, { timeout: 90_000 });
   await page.locator('#attention-panel').screenshot({ path: join(shots, 'approve.png') });
   assert.ok(!types().includes('task.dispatched'));
   await page.click(approve);
