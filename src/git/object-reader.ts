@@ -8,8 +8,8 @@
  * cat-file` would be: refs are looked up again on each request (a ref another process moved is
  * seen), objects written since the reader started are found. A reader that died (killed, git too
  * old for `--batch-command`) makes its pending and later calls fall back to one-off processes; the
- * next call after a death starts a new reader. The child is unref'd so it never keeps Node alive,
- * and it exits when its stdin closes, so it cannot outlive its process.
+ * next call after a death starts a new reader. An idle reader is unref'd, so it never keeps Node
+ * alive, and it exits when its stdin closes, so it cannot outlive its process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
