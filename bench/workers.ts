@@ -1,14 +1,16 @@
 /**
  * Speed-up of `loop worker` processes on a run bound by agent time (`node dist/bench/workers.js`):
  * one role, many independent tasks, sim agents of a fixed latency, `loop.nats.dispatch: workers`
- * with 1, 2 and 4 workers of one slot each (all on this machine), through the real CLI and a real
- * nats-server. Goal (issue 13): speed-up ≥ 0.8·N. Also the per-task overhead of the NATS path next
- * to the local one: the same run with the supervisor's own actor (concurrency 1) against 1 worker.
- * Makespan = first dispatch → last merge, from the board.
+ * with 1, 2 and 4 workers of one slot each, through the real CLI and a real nats-server. The runs
+ * are `--execute` runs in a git repository whose `origin` is a bare remote, and each worker has its
+ * own LOOP_HOME and folder: it clones the remote, works in its own slots and pushes task branches,
+ * as on another machine (the machine itself is shared). Goal (issue 13): speed-up ≥ 0.8·N. Also
+ * the per-task overhead of the NATS path next to the local one: the same run with the supervisor's
+ * own actor (concurrency 1) against 1 worker. Makespan = first dispatch → last merge, from the board.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { launchNatsServer, stopNatsServer } from '../src/nats/server-process.js';
@@ -18,6 +20,7 @@ import { emit, LOOP_BIN, readEvents, runLoop, scratch, table, timings, writePlan
 const TASKS = Number(process.env['BENCH_TASKS'] ?? 16);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 1000);
 const WORKERS = [1, 2, 4];
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.test', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.test' };
 
 function config(nats: Record<string, unknown> | null, concurrency: number): string {
   return stringify({
@@ -28,8 +31,9 @@ function config(nats: Record<string, unknown> | null, concurrency: number): stri
   });
 }
 
-async function startWorker(url: string, seed: string, name: string, cwd: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [LOOP_BIN, 'worker', '--server', url, '--nkey', seed, '--roles', 'r1', '--name', name], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+/** A worker in a folder of its own that is also its LOOP_HOME (its clones and slots go there). */
+async function startWorker(url: string, seed: string, name: string, home: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [LOOP_BIN, 'worker', '--server', url, '--nkey', seed, '--roles', 'r1', '--name', name], { cwd: home, env: { ...process.env, LOOP_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -42,13 +46,20 @@ async function startWorker(url: string, seed: string, name: string, cwd: string)
   return child;
 }
 
-async function makespan(runId: string, nats: Record<string, unknown> | null, concurrency: number, workers: () => Promise<ChildProcess[]>): Promise<number> {
+async function makespan(runId: string, nats: Record<string, unknown> | null, concurrency: number, workers: (homes: string) => Promise<ChildProcess[]>): Promise<number> {
   const dir = scratch('loop-bench-workers-');
+  const homes = scratch('loop-bench-workers-homes-');
   writeFileSync(join(dir, 'loop.config.yaml'), config(nats, concurrency));
   const plan = writePlanFile(dir, Array.from({ length: TASKS }, (_, i) => ({ id: `t${i + 1}`, role: 'r1' })));
-  const started = await workers();
+  const git = (args: string[]): void => void execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: 'ignore' });
+  git(['init', '-q', '-b', 'main']);
+  git(['add', 'loop.config.yaml']);
+  git(['commit', '-q', '-m', 'bench']);
+  git(['clone', '-q', '--bare', dir, join(homes, 'remote.git')]);
+  git(['remote', 'add', 'origin', join(homes, 'remote.git')]);
+  const started = await workers(homes);
   try {
-    const run = await runLoop(['run', 'independent tasks', '--plan', plan, '--run', runId], dir, { LOOP_HOME: join(dir, '.home') });
+    const run = await runLoop(['run', 'independent tasks', '--plan', plan, '--run', runId, '--execute'], dir, { ...GIT_ENV, LOOP_HOME: join(homes, 'supervisor') });
     if (run.code !== 0) throw new Error(`loop run exited ${run.code}:\n${run.output.slice(-3000)}`);
     const { merged, wallMs } = timings(readEvents(dir, runId));
     if (merged !== TASKS) throw new Error(`${merged} of ${TASKS} tasks merged`);
@@ -60,6 +71,7 @@ async function makespan(runId: string, nats: Record<string, unknown> | null, con
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });
+    rmSync(homes, { recursive: true, force: true });
   }
 }
 
@@ -75,7 +87,11 @@ async function main(): Promise<void> {
     const local = await makespan('local-1', null, 1, async () => []);
     const byWorkers = new Map<number, number>();
     for (const n of WORKERS) {
-      byWorkers.set(n, await makespan(`workers-${n}`, nats, 8, () => Promise.all(Array.from({ length: n }, (_, i) => startWorker(url, setup.workerSeed, `w${i + 1}`, natsDir)))));
+      byWorkers.set(n, await makespan(`workers-${n}`, nats, 8, (homes) => Promise.all(Array.from({ length: n }, (_, i) => {
+        const home = join(homes, `w${i + 1}`);
+        mkdirSync(home);
+        return startWorker(url, setup.workerSeed, `w${i + 1}`, home);
+      }))));
     }
     const one = byWorkers.get(1)!;
     const figures: Figure[] = [emit({ name: `makespan, local actor (concurrency 1), ${TASKS} tasks of ${LATENCY_MS} ms`, value: local, unit: 'ms' })];

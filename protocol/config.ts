@@ -240,6 +240,11 @@ export const NatsSchema = v.strictObject({
   dispatch: v.optional(v.picklist(['local', 'workers'])),
   /** With `dispatch: workers`: the lease a worker holds on a task and extends while its agent runs (default 30). */
   leaseSeconds: v.optional(PositiveInt),
+  /**
+   * With `dispatch: workers`: the git remote workers clone from and push task branches to, as a
+   * remote name of each repository (default `origin`) or a URL (one repository only).
+   */
+  remote: v.optional(NonEmptyString),
 });
 export type NatsSettings = v.InferOutput<typeof NatsSchema>;
 

@@ -8,3 +8,4 @@ export * from './messages.js';
 export * from './results.js';
 export * from './run-json.js';
 export * from './dashboard.js';
+export * from './remote-attempt.js';

@@ -83,7 +83,7 @@ export function analyzeConfigText(text: string, file: string, dir: string, optio
   if (config && !findings.some((f) => f.severity === 'error')) {
     findings.push(...checkTeam(config));
     findings.push(...checkBrief(config, dir));
-    findings.push(...checkEngine(config, dir));
+    findings.push(...checkEngine(config, dir, resolved.repositories));
   }
   const map = new SourceMap(doc, lines);
   const problems = dedupe(findings).map((finding) => {

@@ -5,7 +5,7 @@
  *   loop.board.<run>.<event type>   the board of one run, captured by stream BOARD_<run>
  *   loop.run.<run>.supervisor       core request/reply: "is a supervisor driving this run?"
  *   loop.work.<run>.role.<role>     a role's work queue, captured by stream LOOP_WORK (src/nats/dispatch.ts)
- *   loop.work.<run>.merge.<repo>    a repository's merges, one at a time (same stream)
+ *   loop.work.<run>.merge.<run>_<repo>  a repository's merges in a run, one at a time (same stream)
  *   loop.result.<run>.<job>         what a worker reports about one job: started, then its result
  *   loop.worker.>                   reserved for worker heartbeats
  *
@@ -48,3 +48,5 @@ export const queueConsumer = (queue: Queue): string => `${queue.kind}_${token(qu
 export const queueFilter = (queue: Queue): string => `loop.work.*.${queue.kind}.${token(queue.name)}`;
 export const queueSubject = (runId: string, queue: Queue): string => `loop.work.${runId}.${queue.kind}.${token(queue.name)}`;
 export const resultSubject = (runId: string, job: string): string => `loop.result.${runId}.${token(job)}`;
+/** A repository's merges in one run: taken only by that run's supervisor, so its consumer is the run's own. */
+export const mergeQueue = (runId: string, repo: string): Queue => ({ kind: 'merge', name: `${runId}_${repo}` });

@@ -30,7 +30,10 @@ export async function openNatsEngine(o: OpenEngineOptions): Promise<RunEngine> {
     answerAsSupervisor(board.nc, o.runId, Date.now());
     if (loop.nats.dispatch === 'workers') {
       const { openRemoteActors } = await import('./remote-actors.js');
-      remote = await openRemoteActors(board.nc, board.jsm, o.runId, o.loaded.config.roles.map((role) => role.name), loop.nats.leaseSeconds);
+      remote = await openRemoteActors(board.nc, board.jsm, {
+        runId: o.runId, roles: o.loaded.config.roles.map((role) => role.name), repositories: o.loaded.repositories.map((repo) => repo.name),
+        leaseSeconds: loop.nats.leaseSeconds, remote: loop.nats.remote,
+      });
     }
   } catch (error) {
     await board.nc.close();
@@ -40,10 +43,11 @@ export async function openNatsEngine(o: OpenEngineOptions): Promise<RunEngine> {
   return {
     kind: 'nats',
     board: { eventsFile: o.paths.events, costsFile: o.paths.costs, jetstream: { runId: o.runId, nats } },
-    actorPort: (local) => remote?.port(local) ?? local,
+    actorPort: (local, workspaces) => remote?.port(local, workspaces) ?? local,
     // Idempotent: a detaching command lets go of the run before its own cleanup closes it again.
     close: async () => {
-      remote?.close();
+      await remote?.close();
+      remote = null;
       if (!board.nc.isClosed()) await board.nc.close();
     },
   };

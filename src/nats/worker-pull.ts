@@ -31,13 +31,19 @@ export async function runWorkerLoop(o: WorkerLoopOptions): Promise<void> {
   let free = o.slots;
   const waiting: Array<() => void> = [];
   const running = new Set<Promise<void>>();
+  // A slot given back goes straight to the queue that waited longest: taken back by the queue that
+  // just gave it up, a worker with fewer slots than queues never pulled from its other queues.
   const takeSlot = async (): Promise<void> => {
-    while (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
-    free -= 1;
+    if (free > 0 && waiting.length === 0) {
+      free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
   };
   const giveSlot = (): void => {
-    free += 1;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
   };
   const serve = async (queue: Queue): Promise<void> => {
     const consumer = await waitForQueue(js, queue, o.signal);

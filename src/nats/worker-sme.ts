@@ -2,14 +2,12 @@
  * What a `loop worker` does with a role's job: the same SME actor the supervisor would have
  * started (src/run/actors/sme.ts), hosted in the worker process, one instance per role, called
  * with the job's `run-attempt` request. The agent's process groups are killed when the worker
- * stops. In this version the request's paths (the worktree slot, prompt and log files) are the
- * supervisor's: the worker must share its filesystem (same machine); clones of its own are not built.
+ * stops. The request's paths (the slot, prompt and log files) are the worker's own
+ * (src/nats/worker-attempt.ts builds it from the job).
  */
-import * as v from 'valibot';
-import { RunAttemptSchema, type Result } from '../../protocol/index.js';
+import type { RequestOf, Result } from '../../protocol/index.js';
 import type { ActorContext, ActorHandlers } from '../../actors/runtime.js';
 import { killGroup } from '../../supervisor/process-group.js';
-import type { JobRequest } from './dispatch.js';
 
 export class WorkerSme {
   readonly #handlers = new Map<string, Promise<ActorHandlers>>();
@@ -20,9 +18,8 @@ export class WorkerSme {
     this.#say = say;
   }
 
-  async run(role: string, request: JobRequest, signal: AbortSignal): Promise<Result> {
-    const body = v.parse(RunAttemptSchema, request.body);
-    const ctx = { ...this.#context(`sme/${role}`), requestId: request.job, signal };
+  async run(role: string, jobId: string, body: RequestOf<'run-attempt'>, signal: AbortSignal): Promise<Result> {
+    const ctx = { ...this.#context(`sme/${role}`), requestId: jobId, signal };
     return (await this.#actor(role)).handle(body, ctx);
   }
 

@@ -9,6 +9,7 @@ import type { Engine } from '../../protocol/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RunPaths } from '../util/paths.js';
 import type { SupervisorPort } from './run-context.js';
+import type { RepoWorkspace } from './workspace.js';
 
 export interface RunEngine {
   readonly kind: Engine;
@@ -16,9 +17,10 @@ export interface RunEngine {
   readonly board: BoardInput;
   /**
    * The port the pipeline calls actors through: the supervision tree's own, or, with
-   * `loop.nats.dispatch: workers`, one that sends the SME calls to `loop worker` processes.
+   * `loop.nats.dispatch: workers`, one that sends the SME calls to `loop worker` processes (which
+   * work in their own clones of `workspaces`' repositories) and the merges through a merge queue.
    */
-  actorPort(local: SupervisorPort): SupervisorPort;
+  actorPort(local: SupervisorPort, workspaces: ReadonlyMap<string, RepoWorkspace>): SupervisorPort;
   /** Closes the engine's connection (after the supervision tree stopped). */
   close(): Promise<void>;
 }

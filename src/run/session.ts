@@ -170,7 +170,7 @@ export async function runSession(o: SessionOptions): Promise<number> {
     const view = board.view;
     const rt: RunContext = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board,
-      supervisor: engine.actorPort(supervisor),
+      supervisor: engine.actorPort(supervisor, workspaces),
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
       stop: stop.signal, systemPrompts, now: Date.now, random: Math.random, viewport, takeovers: new Takeovers(),
     };

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkConfigText } from '../../src/config/load.js';
 import { formatProblem } from '../../src/config/problems.js';
-import { tempRepo } from '../helpers/temp.js';
+import { git, tempRepo } from '../helpers/temp.js';
 
 const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 /** Lines 1-13: a valid team. */
@@ -48,4 +48,19 @@ test('a nats block with the local engine is a warning: no server is used', (t) =
   assert.deepEqual(problems(yaml(...BASE, 'loop:', '  nats:', '    url: nats://127.0.0.1:4222'), dir), [
     'warning: loop.config.yaml:15:3: loop.nats: loop.nats is set but loop.engine is local (the default), so no server is used; set `engine: nats` under loop to keep the board on it',
   ]);
+});
+
+test('dispatch: workers needs the git remote workers clone from: origin by default, or the remote loop.nats.remote names', (t) => {
+  const dir = tempRepo(t, { 'brief.md': '# brief\n' });
+  const name = dir.split('/').pop()!;
+  const workers = (...extra: string[]) => yaml(...BASE, 'loop:', '  engine: nats', '  nats:', '    url: nats://127.0.0.1:4222', '    dispatch: workers', ...extra);
+  assert.deepEqual(problems(workers(), dir), [
+    `loop.config.yaml:18:15: loop.nats.dispatch: repository ${name} has no git remote "origin", which loop worker processes clone from and push to (loop.nats.dispatch: workers); add it with \`git remote add origin <url>\` or set loop.nats.remote to a URL every worker can reach`,
+  ]);
+  git(dir, ['remote', 'add', 'origin', 'git@example.test:team/project.git']);
+  assert.deepEqual(problems(workers(), dir), []);
+  assert.deepEqual(problems(workers('    remote: upstream'), dir).map((p) => p.replace(/;.*/, '')), [
+    `loop.config.yaml:19:13: loop.nats.remote: repository ${name} has no git remote "upstream", which loop worker processes clone from and push to (loop.nats.dispatch: workers)`,
+  ]);
+  assert.deepEqual(problems(workers('    remote: https://git.example.test/project.git'), dir), [], 'a URL is taken as it is');
 });

@@ -14,7 +14,7 @@ export class WorkerCommand extends LoopCommand {
     details: `
       Connects to the NATS server with the workers' identity (worker.nk from \`loop nats setup\`: it can take work and report results, never write a board), then pulls tasks of each role in --roles from their work queues, at most --slots at a time, across every run on that server. Each task runs the role's agent exactly as the supervisor's own actor would; the worker holds the task's lease while the agent runs and reports the result. A worker that dies loses its lease: the supervisor counts a crash and retries the task (on any worker).
 
-      In this version the worker must share the supervisor's filesystem (the same machine): the task's worktree slot, prompt and log are the supervisor's files. Own clones that push task branches are not built yet.
+      The worker needs git access to the repository's remote (\`loop.nats.remote\`, default origin) and its own logins of the agent CLIs; not the config nor the repository. It clones the remote once under $LOOP_HOME/worker/, fetches before each task, works in its own worktree slots (running the repository's setup there), commits the agent's work and pushes the task branch with --force-with-lease; the supervisor fetches it and runs its gate, critic and merges on it. A worker that cannot reach the remote says so in one line and the task is retried.
 
       Ctrl-C (or SIGTERM) stops taking tasks, stops the running agents and exits.
     `,
@@ -39,9 +39,11 @@ export class WorkerCommand extends LoopCommand {
     if (nkey !== undefined && !existsSync(nkey)) throw new UserError(`no nkey seed at ${nkey}; copy worker.nk from the machine where \`loop nats setup\` ran, or pass --nkey`);
     const settings = { url: this.server, ...(nkey === undefined ? {} : { nkey }), ...(this.creds === undefined ? {} : { creds: resolve(this.creds) }) };
     // Loaded here: the NATS client costs ~100 ms to import and no other command needs it.
-    const [{ connectNats }, { runWorkerLoop }, { WorkerSme }] = await Promise.all([
+    const [{ connectNats }, { runWorkerLoop }, { WorkerSme }, { WorkerRepos }, { handleRemoteJob }] = await Promise.all([
       import('../../nats/connect.js'), import('../../nats/worker-pull.js'), import('../../nats/worker-sme.js'),
+      import('../../nats/worker-repos.js'), import('../../nats/worker-attempt.js'),
     ]);
+    const home = loopHome(this.context.env);
     const worker = this.name ?? `${hostname()}:${process.pid}`;
     const say = (line: string): void => void this.context.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
     const nc = await connectNats(settings, `loop worker ${worker}`);
@@ -50,6 +52,7 @@ export class WorkerCommand extends LoopCommand {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const sme = new WorkerSme(say);
+    const repos = new WorkerRepos(home, say);
     say(`worker ${worker} · roles ${roles.join(', ')} · ${slots} slot(s) · ${this.server}`);
     try {
       await runWorkerLoop({
@@ -57,13 +60,19 @@ export class WorkerCommand extends LoopCommand {
         queues: roles.map((role) => ({ kind: 'role', name: role })),
         async handle(queue, request) {
           say(`${request.runId} ${request.job}  started (${queue.name})`);
-          const result = await sme.run(queue.name, request, stop.signal);
-          say(`${request.runId} ${request.job}  ${result.tag}`);
-          return result;
+          try {
+            const result = await handleRemoteJob(request, { home, repos, sme, signal: stop.signal });
+            say(`${request.runId} ${request.job}  ${result.tag}`);
+            return result;
+          } catch (error) {
+            say(`${request.runId} ${request.job}  failed: ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+          }
         },
       });
     } finally {
       sme.killAgents();
+      await repos.dispose();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       await nc.close();
