@@ -58,9 +58,9 @@ export function scratch(prefix: string): string {
 }
 
 /** Runs the real `loop` CLI and resolves with its exit code and output. */
-export function runLoop(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+export function runLoop(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, bin = LOOP_BIN): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [LOOP_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -107,4 +107,46 @@ export function writePlanFile(dir: string, tasks: Array<{ id: string; role: stri
   const file = join(dir, 'bench-plan.yaml');
   writeFileSync(file, stringify({ tasks: tasks.map((t) => ({ title: `Task ${t.id}`, dependsOn: [], ...t })) }));
   return file;
+}
+
+/**
+ * CPU time (user and system, ms) of this process's children that have exited and been waited
+ * for, with everything they waited for in turn: read before and after a `runLoop`, the difference
+ * is the whole process tree of that run (10 ms ticks). Null where /proc is missing.
+ */
+export function childrenCpuMs(): { userMs: number; sysMs: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/self/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  // fields after "pid (comm) ": state is field 3, cutime 16 and cstime 17 (1-based)
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { userMs: Number(fields[13]) * 10, sysMs: Number(fields[14]) * 10 };
+}
+
+/**
+ * Git processes started, from a `GIT_TRACE2_EVENT` file every git writes its events to (git's own
+ * children, such as the `reset --hard` of `worktree add`, included), grouped by subcommand.
+ */
+export function gitProcesses(traceFile: string): { total: number; byCommand: Map<string, number> } {
+  const byCommand = new Map<string, number>();
+  let total = 0;
+  let text = '';
+  try {
+    text = readFileSync(traceFile, 'utf8');
+  } catch {
+    return { total, byCommand };
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"start"')) continue;
+    const argv = (JSON.parse(line) as { argv: string[] }).argv;
+    let i = 1;
+    while (argv[i] === '-c' || argv[i] === '-C') i += 2;
+    const command = argv[i] ?? '?';
+    byCommand.set(command, (byCommand.get(command) ?? 0) + 1);
+    total++;
+  }
+  return { total, byCommand };
 }

@@ -5,13 +5,16 @@
  */
 import { basename } from 'node:path';
 import type { ProtectedSpec } from '../../protocol/messages.js';
-import { gitRaw, gitTry, splitNul } from '../git/git.js';
+import { gitRaw, splitNul } from '../git/git.js';
+import { readObject } from '../git/object-reader.js';
+import { NAME_STATUS_ARGS } from '../git/capture.js';
 import { judgeChanges, needsContent, type FileChange, type TamperVerdict } from './tamper-rules.js';
 
 export type { TamperVerdict } from './tamper-rules.js';
 
-export async function checkTamper(repo: string, base: string, commit: string, spec: ProtectedSpec): Promise<TamperVerdict> {
-  const changes = parseNameStatus(await gitRaw(repo, ['diff', '--name-status', '-z', '-M', '--no-ext-diff', base, commit]));
+/** `nameStatus`: the change's `--name-status -z -M` output when the caller already read it (capture does). */
+export async function checkTamper(repo: string, base: string, commit: string, spec: ProtectedSpec, nameStatus?: string): Promise<TamperVerdict> {
+  const changes = parseNameStatus(nameStatus ?? (await gitRaw(repo, NAME_STATUS_ARGS(base, commit))));
   const contents = new Map<string, string | null>();
   const reads: Promise<void>[] = [];
   for (const change of changes) {
@@ -21,8 +24,8 @@ export async function checkTamper(repo: string, base: string, commit: string, sp
       if (contents.has(key)) continue;
       contents.set(key, null);
       reads.push(
-        gitTry(repo, ['cat-file', 'blob', key], { trim: false }).then((result) => {
-          contents.set(key, result.ok ? result.stdout : null);
+        readObject(repo, key).then((read) => {
+          contents.set(key, read?.info.type === 'blob' ? read.data.toString('utf8') : null);
         }),
       );
     }

@@ -4,10 +4,11 @@
  * brings it back. Outside `refs/heads/`, these refs do not clutter `git branch`.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry, splitNul } from './git.js';
 import { serialize } from './repo-queue.js';
+import { objectInfo } from './object-reader.js';
 
 export const ARCHIVE_PREFIX = 'refs/loop/archive';
 const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -46,17 +47,42 @@ export async function snapshotUncommitted(path: string, message: string, exclude
   const head = await gitTry(path, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
   const index = join(gitDir, `loop-snapshot-${process.pid}-${randomBytes(4).toString('hex')}.index`);
   const env = { GIT_INDEX_FILE: index };
-  try {
-    if (head.ok) await git(path, ['read-tree', 'HEAD'], { env });
+  const snapshot = async (seed: 'copy' | 'head'): Promise<string | null> => {
+    if (seed === 'copy') seedFromOwnIndex(join(gitDir, 'index'), index);
+    else if (head.ok) await git(path, ['read-tree', 'HEAD'], { env });
     await stageAllExcept(path, head.ok ? 'HEAD' : EMPTY_TREE, exclude, env);
     const tree = await git(path, ['write-tree'], { env });
-    if (head.ok && tree === (await git(path, ['rev-parse', 'HEAD^{tree}']))) return null;
+    if (head.ok && tree === (await objectInfo(path, `${head.stdout.trim()}^{tree}`))?.sha) return null;
     const parent = head.ok ? ['-p', head.stdout.trim()] : [];
     return await git(path, [...LOOP_COMMIT_CONFIG, 'commit-tree', tree, ...parent, '-m', message], { env: LOOP_COMMIT_ENV });
+  };
+  try {
+    // The worktree's own index knows which files are unchanged since it was written (their stat
+    // data), so `add -A` reads only the changed ones; an index from `read-tree` knows none and
+    // reads every file of the worktree. A missing or unreadable index: from HEAD's tree.
+    try {
+      return await snapshot('copy');
+    } catch {
+      rmSync(index, { force: true });
+      rmSync(`${index}.lock`, { force: true });
+      return await snapshot('head');
+    }
   } finally {
     rmSync(index, { force: true });
     rmSync(`${index}.lock`, { force: true });
   }
+}
+
+/**
+ * A copy of a worktree's index to stage into. Its timestamp is set earlier than the original's:
+ * git re-reads a file whose mtime is not older than the index ("racily clean"), so an older index
+ * makes it re-read more files, never fewer; a newer one could hide an edit made in the same second
+ * as the original index was written.
+ */
+function seedFromOwnIndex(own: string, copy: string): void {
+  const stat = statSync(own);
+  copyFileSync(own, copy);
+  utimesSync(copy, stat.atime, new Date(stat.mtimeMs - 2000));
 }
 
 /**

@@ -15,6 +15,8 @@ export interface CapturedWork {
   refused: string[];
   /** Tree of the commit (for test-result caching); null with `commit`. */
   tree: string | null;
+  /** `git diff --name-status -z -M` from the base to the commit, as git printed it (the tamper check reads it too). */
+  nameStatus?: string;
 }
 
 export async function captureWork(slotPath: string, options: { baseSha: string; message: string }): Promise<CapturedWork> {
@@ -33,6 +35,25 @@ export async function captureWork(slotPath: string, options: { baseSha: string; 
   const [head, tree, baseTree] = (await git(slotPath, ['rev-parse', 'HEAD', 'HEAD^{tree}', `${options.baseSha}^{tree}`])).split('\n') as [string, string, string];
   // Same tree as the base: whatever the agent did (commits included) changed nothing.
   if (tree === baseTree) return { commit: null, changedFiles: [], refused, tree: null };
-  const changedFiles = splitNul(await gitRaw(slotPath, ['diff', '--name-only', '-z', '--no-renames', options.baseSha, head]));
-  return { commit: head, changedFiles, refused, tree };
+  const nameStatus = await gitRaw(slotPath, NAME_STATUS_ARGS(options.baseSha, head));
+  return { commit: head, changedFiles: changedPaths(nameStatus), refused, tree, nameStatus };
+}
+
+/** What the change did per file with renames found, read once for the changed files and for the tamper check. */
+export const NAME_STATUS_ARGS = (base: string, commit: string): string[] => ['diff', '--name-status', '-z', '-M', '--no-ext-diff', base, commit];
+
+/**
+ * Every path a change touched, in git's order, from `--name-status -z -M` output: both sides of a
+ * rename (as `--no-renames` lists them: one deleted, one added), only the new side of a copy.
+ */
+export function changedPaths(nameStatus: string): string[] {
+  const fields = splitNul(nameStatus);
+  const paths = new Set<string>();
+  for (let i = 0; i < fields.length; i++) {
+    const letter = fields[i]![0];
+    if (letter === 'R') paths.add(fields[++i]!);
+    else if (letter === 'C') i++;
+    paths.add(fields[++i]!);
+  }
+  return [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }

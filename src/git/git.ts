@@ -42,7 +42,7 @@ const REDIRECTING_VARIABLES = [
  * Options for every call: no fsmonitor daemons (one would be spawned per slot and outlive the
  * run), no background auto-gc racing worktree administration, paths printed verbatim.
  */
-const GLOBAL_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'core.quotePath=false'];
+export const GLOBAL_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'core.quotePath=false'];
 
 /** loop's own commits: a fixed identity that works with no git config, never signed, no user hooks. */
 export const LOOP_IDENTITY = { name: 'loop', email: 'loop@localhost' } as const;

@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { git, gitTry, splitNul } from './git.js';
+import { objectInfo } from './object-reader.js';
 
 export interface RepoInfo {
   toplevel: string;
@@ -36,15 +37,15 @@ export async function repoInfo(cwd: string): Promise<RepoInfo> {
 
 /** The commit SHA a ref (or SHA) names; throws when it names no commit. */
 export async function resolveSha(repo: string, ref: string): Promise<string> {
-  const result = await gitTry(repo, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);
-  if (!result.ok) throw new UserError(`"${ref}" names no commit in ${repo}`);
-  return result.stdout.trim();
+  const sha = await refSha(repo, ref);
+  if (sha === null) throw new UserError(`"${ref}" names no commit in ${repo}`);
+  return sha;
 }
 
-/** The SHA of a ref, or null when it does not exist. */
+/** The SHA of a ref, or null when it does not exist (read through the repository's batch reader, looked up afresh each time). */
 export async function refSha(repo: string, ref: string): Promise<string | null> {
-  const result = await gitTry(repo, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);
-  return result.ok ? result.stdout.trim() : null;
+  const info = await objectInfo(repo, `${ref}^{commit}`);
+  return info?.type === 'commit' ? info.sha : null;
 }
 
 export async function isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, gitTry, splitNul } from './git.js';
+import { git, splitNul } from './git.js';
+import { objectInfo, readTree } from './object-reader.js';
 import { runShell } from './shell.js';
 import { slotSetupLogPath } from './slot-paths.js';
 
@@ -33,13 +34,40 @@ const LOCKFILES = [
 const MANIFESTS = ['package.json', 'requirements.txt', 'pyproject.toml', 'Pipfile', 'go.mod', 'Cargo.toml', 'Gemfile', 'composer.json'];
 export const DEFAULT_SETUP_TIMEOUT_MS = 15 * 60_000;
 
-/** Changes when the command or the lockfiles at `sha` change (blob ids from `ls-tree`: no file is read). */
+/** Lockfile lines (as `git ls-tree` prints them) per root tree: a tree's entries never change. */
+const basisByTree = new Map<string, string>();
+/** Stamps per commit and command: a commit's tree never changes either. */
+const stampByCommit = new Map<string, string>();
+const REMEMBERED = 4096;
+
+/**
+ * Changes when the command or the lockfiles at `sha` change (blob ids of the root tree's entries:
+ * no file is read). Asked before every task and test run; a commit or tree seen before costs no git
+ * call, and an unseen one one request to the repository's batch reader.
+ */
 export async function setupStamp(slotPath: string, sha: string, command: string): Promise<string> {
-  // One ls-tree for both lists; the manifests only count when no lockfile exists.
-  const lines = (await gitTry(slotPath, ['ls-tree', sha, '--', ...LOCKFILES, ...MANIFESTS])).stdout.trim().split('\n').filter(Boolean);
-  const locks = lines.filter((line) => LOCKFILES.includes(line.slice(line.indexOf('\t') + 1)));
-  const basis = (locks.length > 0 ? locks : lines).join('\n');
-  return createHash('sha256').update(`${command}\0${basis}`).digest('hex').slice(0, 20);
+  const key = `${sha}\0${command}`;
+  const known = stampByCommit.get(key);
+  if (known !== undefined) return known;
+  const tree = await objectInfo(slotPath, `${sha}^{tree}`);
+  let basis = tree === null ? undefined : basisByTree.get(tree.sha);
+  if (basis === undefined) {
+    const entries = (await readTree(slotPath, tree?.sha ?? sha)) ?? [];
+    // ls-tree's lines for both lists; the manifests only count when no lockfile exists
+    const lines = entries.filter((e) => LOCKFILES.includes(e.name) || MANIFESTS.includes(e.name)).map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.name}`);
+    const locks = lines.filter((line) => LOCKFILES.includes(line.slice(line.indexOf('\t') + 1)));
+    basis = (locks.length > 0 ? locks : lines).join('\n');
+    if (tree !== null) remember(basisByTree, tree.sha, basis);
+  }
+  const stamp = createHash('sha256').update(`${command}\0${basis}`).digest('hex').slice(0, 20);
+  // only an existing commit named by its id has a stamp worth keeping (a ref moves; an unknown id is asked again)
+  if (tree !== null && /^[0-9a-f]{40,64}$/.test(sha)) remember(stampByCommit, key, stamp);
+  return stamp;
+}
+
+function remember(map: Map<string, string>, key: string, value: string): void {
+  map.set(key, value);
+  if (map.size > REMEMBERED) map.delete(map.keys().next().value!);
 }
 
 /** Runs the setup command in a checkout (a slot, or the setup cache's); throws SetupError when it fails. Returns the tail of its output. */

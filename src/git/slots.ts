@@ -35,6 +35,12 @@ export interface SlotPoolOptions {
   copyFiles: string[];
   setupTimeoutMs?: number;
   onLog?: (line: string) => void;
+  /**
+   * Task slots the pool makes at most; beyond it an acquire waits for a release. A new slot is a
+   * full checkout (a file written per tracked file: seconds of system time in a large repository),
+   * so a pool that grows whenever every slot is momentarily held costs more than it saves.
+   */
+  maxTaskSlots?: number;
 }
 
 export { SetupError } from './slot-setup.js';
@@ -48,6 +54,8 @@ interface Entry {
 
 export class SlotPool {
   private readonly entries: Entry[] = [];
+  /** Acquires of task slots waiting for one to be released, first come first served. */
+  private readonly waiting: (() => void)[] = [];
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
   /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
@@ -63,6 +71,11 @@ export class SlotPool {
   }
 
   async acquire(kind: Slot['kind']): Promise<Slot> {
+    if (kind === 'task' && (this.waiting.length > 0 || this.taskSlotsFull())) {
+      // behind those already waiting; woken, it looks again (a newcomer may have been quicker)
+      do await new Promise<void>((wake) => this.waiting.push(wake));
+      while (this.taskSlotsFull());
+    }
     for (;;) {
       const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
       if (!free) break;
@@ -84,9 +97,22 @@ export class SlotPool {
       await entry.ready;
     } catch (error) {
       this.entries.splice(this.entries.indexOf(entry), 1);
+      this.wakeNext();
       throw error;
     }
     return { ...entry.slot };
+  }
+
+  /** Every task slot is held and the pool may make no more. */
+  private taskSlotsFull(): boolean {
+    const tasks = this.entries.filter((entry) => entry.slot.kind === 'task');
+    return tasks.length >= (this.options.maxTaskSlots ?? Infinity) && tasks.every((entry) => entry.busy);
+  }
+
+  /** Lets the first waiting acquire look again (it takes the released slot, or makes one in a retired slot's place). */
+  private wakeNext(): void {
+    if (this.taskSlotsFull()) return;
+    this.waiting.shift()?.();
   }
 
   /**
@@ -101,6 +127,7 @@ export class SlotPool {
       const ready = this.create(entry).catch((error: unknown) => {
         const at = this.entries.indexOf(entry);
         if (at >= 0) this.entries.splice(at, 1);
+        this.wakeNext();
         this.log(`${entry.slot.id}: could not be made ahead of time (${error instanceof Error ? error.message : String(error)}); it is made when a task needs it`);
         throw error;
       });
@@ -118,6 +145,7 @@ export class SlotPool {
   async retire(slot: Slot): Promise<void> {
     const index = this.entries.findIndex((entry) => entry.slot.id === slot.id);
     if (index >= 0) this.entries.splice(index, 1);
+    this.wakeNext();
     if (slot.path === '') return;
     await serialize(this.options.repo, async () => {
       const removal = await gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', slot.path]);
@@ -133,6 +161,7 @@ export class SlotPool {
   release(slot: Slot): void {
     const entry = this.entries.find((candidate) => candidate.slot.id === slot.id);
     if (entry) entry.busy = false;
+    this.wakeNext();
   }
 
   /** Every slot this pool holds (busy or free). */

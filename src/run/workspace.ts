@@ -58,7 +58,10 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   const setupCommand = commands.setup?.command ?? null;
   const resumed = (await refSha(o.repo.path, integrationRefName(o.runId))) !== null;
   const integration = await ensureIntegrationBranch(o.repo.path, o.runId, o.repo.defaultBranch ? { branch: o.repo.defaultBranch } : {});
-  const pool = new SlotPool({ repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog });
+  const pool = new SlotPool({
+    repo: o.repo.path, runId: o.runId, home: o.home, setupCommand, copyFiles: o.repo.copyFiles, onLog: o.onLog,
+    maxTaskSlots: taskSlotLimit(o.config),
+  });
   const inRepo = (file: string): string | null => {
     const rel = relative(o.repo.path, isAbsolute(file) ? file : join(o.configDir, file));
     return rel.startsWith('..') || isAbsolute(rel) ? null : rel;
@@ -88,6 +91,15 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
     repo: o.repo, integration, pool, testCommand, setupCommand, agentCommands: agentCommands(testCommand, intelligence), protected: spec,
     intelligence, intelligenceText, gateSlots,
   };
+}
+
+/**
+ * Task slots per repository: one for each agent that may run and one for the change it just
+ * finished (still captured, tested in its slot or read by a critic), so a role moves on to its next
+ * task without waiting; past that a task waits for a slot rather than paying a new checkout.
+ */
+export function taskSlotLimit(config: LoopConfig): number {
+  return 2 * config.loop.maxParallel;
 }
 
 /**

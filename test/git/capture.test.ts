@@ -111,3 +111,17 @@ test('diffForReview shows added files in full and says how much it cut', async (
   assert.match(cut, /diff truncated: (at least )?\d+ more characters/);
   assert.match(cut, /src\/new-file\.js/, 'the stat header still names every file');
 });
+
+test('the changed files of a capture are the paths `git diff --name-only --no-renames` lists, in its order, renames and copies included', async (t) => {
+  const long = Array.from({ length: 40 }, (_, i) => `line ${i} of a file long enough to be found as a rename\n`).join('');
+  const { slot, base } = await taskSlot(t, { 'README.md': '# demo\n', 'src/old.js': long, 'src/keep.js': long.replace(/line/g, 'row'), 'a.b': 'x\n', 'a-b/c.js': 'y\n', 'gone.txt': 'z\n' });
+  git(slot.path, ['mv', 'src/old.js', 'src/renamed.js']);
+  writeFiles(slot.path, { 'src/copy.js': long.replace(/line/g, 'row'), 'a/x.js': 'new\n', 'a.b': 'changed\n', 'ümlaut.txt': 'u\n', 'Z.txt': 'upper\n' });
+  git(slot.path, ['rm', '-q', 'gone.txt']);
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  const expected = git(slot.path, ['-c', 'core.quotePath=false', 'diff', '--name-only', '--no-renames', base, work.commit!]).split('\n');
+  assert.deepEqual(work.changedFiles, expected);
+  // the same under a configuration that detects copies (the copy's source did not change)
+  git(slot.path, ['config', 'diff.renames', 'copies']);
+  assert.deepEqual((await captureWork(slot.path, { baseSha: base, message: 'm' })).changedFiles, expected);
+});

@@ -215,3 +215,30 @@ test('a $LOOP_HOME inside the repository is refused: slots never live in the che
   await assert.rejects(pool.acquire('task'), /inside the repository/);
   assert.equal(existsSync(join(f.repo, '.state')), false);
 });
+
+test('a pool at its task-slot limit makes no more checkouts: acquires wait, in order, for a release or a retired slot', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool({ maxTaskSlots: 2 });
+  const one = await pool.acquire('task');
+  const two = await pool.acquire('task');
+  const order: string[] = [];
+  const third = pool.acquire('task').then((slot) => (order.push(`third:${slot.id}`), slot));
+  const fourth = pool.acquire('task').then((slot) => (order.push(`fourth:${slot.id}`), slot));
+  // other kinds are not limited
+  const critic = await pool.acquire('critic');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(order, [], 'both wait while every task slot is held');
+  pool.release(two);
+  const gotThird = await third;
+  assert.equal(gotThird.id, 'slot-2');
+  assert.equal(gotThird.fresh, false, 'the released slot, not a new checkout');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(order, ['third:slot-2']);
+  // a broken slot retired frees its place: the waiter gets a new one
+  await pool.retire(one);
+  const gotFourth = await fourth;
+  assert.deepEqual(order, ['third:slot-2', `fourth:${gotFourth.id}`]);
+  assert.equal(gotFourth.fresh, true);
+  assert.equal(pool.slots().filter((slot) => slot.kind === 'task').length, 2);
+  for (const slot of [gotThird, gotFourth, critic]) pool.release(slot);
+});

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { GatePorts } from '../../../actors/gate.js';
 import { captureWork } from '../../git/capture.js';
-import { git } from '../../git/git.js';
+import { objectInfo } from '../../git/object-reader.js';
 import { detachOwnSlot } from '../../git/slot-reset.js';
 import { restoreSetupState } from '../../git/slot-state.js';
 import { SetupError } from '../../git/slot-setup.js';
@@ -18,16 +18,30 @@ import { runTests, type TestRun } from '../../gate/test-runner.js';
 /** The gate's scratch and baseline slots and the agents' slots live under $LOOP_HOME/worktrees, never in the user's checkout. */
 const poolDir = (): string => join(loopHome(), 'worktrees');
 
+/** The name-status a capture read, kept for the tamper check of the same change (the ids make it immutable). */
+const nameStatusOf = new Map<string, string>();
+
 export const gatePorts: Omit<GatePorts<TestRun>, 'judge'> = {
   async capture(workdir, baseSha, message) {
     const work = await captureWork(workdir, { baseSha, message });
+    if (work.commit !== null && work.nameStatus !== undefined) {
+      nameStatusOf.set(`${baseSha}\0${work.commit}`, work.nameStatus);
+      if (nameStatusOf.size > 64) nameStatusOf.delete(nameStatusOf.keys().next().value!);
+    }
     return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree };
   },
   async tamper(repo, baseSha, commit, spec) {
-    const verdict = await checkTamper(repo, baseSha, commit, spec);
+    const key = `${baseSha}\0${commit}`;
+    const nameStatus = nameStatusOf.get(key);
+    nameStatusOf.delete(key);
+    const verdict = await checkTamper(repo, baseSha, commit, spec, nameStatus);
     return { ok: verdict.ok, violations: verdict.violations };
   },
-  tree: (repo, commit) => git(repo, ['rev-parse', `${commit}^{tree}`]),
+  async tree(repo, commit) {
+    const tree = await objectInfo(repo, `${commit}^{tree}`);
+    if (tree === null) throw new Error(`${commit} names no commit in ${repo}`);
+    return tree.sha;
+  },
   async prepare({ workdir, commit, checkout, setupCommand }) {
     if (checkout) await detachOwnSlot(workdir, commit, poolDir());
     try {
