@@ -62,6 +62,17 @@ export function isStreamNotFound(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 10059 || (error instanceof Error && error.name === 'StreamNotFoundError');
 }
 
+/** Adds the stream unless one of that name exists (an existing stream is kept as it is). */
+export async function addStreamIfMissing(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+    return;
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+  }
+  await jsm.streams.add(config);
+}
+
 /** One stored message as a board event; its `seq` must be the message's stream sequence. */
 export function parseBoardMessage(stream: string, seq: number, data: Uint8Array): { event: BoardEvent } | { problem: BoardProblem } {
   const at = { file: `nats:${stream}`, line: seq, torn: false };

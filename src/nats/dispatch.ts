@@ -18,7 +18,7 @@ import {
   type JetStreamClient, type JetStreamManager,
 } from '@nats-io/jetstream';
 import type { Result } from '../../protocol/index.js';
-import { isStreamNotFound } from './board-stream.js';
+import { addStreamIfMissing } from './board-stream.js';
 import { queueConsumer, queueFilter, queueSubject, resultSubject, WORK_STREAM, WORK_SUBJECTS, type Queue } from './names.js';
 
 /** What a worker publishes on a job's result subject. */
@@ -47,13 +47,7 @@ export interface QueueSettings {
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 
 export async function ensureWorkStream(jsm: JetStreamManager): Promise<void> {
-  try {
-    await jsm.streams.info(WORK_STREAM);
-    return;
-  } catch (error) {
-    if (!isStreamNotFound(error)) throw error;
-  }
-  await jsm.streams.add({
+  await addStreamIfMissing(jsm, {
     name: WORK_STREAM,
     subjects: [WORK_SUBJECTS],
     description: 'loop: work queues of every run (roles and merges)',

@@ -19,7 +19,7 @@ import { connect, nanos } from '@nats-io/transport-node';
 import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { WORKER_BEAT_VERSION, type NatsSettings, type WorkerBeat, type WorkerJob, type WorkerListing } from '../../protocol/index.js';
 import { UserError } from '../util/errors.js';
-import { isStreamNotFound } from './board-stream.js';
+import { addStreamIfMissing, isStreamNotFound } from './board-stream.js';
 import { connectionOptions, describeConnectError } from './connect.js';
 import type { JobRequest } from './dispatch.js';
 import { WORKER_SUBJECTS, WORKERS_STREAM, workerSubject } from './names.js';
@@ -31,13 +31,7 @@ export const WORKERS_TTL_MS = 60_000;
 
 /** Made by the supervisor (workers cannot create streams); an existing stream is kept as it is. */
 export async function ensureWorkersStream(jsm: JetStreamManager, ttlMs = WORKERS_TTL_MS): Promise<void> {
-  try {
-    await jsm.streams.info(WORKERS_STREAM);
-    return;
-  } catch (error) {
-    if (!isStreamNotFound(error)) throw error;
-  }
-  await jsm.streams.add({
+  await addStreamIfMissing(jsm, {
     name: WORKERS_STREAM,
     subjects: [WORKER_SUBJECTS],
     description: 'loop: the last heartbeat of each loop worker',
