@@ -86,16 +86,15 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
       async function verify(r: Verify, scope: Scope): Promise<GateResult> {
         const started = Date.now();
         const done = (result: Omit<GateResult, 'durationMs'>): GateResult => ({ ...result, durationMs: Date.now() - started });
-        const suite = { testCommand: r.testCommand, setupCommand: r.setupCommand, testTimeoutMs: r.testTimeoutMs };
         // the agent's slot, as it would land: committed tree plus setup output
-        const tested = await tester.test(r.repoPath, r.commit, { slot: r.workdir }, suite, r.logFile, scope);
+        const tested = await tester.test(r.repoPath, r.commit, { slot: r.workdir }, r, r.logFile, scope);
         if (tested.kind === 'setup-failed') {
           return done({ ok: false, tests: 'failed', summary: tested.summary, failure: failure('setup', tested.summary, tested.evidence) });
         }
         const { run } = tested;
         let base: O | null = null;
         if ((run.status === 'passed' || run.status === 'failed') && r.gateWorkdirs.length > 0) {
-          const baseTested = await tester.test(r.repoPath, r.baseSha, { gateSlots: r.gateWorkdirs }, suite, r.logFile.replace(/(\.log)?$/, '.base.log'), scope);
+          const baseTested = await tester.test(r.repoPath, r.baseSha, { gateSlots: r.gateWorkdirs }, r, r.logFile.replace(/(\.log)?$/, '.base.log'), scope);
           base = baseTested.kind === 'run' ? baseTested.run : null;
         }
         const judged = ports.judge(run, base);
@@ -112,8 +111,8 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
             case 'verify':
               return { tag: 'ok', value: await verify(body, ctx) };
             case 'prime': {
-              const suite = { testCommand: body.testCommand, setupCommand: body.setupCommand, testTimeoutMs: body.testTimeoutMs };
-              const primed = await tester.test(body.repoPath, body.commit, { gateSlots: body.gateWorkdirs }, suite, body.logFile, ctx);
+              // the request carries the suite's fields (protocol SuiteRun)
+              const primed = await tester.test(body.repoPath, body.commit, { gateSlots: body.gateWorkdirs }, body, body.logFile, ctx);
               return { tag: 'ok', value: { started: primed.started, status: primed.kind === 'run' ? primed.run.status : 'setup-failed' } };
             }
             case 'merge': {

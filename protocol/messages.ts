@@ -118,6 +118,17 @@ export const CaptureRequestSchema = v.strictObject({
   maxTrain: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
+/** One suite run of the gate: where its own slots are, what to run, and where its output goes. */
+const SuiteRun = {
+  /** The gate's own slots, where a suite runs when it is not cached. */
+  gateWorkdirs: v.array(v.string()),
+  testCommand: v.string(),
+  /** Run again before testing when the tested commit's lockfiles differ from what the slot was set up with. */
+  setupCommand: v.nullable(v.string()),
+  testTimeoutMs: Ms,
+  logFile: v.string(),
+};
+
 /** Gate actor: run the tests on a captured change in its slot and apply the regression rule against its base. */
 export const VerifyRequestSchema = v.strictObject({
   type: v.literal('verify'),
@@ -127,13 +138,7 @@ export const VerifyRequestSchema = v.strictObject({
   workdir: v.string(),
   commit: v.string(),
   baseSha: v.string(),
-  /** The gate's own slots, where the base's suite runs when it is not cached. */
-  gateWorkdirs: v.array(v.string()),
-  testCommand: v.string(),
-  /** Run again before testing when the change's lockfiles differ from what the slot was set up with. */
-  setupCommand: v.nullable(v.string()),
-  testTimeoutMs: Ms,
-  logFile: v.string(),
+  ...SuiteRun,
 });
 
 /**
@@ -170,11 +175,7 @@ export const PrimeRequestSchema = v.strictObject({
   runId: v.string(),
   repoPath: v.string(),
   commit: v.string(),
-  gateWorkdirs: v.array(v.string()),
-  testCommand: v.string(),
-  setupCommand: v.nullable(v.string()),
-  testTimeoutMs: Ms,
-  logFile: v.string(),
+  ...SuiteRun,
 });
 
 export const ToActorBodySchema = v.variant('type', [
