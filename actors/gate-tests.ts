@@ -4,7 +4,11 @@
  * cache has not seen is always run: the key is the tree itself, never a commit, a branch or a task.
  * Runs that timed out or could not start are not kept. One run at a time per slot.
  */
+import { availableParallelism } from 'node:os';
 import type { RequestContext } from './runtime.js';
+
+/** Suites this machine runs side by side without slowing each other: one per two cores (a suite uses more than one itself). */
+export const suitesSideBySide = (): number => Math.max(1, Math.floor(availableParallelism() / 2));
 
 /** One run of the test command; the ports' own type carries what the regression rule reads. */
 export interface TestOutcome {

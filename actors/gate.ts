@@ -12,10 +12,9 @@
  * `prime`: the integration head's suite run ahead of the first train (its base), while agents work.
  * Suite runs are cached by tree and shared while in flight (gate-tests.ts).
  */
-import { availableParallelism } from 'node:os';
 import * as v from 'valibot';
 import type { CaptureResult, Failure, GateResult, ProtectedSpec, RequestOf, Result } from '../protocol/index.js';
-import { createTester, type Scope, type TestOutcome, type TestPorts } from './gate-tests.js';
+import { createTester, suitesSideBySide, type Scope, type TestOutcome, type TestPorts } from './gate-tests.js';
 import { MergeQueue, type MergePorts } from './merge-queue.js';
 import { testsInSlot } from './train-plan.js';
 import { defineActor } from './runtime.js';
@@ -131,8 +130,7 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
   });
 }
 
-/** Suites this machine runs side by side without slowing each other: one per two cores (a suite uses more than one itself). */
-const TEST_CAPACITY = Math.max(1, Math.floor(availableParallelism() / 2));
+const TEST_CAPACITY = suitesSideBySide();
 
 function failure(kind: Failure['kind'], summary: string, evidence: string): Failure {
   return { kind, summary, evidence };

@@ -4,9 +4,9 @@
  * Everything git-mutating goes through src/git, which serializes per repository.
  */
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import type { LoopConfig, ProtectedSpec } from '../../protocol/index.js';
+import { suitesSideBySide } from '../../actors/gate-tests.js';
 import type { ResolvedRepository } from '../config/load.js';
 import { ensureIntegrationBranch, integrationRefName } from '../git/integration.js';
 import { refSha } from '../git/repo.js';
@@ -107,7 +107,7 @@ export function taskSlotLimit(config: LoopConfig): number {
  * one core itself). More slots let the probes of a red train run in parallel.
  */
 export function gateSlotCount(config: LoopConfig): number {
-  return config.loop.gate.testSlots ?? Math.max(1, Math.floor(availableParallelism() / 2));
+  return config.loop.gate.testSlots ?? suitesSideBySide();
 }
 
 /**
