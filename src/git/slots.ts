@@ -87,20 +87,26 @@ export class SlotPool {
       }
       return { ...free.slot, fresh: false };
     }
-    const id = this.nextId(kind);
-    const entry: Entry = { slot: { id, kind, path: '', fresh: true }, busy: true, ready: null };
-    this.entries.push(entry);
-    entry.ready = this.create(entry).finally(() => {
-      entry.ready = null;
-    });
-    try {
-      await entry.ready;
-    } catch (error) {
-      this.entries.splice(this.entries.indexOf(entry), 1);
-      this.wakeNext();
-      throw error;
-    }
+    const entry = this.startCreating(kind, true);
+    await entry.ready;
     return { ...entry.slot };
+  }
+
+  /** A new entry whose worktree is being made; one that cannot be made leaves the pool again (its `ready` rejects). */
+  private startCreating(kind: Slot['kind'], busy: boolean): Entry {
+    const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy, ready: null };
+    this.entries.push(entry);
+    entry.ready = this.create(entry)
+      .catch((error: unknown) => {
+        const at = this.entries.indexOf(entry);
+        if (at >= 0) this.entries.splice(at, 1);
+        this.wakeNext();
+        throw error;
+      })
+      .finally(() => {
+        entry.ready = null;
+      });
+    return entry;
   }
 
   /** Every task slot is held and the pool may make no more. */
@@ -122,19 +128,10 @@ export class SlotPool {
    */
   prewarm(kind: Slot['kind'], count: number): void {
     for (let have = this.entries.filter((entry) => entry.slot.kind === kind).length; have < count; have++) {
-      const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy: false, ready: null };
-      this.entries.push(entry);
-      const ready = this.create(entry).catch((error: unknown) => {
-        const at = this.entries.indexOf(entry);
-        if (at >= 0) this.entries.splice(at, 1);
-        this.wakeNext();
+      const entry = this.startCreating(kind, false);
+      entry.ready!.catch((error: unknown) => {
         this.log(`${entry.slot.id}: could not be made ahead of time (${error instanceof Error ? error.message : String(error)}); it is made when a task needs it`);
-        throw error;
       });
-      entry.ready = ready.finally(() => {
-        entry.ready = null;
-      });
-      entry.ready.catch(() => undefined);
     }
   }
 
