@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry, splitNul } from './git.js';
 import { serialize } from './repo-queue.js';
 import { objectInfo } from './object-reader.js';
+import { WORKTREE_STATUS } from './repo.js';
 
 export const ARCHIVE_PREFIX = 'refs/loop/archive';
 const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -116,7 +117,7 @@ export async function isReachableFromRefs(repo: string, sha: string): Promise<bo
 export async function archiveWorktree(repo: string, path: string, runId: string, name: string, exclude: readonly string[] = []): Promise<string | null> {
   // A clean worktree (no tracked change, no untracked file outside .gitignore) has nothing to
   // snapshot: one status instead of the snapshot's five processes, the common case at a run's end.
-  const status = await gitTry(path, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { trim: false });
+  const status = await gitTry(path, [...WORKTREE_STATUS], { trim: false });
   const clean = status.ok && status.stdout.length === 0;
   const snapshot = clean ? null : await snapshotUncommitted(path, `loop: uncommitted work left in ${name}`, exclude);
   if (snapshot) return archiveCommit(repo, runId, `${name}-uncommitted`, snapshot);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { runPaths } from '../util/paths.js';
 import { isAlive } from '../util/process-alive.js';
 import { git, gitRaw, gitTry } from './git.js';
-import { listWorktrees, parsePorcelainZ, repoInfo } from './repo.js';
+import { listWorktrees, parsePorcelainZ, repoInfo, WORKTREE_STATUS } from './repo.js';
 import { serialize } from './repo-queue.js';
 import { archiveRefName, archiveWorktree } from './archive.js';
 import { cleanupRun, type Leftovers } from './cleanup.js';
@@ -138,7 +138,7 @@ export async function cleanLeftovers(options: {
 }
 
 async function hasUncommitted(slot: string, copied: readonly string[]): Promise<boolean> {
-  const status = await gitRaw(slot, ['status', '--porcelain=v1', '-z', '--untracked-files=all']).catch(() => '');
+  const status = await gitRaw(slot, [...WORKTREE_STATUS]).catch(() => '');
   const skip = new Set(copied);
   return parsePorcelainZ(status).some((entry) => !skip.has(entry.path) && entry.path !== '.loop' && !entry.path.startsWith('.loop/'));
 }

@@ -89,6 +89,9 @@ export interface StatusEntry {
   from?: string;
 }
 
+/** A worktree's state as `parsePorcelainZ` reads it: tracked changes and every untracked file outside .gitignore. */
+export const WORKTREE_STATUS = ['status', '--porcelain=v1', '-z', '--untracked-files=all'] as const;
+
 /** Parses `git status --porcelain=v1 -z`: `XY path\0`, renames as `XY new\0old\0`. */
 export function parsePorcelainZ(output: string): StatusEntry[] {
   const fields = splitNul(output);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LOOP_COMMIT_ENV, git, gitRaw, splitNul } from './git.js';
-import { parsePorcelainZ } from './repo.js';
+import { parsePorcelainZ, WORKTREE_STATUS } from './repo.js';
 import { archiveCommit, snapshotUncommitted } from './archive.js';
 import { serialize } from './repo-queue.js';
 
@@ -59,7 +59,7 @@ export async function resetSlot(path: string, options: ResetOptions): Promise<st
   await forgetInterruptedOperations(path, gitDir, options.log);
 
   const copied = new Set(options.copied);
-  const status = parsePorcelainZ(await gitRaw(path, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  const status = parsePorcelainZ(await gitRaw(path, [...WORKTREE_STATUS]));
   const work = status.filter((entry) => !copied.has(entry.path) && entry.path !== '.loop' && !entry.path.startsWith('.loop/'));
   let archived: string | null = null;
   if (work.length > 0 && options.archiveDirty) {
@@ -121,7 +121,7 @@ async function removeUntracked(path: string): Promise<void> {
 export async function detachOwnSlot(path: string, sha: string, poolDir: string): Promise<string[]> {
   assertSlot(path, poolDir);
   await forgetInterruptedOperations(path, worktreeGitDir(path), () => {});
-  const status = parsePorcelainZ(await gitRaw(path, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  const status = parsePorcelainZ(await gitRaw(path, [...WORKTREE_STATUS]));
   await git(path, [...NO_HOOKS, 'checkout', '-q', '-f', '--detach', sha]);
   if (status.some((entry) => entry.code === '??')) await removeUntracked(path);
   return status.map((entry) => entry.path);
@@ -133,7 +133,7 @@ export async function detachOwnSlot(path: string, sha: string, poolDir: string):
  */
 export async function cleanOwnSlot(path: string, poolDir: string): Promise<string[]> {
   assertSlot(path, poolDir);
-  const status = parsePorcelainZ(await gitRaw(path, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  const status = parsePorcelainZ(await gitRaw(path, [...WORKTREE_STATUS]));
   if (status.length === 0) return [];
   await git(path, [...NO_HOOKS, 'checkout', '-q', '-f', '--detach', 'HEAD']);
   if (status.some((entry) => entry.code === '??')) await removeUntracked(path);
