@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { ProtectedSpec } from '../../protocol/messages.js';
 import { gitRaw, splitNul } from '../git/git.js';
 import { readObject } from '../git/object-reader.js';
-import { NAME_STATUS_ARGS } from '../git/capture.js';
+import { NAME_STATUS_ARGS } from '../git/name-status.js';
 import { judgeChanges, needsContent, type FileChange, type TamperVerdict } from './tamper-rules.js';
 
 export type { TamperVerdict } from './tamper-rules.js';

@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry, splitNul } from './git.js';
+import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry } from './git.js';
 import { serialize } from './repo-queue.js';
 import { objectInfo } from './object-reader.js';
 import { WORKTREE_STATUS } from './repo.js';
+import { changedPaths, NAME_STATUS_FLAGS } from './name-status.js';
 
 export const ARCHIVE_PREFIX = 'refs/loop/archive';
 const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -90,17 +91,19 @@ function seedFromOwnIndex(own: string, copy: string): void {
  * `git add -A`, then puts back in the index (as they are in `base`) loop's state and the files
  * loop copied in: copied files such as `.env` hold secrets and must never land in a commit.
  * (Exclude pathspecs cannot do this: naming an ignored path in `git add` makes it exit 1.)
- * Returns the paths that were put back.
+ * Returns the paths that were put back, and what the index then changes against `base` as
+ * `--name-status -z -M` prints it: one diff finds both, a second is read only after a put-back.
  */
-export async function stageAllExcept(cwd: string, base: string, exclude: readonly string[], env?: NodeJS.ProcessEnv): Promise<string[]> {
+export async function stageAllExcept(cwd: string, base: string, exclude: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ putBack: string[]; nameStatus: string }> {
   const options = env ? { env } : {};
   await git(cwd, ['add', '-A'], options);
-  const pathspec = [':(top).loop', ...exclude.map((path) => `:(top,literal)${path}`)];
-  const unwanted = splitNul(await gitRaw(cwd, ['diff', '--cached', '--name-only', '--no-renames', '-z', base, '--', ...pathspec], options));
-  if (unwanted.length > 0) {
-    await git(cwd, ['restore', '--staged', `--source=${base}`, '--', ...unwanted.map((path) => `:(top,literal)${path}`)], options);
-  }
-  return unwanted;
+  const staged = () => gitRaw(cwd, ['diff', '--cached', ...NAME_STATUS_FLAGS, base], options);
+  const nameStatus = await staged();
+  const excluded = ['.loop', ...exclude.map((path) => path.replace(/\/+$/, ''))];
+  const putBack = changedPaths(nameStatus).filter((path) => excluded.some((root) => path === root || path.startsWith(`${root}/`)));
+  if (putBack.length === 0) return { putBack, nameStatus };
+  await git(cwd, ['restore', '--staged', `--source=${base}`, '--', ...putBack.map((path) => `:(top,literal)${path}`)], options);
+  return { putBack, nameStatus: await staged() };
 }
 
 /** True when some ref (branch, tag, archive, …) contains `sha`, so dropping a worktree's HEAD loses nothing. */

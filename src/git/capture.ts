@@ -2,10 +2,18 @@
  * Capturing an attempt: what the agent committed and what it left uncommitted both count (the
  * anchor called a committing agent "no changes" and stranded its work, research §17 item 7).
  * `.loop/` and the files loop copied into the slot (such as `.env`) are never committed.
+ *
+ * Three git processes in the usual case (`add -A`, one diff of the index against the base, the
+ * commit): that diff says at once what to put back, whether anything changed, and what the change
+ * did per file (the commit's tree is the index's); the slot's HEAD and the trees are read without
+ * a process (worktree-head.ts, the batch reader).
  */
-import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry, splitNul } from './git.js';
+import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitTry } from './git.js';
 import { stageAllExcept } from './archive.js';
+import { changedPaths } from './name-status.js';
+import { objectInfo } from './object-reader.js';
 import { readMeta } from './slot-paths.js';
+import { worktreeHead } from './worktree-head.js';
 
 export interface CapturedWork {
   /** HEAD after capture; null when the tree equals the base tree. */
@@ -22,38 +30,23 @@ export interface CapturedWork {
 export async function captureWork(slotPath: string, options: { baseSha: string; message: string }): Promise<CapturedWork> {
   const copied = readMeta(slotPath).copied ?? [];
   // belt and braces: loop's state never enters history, even when the agent committed it itself
-  const putBack = await stageAllExcept(slotPath, options.baseSha, copied);
+  const { putBack, nameStatus } = await stageAllExcept(slotPath, options.baseSha, copied);
   const refused = putBack.filter((path) => path === '.loop' || path.startsWith('.loop/')).sort();
 
-  const staged = await gitTry(slotPath, ['diff', '--cached', '--quiet', 'HEAD', '--']);
+  // The index differs from HEAD when it differs from the base and HEAD is the base (the agent did
+  // not commit); if the agent committed, git compares the index with HEAD itself.
+  const before = await worktreeHead(slotPath);
+  const sameAsBase = nameStatus.length === 0;
+  const staged = before === options.baseSha ? { code: sameAsBase ? 0 : 1, stderr: '' } : await gitTry(slotPath, ['diff', '--cached', '--quiet', 'HEAD', '--']);
   if (staged.code === 1) {
     await git(slotPath, [...LOOP_COMMIT_CONFIG, 'commit', '-q', '--no-verify', '--allow-empty-message', '-m', options.message], { env: LOOP_COMMIT_ENV });
   } else if (staged.code !== 0) {
     throw new Error(`git diff --cached failed in ${slotPath}: ${staged.stderr.trim()}`);
   }
-
-  const [head, tree, baseTree] = (await git(slotPath, ['rev-parse', 'HEAD', 'HEAD^{tree}', `${options.baseSha}^{tree}`])).split('\n') as [string, string, string];
   // Same tree as the base: whatever the agent did (commits included) changed nothing.
-  if (tree === baseTree) return { commit: null, changedFiles: [], refused, tree: null };
-  const nameStatus = await gitRaw(slotPath, NAME_STATUS_ARGS(options.baseSha, head));
-  return { commit: head, changedFiles: changedPaths(nameStatus), refused, tree, nameStatus };
-}
-
-/** What the change did per file with renames found, read once for the changed files and for the tamper check. */
-export const NAME_STATUS_ARGS = (base: string, commit: string): string[] => ['diff', '--name-status', '-z', '-M', '--no-ext-diff', base, commit];
-
-/**
- * Every path a change touched, in git's order, from `--name-status -z -M` output: both sides of a
- * rename (as `--no-renames` lists them: one deleted, one added), only the new side of a copy.
- */
-export function changedPaths(nameStatus: string): string[] {
-  const fields = splitNul(nameStatus);
-  const paths = new Set<string>();
-  for (let i = 0; i < fields.length; i++) {
-    const letter = fields[i]![0];
-    if (letter === 'R') paths.add(fields[++i]!);
-    else if (letter === 'C') i++;
-    paths.add(fields[++i]!);
-  }
-  return [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  if (sameAsBase) return { commit: null, changedFiles: [], refused, tree: null };
+  const head = staged.code === 1 ? await worktreeHead(slotPath) : before;
+  const tree = await objectInfo(slotPath, `${head}^{tree}`);
+  if (tree === null) throw new Error(`${head}, the capture in ${slotPath}, names no commit`);
+  return { commit: head, changedFiles: changedPaths(nameStatus), refused, tree: tree.sha, nameStatus };
 }

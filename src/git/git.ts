@@ -58,15 +58,42 @@ export const LOOP_COMMIT_ENV: NodeJS.ProcessEnv = {
   GIT_COMMITTER_EMAIL: LOOP_IDENTITY.email,
 };
 
+/**
+ * The scrubbed environment, built from `process.env` at the first git call of the process and kept:
+ * copying `process.env` reads every variable through the OS environment, a cost each of the
+ * dozen git calls per task paid. loop sets its environment before its first git call and never
+ * changes it afterwards (actors/entry.ts restores its one variable first); code that does change
+ * `process.env` later calls `refreshGitEnv()`. Each `extra` object gets its environment built
+ * once too (callers pass constants such as LOOP_COMMIT_ENV), so a call copies nothing. Both are
+ * frozen: they are shared, and a caller that wants to change one copies it.
+ */
+let scrubbed: NodeJS.ProcessEnv | null = null;
+let withExtra = new WeakMap<NodeJS.ProcessEnv, NodeJS.ProcessEnv>();
+
 export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of REDIRECTING_VARIABLES) delete env[name];
-  env['GIT_TERMINAL_PROMPT'] = '0';
-  env['GIT_EDITOR'] = ':';
-  env['GIT_PAGER'] = 'cat';
-  env['LC_ALL'] = 'C';
-  env['LANGUAGE'] = 'C';
-  return extra ? { ...env, ...extra } : env;
+  if (scrubbed === null) {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of REDIRECTING_VARIABLES) delete env[name];
+    env['GIT_TERMINAL_PROMPT'] = '0';
+    env['GIT_EDITOR'] = ':';
+    env['GIT_PAGER'] = 'cat';
+    env['LC_ALL'] = 'C';
+    env['LANGUAGE'] = 'C';
+    scrubbed = Object.freeze(env);
+  }
+  if (!extra) return scrubbed;
+  let env = withExtra.get(extra);
+  if (env === undefined) {
+    env = Object.freeze({ ...scrubbed, ...extra });
+    withExtra.set(extra, env);
+  }
+  return env;
+}
+
+/** Builds the git environment again from `process.env` at the next call (after a change to `process.env`). */
+export function refreshGitEnv(): void {
+  scrubbed = null;
+  withExtra = new WeakMap();
 }
 
 /** Runs git in `cwd`; resolves with stdout trimmed, throws `GitError` on a non-zero exit. */

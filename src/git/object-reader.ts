@@ -15,6 +15,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GLOBAL_CONFIG, gitEnv, gitTry } from './git.js';
+import { worktreeGitDir } from './git-dir.js';
 
 export interface ObjectInfo {
   sha: string;
@@ -153,19 +154,20 @@ function readerFor(cwd: string): BatchReader | null {
 const batchable = (name: string): boolean => name.length > 0 && !/[\n\r]/.test(name) && name.trim() === name;
 
 /**
- * The folder whose reader serves `cwd`: a linked worktree (a slot) shares its repository's objects,
- * so a name that starts with an object id is read by the repository's reader instead of one per
- * slot. Names with refs stay with `cwd` (HEAD and a few refs are per worktree).
+ * The folder whose reader serves `cwd`: a linked worktree (a slot) shares its repository's objects
+ * and branches, so a name that starts with an object id is read by the repository's reader instead
+ * of one per slot. Names with refs stay with `cwd` (HEAD and a few refs are per worktree); a caller
+ * that knows its ref is shared (refs/heads/) may ask the repository's reader itself.
  */
 const storeByWorktree = new Map<string, string>();
-function storeOf(cwd: string): string {
+export function repositoryOf(cwd: string): string {
   let store = storeByWorktree.get(cwd);
   if (store === undefined) {
     store = cwd;
     try {
       const dotGit = join(cwd, '.git');
       if (statSync(dotGit).isFile()) {
-        const gitDir = resolve(cwd, /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))![1]!);
+        const gitDir = worktreeGitDir(cwd);
         const common = resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
         store = basename(common) === '.git' ? dirname(common) : common;
       }
@@ -178,7 +180,7 @@ function storeOf(cwd: string): string {
 }
 
 async function viaReader(cwd: string, kind: Pending['kind'], name: string): Promise<{ info: ObjectInfo; data: Buffer | null } | null | undefined> {
-  const reader = batchable(name) ? readerFor(/^[0-9a-f]{40}/.test(name) ? storeOf(cwd) : cwd) : null;
+  const reader = batchable(name) ? readerFor(/^[0-9a-f]{40}/.test(name) ? repositoryOf(cwd) : cwd) : null;
   if (reader === null) return undefined;
   try {
     return await reader.request(kind, name);

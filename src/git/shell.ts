@@ -40,7 +40,7 @@ export interface ShellOptions {
 
 /** What a command started by loop sees: no colours (they break parsing), CI mode (no watch, no prompts). */
 export function commandEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env = gitEnv({ CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...extra });
+  const env: NodeJS.ProcessEnv = { ...gitEnv(), CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
   // set when loop itself runs under node:test; a project's `node --test` would then skip its files
   delete env['NODE_TEST_CONTEXT'];
   // gitEnv forces C messages for git's own output; the project's tests run in the user's locale

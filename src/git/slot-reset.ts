@@ -3,12 +3,13 @@
  * `checkout -f` is allowed because whatever the slot held was captured first; anything still
  * uncommitted in a task or critic slot is pinned on an archive ref before it is discarded.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LOOP_COMMIT_ENV, git, gitRaw, splitNul } from './git.js';
 import { parsePorcelainZ, WORKTREE_STATUS } from './repo.js';
 import { archiveCommit, snapshotUncommitted } from './archive.js';
 import { serialize } from './repo-queue.js';
+import { worktreeGitDir } from './git-dir.js';
 
 export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 
@@ -26,13 +27,6 @@ export function assertSlot(path: string, poolDir: string): void {
     // missing .git
   }
   if (!isLinkedWorktree) throw new Error(`refusing to reset ${path}: it is not a linked git worktree`);
-}
-
-/** The per-worktree git dir of a linked worktree, read from its `.git` file. */
-export function worktreeGitDir(path: string): string {
-  const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(join(path, '.git'), 'utf8'));
-  if (!match) throw new Error(`${path}/.git does not name a git dir`);
-  return isAbsolute(match[1]!) ? match[1]! : resolve(path, match[1]!);
 }
 
 export interface ResetOptions {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, git, writeFiles } from './support.js';
+import { fixture, git, gitCommandsDuring, writeFiles } from './support.js';
 import { captureWork } from '../../src/git/capture.js';
 import { diffForReview } from '../../src/git/diff.js';
+import { refreshGitEnv } from '../../src/git/git.js';
 
 async function taskSlot(t: Parameters<typeof fixture>[0], files?: Record<string, string>, poolOptions = {}) {
   const f = fixture(t, files);
@@ -49,11 +50,13 @@ test('captureWork commits even with a blocking user hook, signing required and n
   const saved = { global: process.env['GIT_CONFIG_GLOBAL'], nosystem: process.env['GIT_CONFIG_NOSYSTEM'] };
   process.env['GIT_CONFIG_GLOBAL'] = '/dev/null';
   process.env['GIT_CONFIG_NOSYSTEM'] = '1';
+  refreshGitEnv();
   t.after(() => {
     for (const [name, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.nosystem]] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
+    refreshGitEnv();
   });
   writeFiles(slot.path, { 'x.js': 'x\n' });
   const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
@@ -124,4 +127,55 @@ test('the changed files of a capture are the paths `git diff --name-only --no-re
   // the same under a configuration that detects copies (the copy's source did not change)
   git(slot.path, ['config', 'diff.renames', 'copies']);
   assert.deepEqual((await captureWork(slot.path, { baseSha: base, message: 'm' })).changedFiles, expected);
+});
+
+test('a capture is three git processes: add, one diff of the index against the base, commit; its name-status is the commit\'s against the base', async (t) => {
+  const long = Array.from({ length: 40 }, (_, i) => `line ${i} of a file long enough to be found as a rename\n`).join('');
+  const { slot, base } = await taskSlot(t, { 'README.md': '# demo\n', 'src/old.js': long, 'run.sh': 'echo hi\n', 'gone.txt': 'z\n' });
+  git(slot.path, ['mv', 'src/old.js', 'src/renamed.js']);
+  git(slot.path, ['rm', '-q', 'gone.txt']);
+  chmodSync(join(slot.path, 'run.sh'), 0o755);
+  writeFiles(slot.path, { 'README.md': '# changed\n', 'new.js': 'n\n' });
+  const { result: work, commands } = await gitCommandsDuring(() => captureWork(slot.path, { baseSha: base, message: 'm' }));
+  assert.deepEqual(commands.map((command) => command.split(' ')[0]), ['add', 'diff', 'commit'], commands.join('\n'));
+  assert.equal(work.commit, git(slot.path, ['rev-parse', 'HEAD']));
+  assert.equal(work.tree, git(slot.path, ['rev-parse', 'HEAD^{tree}']));
+  assert.equal(work.nameStatus, git(slot.path, ['diff', '--name-status', '-z', '-M', base, work.commit!]));
+  assert.match(work.nameStatus!, /R\d+\0src\/old\.js\0src\/renamed\.js\0/);
+  assert.deepEqual(work.changedFiles, ['README.md', 'gone.txt', 'new.js', 'run.sh', 'src/old.js', 'src/renamed.js']);
+});
+
+test('a capture after the agent\'s own commits asks git whether anything is left to commit, and reads the new HEAD', async (t) => {
+  const { slot, base } = await taskSlot(t);
+  writeFiles(slot.path, { 'a.js': 'a\n' });
+  git(slot.path, ['add', '-A']);
+  git(slot.path, ['commit', '-q', '-m', 'agent']);
+  const agentCommit = git(slot.path, ['rev-parse', 'HEAD']);
+  // everything committed: no commit of loop's
+  const committed = await gitCommandsDuring(() => captureWork(slot.path, { baseSha: base, message: 'm' }));
+  assert.equal(committed.result.commit, agentCommit);
+  assert.deepEqual(committed.commands.map((command) => command.split(' ').slice(0, 3).join(' ')), ['add -A', 'diff --cached --name-status', 'diff --cached --quiet']);
+  // more left uncommitted, on a detached HEAD: loop's commit on top, read back from the HEAD file
+  git(slot.path, ['checkout', '-q', '--detach']);
+  writeFiles(slot.path, { 'b.js': 'b\n' });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'loop commit' });
+  assert.equal(work.commit, git(slot.path, ['rev-parse', 'HEAD']));
+  assert.equal(git(slot.path, ['rev-parse', 'HEAD^']), agentCommit);
+  assert.deepEqual(work.changedFiles, ['a.js', 'b.js']);
+});
+
+test('the copied files and .loop/ are put back even when the agent renamed them into its change', async (t) => {
+  const f = fixture(t, { 'README.md': '# demo\n', '.loop/kept.json': '{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}\n' });
+  writeFileSync(join(f.repo, '.env'), 'SECRET=hunter2\n');
+  const pool = f.pool({ copyFiles: ['.env'] });
+  const slot = await pool.acquire('task');
+  const base = git(f.repo, ['rev-parse', 'HEAD']);
+  await pool.pointAt(slot, { sha: base, branch: 'loop/run1/t1' });
+  git(slot.path, ['mv', '.loop/kept.json', 'kept.json']);
+  writeFiles(slot.path, { 'feature.js': 'ok\n' });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  assert.deepEqual(work.refused, ['.loop/kept.json']);
+  assert.deepEqual(work.changedFiles, ['feature.js', 'kept.json']);
+  assert.equal(work.nameStatus, git(slot.path, ['diff', '--name-status', '-z', '-M', base, work.commit!]));
+  assert.deepEqual(git(slot.path, ['ls-tree', '-r', '--name-only', work.commit!]).split('\n').sort(), ['.loop/kept.json', 'README.md', 'feature.js', 'kept.json']);
 });

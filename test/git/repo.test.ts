@@ -4,7 +4,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, tempDir, tempRepo, writeFiles } from '../helpers/temp.js';
 import { UserError } from '../../src/util/errors.js';
-import { GitError, git as runGit, gitTry } from '../../src/git/git.js';
+import { GitError, git as runGit, gitTry, refreshGitEnv } from '../../src/git/git.js';
 import { isAncestor, repoInfo, resolveSha, userCheckoutState } from '../../src/git/repo.js';
 import { queueKey, serialize } from '../../src/git/repo-queue.js';
 
@@ -42,9 +42,11 @@ test('git ignores GIT_DIR and GIT_INDEX_FILE inherited from the environment', as
   const other = tempRepo(t, { 'b.txt': 'b\n' });
   const saved = process.env['GIT_DIR'];
   process.env['GIT_DIR'] = join(other, '.git');
+  refreshGitEnv();
   t.after(() => {
     if (saved === undefined) delete process.env['GIT_DIR'];
     else process.env['GIT_DIR'] = saved;
+    refreshGitEnv();
   });
   assert.equal(await runGit(repo, ['ls-files']), 'a.txt');
 });

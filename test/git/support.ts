@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { git, tempDir, tempRepo, writeFiles } from '../helpers/temp.js';
 import { SlotPool, type SlotPoolOptions } from '../../src/git/slots.js';
+import { refreshGitEnv } from '../../src/git/git.js';
 
 export { git, tempDir, writeFiles };
 
@@ -58,3 +59,36 @@ export function commitFiles(repo: string, files: Record<string, string>, message
 }
 
 export const read = (root: string, file: string): string => readFileSync(join(root, file), 'utf8');
+
+/**
+ * The git subcommands `run` started from this process, in order (git's own trace of every process
+ * it starts; the long-lived `cat-file --batch-command` readers are left out: they answer many calls).
+ */
+export async function gitCommandsDuring<T>(run: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  const dir = tempDir(null, 'loop-trace-');
+  const trace = join(dir, 'trace.json');
+  const saved = process.env['GIT_TRACE2_EVENT'];
+  process.env['GIT_TRACE2_EVENT'] = trace;
+  refreshGitEnv();
+  try {
+    const result = await run();
+    let text = '';
+    try {
+      text = readFileSync(trace, 'utf8');
+    } catch {
+      // no git started
+    }
+    const commands = text.split('\n').filter((line) => line.includes('"event":"start"')).map((line) => {
+      const argv = (JSON.parse(line) as { argv: string[] }).argv;
+      let i = 1;
+      while (argv[i] === '-c' || argv[i] === '-C') i += 2;
+      return argv.slice(i).join(' ');
+    }).filter((command) => !command.startsWith('cat-file --batch-command'));
+    return { result, commands };
+  } finally {
+    if (saved === undefined) delete process.env['GIT_TRACE2_EVENT'];
+    else process.env['GIT_TRACE2_EVENT'] = saved;
+    refreshGitEnv();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
