@@ -78,10 +78,12 @@ export async function resetSlot(path: string, options: ResetOptions): Promise<st
 
 /** An agent may leave a merge, rebase, cherry-pick or lock behind; the next checkout must not inherit it. */
 async function forgetInterruptedOperations(path: string, gitDir: string, log: (line: string) => void): Promise<void> {
-  // the agent's process group is dead by now, so a leftover index.lock is stale
-  if (existsSync(join(gitDir, 'index.lock'))) {
-    log(`${path}: removing a stale index.lock left by a killed process`);
-    rmSync(join(gitDir, 'index.lock'), { force: true });
+  // the agent's process group is dead by now, and so is a killed run's gate (a checkout killed
+  // mid-way leaves HEAD.lock), so a leftover lock of the worktree's own files is stale
+  for (const lock of ['index.lock', 'HEAD.lock']) {
+    if (!existsSync(join(gitDir, lock))) continue;
+    log(`${path}: removing a stale ${lock} left by a killed process`);
+    rmSync(join(gitDir, lock), { force: true });
   }
   const pending: [string, string[]][] = [
     ['MERGE_HEAD', ['merge', '--quit']],
