@@ -60,7 +60,9 @@ async function measure(bin: string, files: number, slots: number, tasks: number)
   if (run.code !== 0) throw new Error(`loop run exited ${run.code}:\n${run.output}`);
   const result = timings(readEvents(dir, 'bench'));
   const git = gitProcesses(trace);
-  for (const d of [dir, planDir, home]) rmSync(d, { recursive: true, force: true });
+  // removed when the bench ends, not now: mass deletions slow the next measurement's file creation
+  // for a minute on ext4 without a journal (research/machine-limits.md §1)
+  leftovers.push(dir, planDir, home);
   if (result.merged !== tasks) throw new Error(`only ${result.merged} of ${tasks} tasks merged`);
   const cpuPerTaskMs = before && after ? (after.userMs + after.sysMs - before.userMs - before.sysMs) / tasks : null;
   return { perTaskMs: result.perTaskMs, wallMs: result.wallMs, gitPerTask: git.total / tasks, cpuPerTaskMs, byCommand: git.byCommand };
@@ -72,6 +74,11 @@ const only = values.only?.split(',').map((s) => s.trim());
 const settings = SETTINGS.filter(([files, slots]) => !only || only.includes(`${files}x${slots}`));
 const rounds = Math.max(1, Number(values.rounds));
 const builds: [string, string][] = values.compare ? [['this', LOOP_BIN], ['other', values.compare]] : [['this', LOOP_BIN]];
+
+const leftovers: string[] = [];
+process.on('exit', () => {
+  for (const d of leftovers) rmSync(d, { recursive: true, force: true });
+});
 
 const figures: Figure[] = [];
 const rows: string[][] = [];

@@ -4,7 +4,7 @@
  * for CPU and memory while it runs, then measured from its board and suite counter.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBoard } from '../board/store.js';
@@ -73,7 +73,9 @@ export async function runSetting(settings: SweepSettings, parallel: number, scra
     actorPeakRssMb: actors.length > 0 ? Math.max(...actors.map((a) => a.peakRssMb)) : null,
     actorsPeakRssMb: actors.length > 0 ? actors.reduce((sum, a) => sum + a.peakRssMb, 0) : null,
   };
-  rmSync(dir, { recursive: true, force: true });
+  // The setting's folder stays until the sweep ends (the caller removes `scratch`): on ext4 without a
+  // journal, files created within a minute of mass deletions are several times slower to make
+  // (research/machine-limits.md §1), so deleting here would slow the next setting's checkouts.
   return { parallel, exitCode, resources, ...figures };
 }
 

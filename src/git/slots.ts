@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { median } from '../util/stats.js';
 import { LOOP_COMMIT_ENV, git, gitTry } from './git.js';
 import { listWorktrees, repoInfo } from './repo.js';
 import { serialize } from './repo-queue.js';
@@ -41,6 +42,11 @@ export interface SlotPoolOptions {
    * so a pool that grows whenever every slot is momentarily held costs more than it saves.
    */
   maxTaskSlots?: number;
+  /**
+   * How long an acquire that finds every task slot held waits for a release before it makes a new
+   * one. Default: as long as this pool's slots took to make (`slotPatienceMs`).
+   */
+  patienceMs?: number;
 }
 
 export { SetupError } from './slot-setup.js';
@@ -56,6 +62,8 @@ export class SlotPool {
   private readonly entries: Entry[] = [];
   /** Acquires of task slots waiting for one to be released, first come first served. */
   private readonly waiting: (() => void)[] = [];
+  /** How long each worktree this pool made took (ms), for the patience of a waiting acquire. */
+  private readonly madeInMs: number[] = [];
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
   /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
@@ -71,11 +79,7 @@ export class SlotPool {
   }
 
   async acquire(kind: Slot['kind']): Promise<Slot> {
-    if (kind === 'task' && (this.waiting.length > 0 || this.taskSlotsFull())) {
-      // behind those already waiting; woken, it looks again (a newcomer may have been quicker)
-      do await new Promise<void>((wake) => this.waiting.push(wake));
-      while (this.taskSlotsFull());
-    }
+    if (kind === 'task') await this.waitForTaskSlot();
     for (;;) {
       const free = this.entries.find((entry) => entry.slot.kind === kind && !entry.busy);
       if (!free) break;
@@ -90,6 +94,43 @@ export class SlotPool {
     const entry = this.startCreating(kind, true);
     await entry.ready;
     return { ...entry.slot };
+  }
+
+  /**
+   * Returns when this acquire may take a free task slot or make one. It queues behind acquires
+   * already waiting, and while every task slot is held: at the limit until one is released; below it
+   * for at most the patience (a slot in use is often handed back sooner than a new checkout is made,
+   * which costs a file written per tracked file: ski rental, never more than twice the better choice).
+   */
+  private async waitForTaskSlot(): Promise<void> {
+    const anyFree = (): boolean => this.entries.some((entry) => entry.slot.kind === 'task' && !entry.busy);
+    if (this.waiting.length === 0 && anyFree()) return;
+    const deadline = Date.now() + (this.options.patienceMs ?? slotPatienceMs(this.madeInMs));
+    for (let turn = 0; ; turn++) {
+      const full = this.taskSlotsFull();
+      const left = deadline - Date.now();
+      if (!full && left <= 0) return; // make one
+      // one woken but beaten to the slot by a newcomer keeps its place at the front
+      if (!(await this.queue(full ? null : left, turn > 0))) return; // patience ran out: make one
+      if (anyFree()) return;
+    }
+  }
+
+  /** Waits in line for `wakeNext`; with a timeout, leaves the line when it passes (false). */
+  private queue(timeoutMs: number | null, front: boolean): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const wake = (): void => {
+        if (timer) clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = timeoutMs === null ? null : setTimeout(() => {
+        const at = this.waiting.indexOf(wake);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      }, timeoutMs);
+      if (front) this.waiting.unshift(wake);
+      else this.waiting.push(wake);
+    });
   }
 
   /** A new entry whose worktree is being made; one that cannot be made leaves the pool again (its `ready` rejects). */
@@ -285,7 +326,9 @@ export class SlotPool {
         if (!existsSync(path)) {
           const head = (await this.repoHead()) ?? '';
           rmSync(slotMetaPath(path), { force: true });
+          const started = Date.now();
           await git(this.options.repo, [...NO_HOOKS, 'worktree', 'add', '--detach', path, head], { env: LOOP_COMMIT_ENV });
+          this.madeInMs.push(Date.now() - started);
           entry.slot = { ...entry.slot, path, fresh: true };
           this.log(`${entry.slot.id}: created worktree ${path}`);
           return;
@@ -308,6 +351,14 @@ export class SlotPool {
     return info.head;
   }
 
+}
+
+/**
+ * How long an acquire waits for a held task slot before making a new one: the median time this
+ * pool took to make one (0 before it has made any, so the first slots are made at once).
+ */
+export function slotPatienceMs(madeInMs: readonly number[]): number {
+  return madeInMs.length === 0 ? 0 : median(madeInMs.slice(-5));
 }
 
 function bumpId(id: string, taken: Set<string>): string {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { commitFiles, fixture, git, read, worktreeCount, writeFiles } from './support.js';
-import { SetupError } from '../../src/git/slots.js';
+import { SetupError, slotPatienceMs } from '../../src/git/slots.js';
 import { poolRoot } from '../../src/git/slot-paths.js';
 
 test('a slot is created under $LOOP_HOME, outside the repository, and reused after release', async (t) => {
@@ -241,4 +241,38 @@ test('a pool at its task-slot limit makes no more checkouts: acquires wait, in o
   assert.equal(gotFourth.fresh, true);
   assert.equal(pool.slots().filter((slot) => slot.kind === 'task').length, 2);
   for (const slot of [gotThird, gotFourth, critic]) pool.release(slot);
+});
+
+test('every task slot held and the pool below its limit: an acquire waits up to its patience for a release before it makes a new checkout', async (t) => {
+  const f = fixture(t);
+  const patient = f.pool({ patienceMs: 60_000 });
+  const held = await patient.acquire('task');
+  let got: string | null = null;
+  const waiting = patient.acquire('task').then((slot) => ((got = slot.id), slot));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(got, null, 'still waiting: a release is expected sooner than a checkout takes');
+  patient.release(held);
+  const slot = await waiting;
+  assert.deepEqual([slot.id, slot.fresh], ['slot-1', false], 'the released slot, not a new checkout');
+  assert.equal(worktreeCount(f.repo), 2);
+
+  // no release within the patience: the waiting acquire makes a slot of its own
+  const g = fixture(t);
+  const hurried = g.pool({ patienceMs: 20 });
+  const first = await hurried.acquire('task');
+  const second = await hurried.acquire('task');
+  assert.deepEqual([second.id, second.fresh], ['slot-2', true]);
+  assert.equal(worktreeCount(g.repo), 3);
+  for (const s of [first, second]) hurried.release(s);
+});
+
+test('the patience of a waiting acquire is the median time the pool took to make its last slots, 0 before it made any', () => {
+  const cases: Array<[number[], number]> = [
+    [[], 0],
+    [[400], 400],
+    [[100, 3000, 200], 200],
+    // only the last five count: a machine that got busier (or quieter) is followed
+    [[9000, 9000, 9000, 100, 100, 100, 100, 100], 100],
+  ];
+  for (const [made, patience] of cases) assert.equal(slotPatienceMs(made), patience, JSON.stringify(made));
 });
