@@ -26,7 +26,7 @@ export const GateInputSchema = v.strictObject({ runId: v.string() });
 
 export interface GatePorts<O extends TestOutcome = TestOutcome> extends TestPorts<O>, MergePorts<O> {
   /** `tree` (of the commit) lets the gate skip a lookup when it checks its test-result cache. */
-  capture(workdir: string, baseSha: string, message: string): Promise<{ commit: string | null; changedFiles: string[]; tree: string | null }>;
+  capture(workdir: string, baseSha: string, message: string): Promise<{ commit: string | null; changedFiles: string[]; tree: string | null; reviewDiff?: string }>;
   tamper(repo: string, baseSha: string, commit: string, spec: ProtectedSpec): Promise<{ ok: boolean; violations: { file: string; reason: string }[] }>;
 }
 
@@ -75,11 +75,13 @@ export function createGateActor<O extends TestOutcome>(ports: GatePorts<O>) {
           ].join('\n');
           return done({ ok: false, commit, tree, changedFiles, tests: 'none', summary: `tampered with ${files.join(', ')}`, failure: { ...failure('tamper', `changed protected file(s): ${files.join(', ')}`, evidence), files } });
         }
-        if (r.testCommand === null) return done({ ok: true, commit, tree, changedFiles, tests: 'none', summary: 'no test command found; protected files checked' });
+        // the critic's diff, read with the capture's: the supervisor need not start git for it
+        const review = captured.reviewDiff === undefined ? {} : { reviewDiff: captured.reviewDiff };
+        if (r.testCommand === null) return done({ ok: true, commit, tree, changedFiles, tests: 'none', summary: 'no test command found; protected files checked', ...review });
         const inSlot = testsInSlot(r.preMergeTests, { joinsNextTrain: queueOf(r.repoPath).joinsNextTrain(r.maxTrain), suitesRunning: tester.busy(), capacity: TEST_CAPACITY });
         return inSlot
-          ? done({ ok: true, commit, tree, changedFiles, tests: 'slot', summary: 'protected files checked; the tests run in its slot' })
-          : done({ ok: true, commit, tree, changedFiles, tests: 'train', summary: `protected files checked; the tests run in its merge train (gate.preMergeTests ${r.preMergeTests})` });
+          ? done({ ok: true, commit, tree, changedFiles, tests: 'slot', summary: 'protected files checked; the tests run in its slot', ...review })
+          : done({ ok: true, commit, tree, changedFiles, tests: 'train', summary: `protected files checked; the tests run in its merge train (gate.preMergeTests ${r.preMergeTests})`, ...review });
       }
 
       async function verify(r: Verify, scope: Scope): Promise<GateResult> {

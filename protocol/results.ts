@@ -61,6 +61,8 @@ export const CaptureResultSchema = v.object({
   changedFiles: v.array(v.string()),
   /** Where the tests run: the agent's slot before review, only the merge train, or nowhere (no test command). */
   tests: v.picklist(['slot', 'train', 'none']),
+  /** The critic's review diff of an accepted capture, read by the capture's own git diff (never put on the board). */
+  reviewDiff: v.optional(v.string()),
   failure: v.optional(FailureSchema),
   summary: v.string(),
   durationMs: v.number(),

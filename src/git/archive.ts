@@ -11,6 +11,7 @@ import { serialize } from './repo-queue.js';
 import { objectInfo } from './object-reader.js';
 import { WORKTREE_STATUS } from './repo.js';
 import { changedPaths, NAME_STATUS_FLAGS } from './name-status.js';
+import { stagedReviewAndNameStatus } from './diff.js';
 
 export const ARCHIVE_PREFIX = 'refs/loop/archive';
 const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -52,7 +53,7 @@ export async function snapshotUncommitted(path: string, message: string, exclude
   const snapshot = async (seed: 'copy' | 'head'): Promise<string | null> => {
     if (seed === 'copy') seedFromOwnIndex(join(gitDir, 'index'), index);
     else if (head.ok) await git(path, ['read-tree', 'HEAD'], { env });
-    await stageAllExcept(path, head.ok ? 'HEAD' : EMPTY_TREE, exclude, env);
+    await stageAllExcept(path, head.ok ? 'HEAD' : EMPTY_TREE, exclude, { env });
     const tree = await git(path, ['write-tree'], { env });
     if (head.ok && tree === (await objectInfo(path, `${head.stdout.trim()}^{tree}`))?.sha) return null;
     const parent = head.ok ? ['-p', head.stdout.trim()] : [];
@@ -93,17 +94,28 @@ function seedFromOwnIndex(own: string, copy: string): void {
  * (Exclude pathspecs cannot do this: naming an ignored path in `git add` makes it exit 1.)
  * Returns the paths that were put back, and what the index then changes against `base` as
  * `--name-status -z -M` prints it: one diff finds both, a second is read only after a put-back.
+ * With `review`, that diff also brings the critic's review of the change (diff.ts).
  */
-export async function stageAllExcept(cwd: string, base: string, exclude: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ putBack: string[]; nameStatus: string }> {
-  const options = env ? { env } : {};
-  await git(cwd, ['add', '-A'], options);
-  const staged = () => gitRaw(cwd, ['diff', '--cached', ...NAME_STATUS_FLAGS, base], options);
-  const nameStatus = await staged();
+export async function stageAllExcept(
+  cwd: string,
+  base: string,
+  exclude: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; review?: boolean } = {},
+): Promise<{ putBack: string[]; nameStatus: string; review?: string }> {
+  const env = options.env ? { env: options.env } : {};
+  await git(cwd, ['add', '-A'], env);
+  const staged = async (): Promise<{ nameStatus: string; review?: string }> => {
+    const both = options.review ? await stagedReviewAndNameStatus(cwd, base) : null;
+    if (both?.nameStatus != null) return { nameStatus: both.nameStatus, review: both.review };
+    const nameStatus = await gitRaw(cwd, ['diff', '--cached', ...NAME_STATUS_FLAGS, base], env);
+    return both ? { nameStatus, review: both.review } : { nameStatus };
+  };
+  const first = await staged();
   const excluded = ['.loop', ...exclude.map((path) => path.replace(/\/+$/, ''))];
-  const putBack = changedPaths(nameStatus).filter((path) => excluded.some((root) => path === root || path.startsWith(`${root}/`)));
-  if (putBack.length === 0) return { putBack, nameStatus };
-  await git(cwd, ['restore', '--staged', `--source=${base}`, '--', ...putBack.map((path) => `:(top,literal)${path}`)], options);
-  return { putBack, nameStatus: await staged() };
+  const putBack = changedPaths(first.nameStatus).filter((path) => excluded.some((root) => path === root || path.startsWith(`${root}/`)));
+  if (putBack.length === 0) return { putBack, ...first };
+  await git(cwd, ['restore', '--staged', `--source=${base}`, '--', ...putBack.map((path) => `:(top,literal)${path}`)], env);
+  return { putBack, ...(await staged()) };
 }
 
 /** True when some ref (branch, tag, archive, …) contains `sha`, so dropping a worktree's HEAD loses nothing. */

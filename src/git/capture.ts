@@ -4,9 +4,9 @@
  * `.loop/` and the files loop copied into the slot (such as `.env`) are never committed.
  *
  * Three git processes in the usual case (`add -A`, one diff of the index against the base, the
- * commit): that diff says at once what to put back, whether anything changed, and what the change
- * did per file (the commit's tree is the index's); the slot's HEAD and the trees are read without
- * a process (worktree-head.ts, the batch reader).
+ * commit): that diff says at once what to put back, whether anything changed, what the change did
+ * per file (the commit's tree is the index's) and what the critic reviews; the slot's HEAD and the
+ * trees are read without a process (worktree-head.ts, the batch reader).
  */
 import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitTry } from './git.js';
 import { stageAllExcept } from './archive.js';
@@ -25,12 +25,14 @@ export interface CapturedWork {
   tree: string | null;
   /** `git diff --name-status -z -M` from the base to the commit, as git printed it (the tamper check reads it too). */
   nameStatus?: string;
+  /** The critic's review diff of the change (diff.ts), read by the same git process as `nameStatus`. */
+  reviewDiff?: string;
 }
 
 export async function captureWork(slotPath: string, options: { baseSha: string; message: string }): Promise<CapturedWork> {
   const copied = readMeta(slotPath).copied ?? [];
   // belt and braces: loop's state never enters history, even when the agent committed it itself
-  const { putBack, nameStatus } = await stageAllExcept(slotPath, options.baseSha, copied);
+  const { putBack, nameStatus, review } = await stageAllExcept(slotPath, options.baseSha, copied, { review: true });
   const refused = putBack.filter((path) => path === '.loop' || path.startsWith('.loop/')).sort();
 
   // The index differs from HEAD when it differs from the base and HEAD is the base (the agent did
@@ -48,5 +50,5 @@ export async function captureWork(slotPath: string, options: { baseSha: string; 
   const head = staged.code === 1 ? await worktreeHead(slotPath) : before;
   const tree = await objectInfo(slotPath, `${head}^{tree}`);
   if (tree === null) throw new Error(`${head}, the capture in ${slotPath}, names no commit`);
-  return { commit: head, changedFiles: changedPaths(nameStatus), refused, tree: tree.sha, nameStatus };
+  return { commit: head, changedFiles: changedPaths(nameStatus), refused, tree: tree.sha, nameStatus, ...(review === undefined ? {} : { reviewDiff: review }) };
 }

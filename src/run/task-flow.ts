@@ -73,7 +73,7 @@ export async function runTask(deps: FlowDeps, taskId: string, budgetCallId: stri
       : null;
     try {
       const reviewed = await criticStage(ctx, {
-        task: task(), attempt, implementer, ws, base, commit: change.commit, changedFiles: change.changedFiles, tests: change.tests,
+        task: task(), attempt, implementer, ws, base, commit: change.commit, changedFiles: change.changedFiles, tests: change.tests, reviewDiff: change.reviewDiff ?? null,
         freeSlot: reviewInSlot ? slot : null, signal: review.signal, once: deps.once,
       });
       if (!reviewed.ok && reviewed.setback.kind !== 'called-off') decide(reviewed.setback).catch(() => undefined); // awaited below

@@ -4,7 +4,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, git, gitCommandsDuring, writeFiles } from './support.js';
 import { captureWork } from '../../src/git/capture.js';
-import { diffForReview } from '../../src/git/diff.js';
+import { diffForReview, rawToNameStatus } from '../../src/git/diff.js';
 import { refreshGitEnv } from '../../src/git/git.js';
 
 async function taskSlot(t: Parameters<typeof fixture>[0], files?: Record<string, string>, poolOptions = {}) {
@@ -154,7 +154,7 @@ test('a capture after the agent\'s own commits asks git whether anything is left
   // everything committed: no commit of loop's
   const committed = await gitCommandsDuring(() => captureWork(slot.path, { baseSha: base, message: 'm' }));
   assert.equal(committed.result.commit, agentCommit);
-  assert.deepEqual(committed.commands.map((command) => command.split(' ').slice(0, 3).join(' ')), ['add -A', 'diff --cached --name-status', 'diff --cached --quiet']);
+  assert.deepEqual(committed.commands.map((command) => command.split(' ').slice(0, 3).join(' ')), ['add -A', 'diff --cached --raw', 'diff --cached --quiet']);
   // more left uncommitted, on a detached HEAD: loop's commit on top, read back from the HEAD file
   git(slot.path, ['checkout', '-q', '--detach']);
   writeFiles(slot.path, { 'b.js': 'b\n' });
@@ -178,4 +178,32 @@ test('the copied files and .loop/ are put back even when the agent renamed them 
   assert.deepEqual(work.changedFiles, ['feature.js', 'kept.json']);
   assert.equal(work.nameStatus, git(slot.path, ['diff', '--name-status', '-z', '-M', base, work.commit!]));
   assert.deepEqual(git(slot.path, ['ls-tree', '-r', '--name-only', work.commit!]).split('\n').sort(), ['.loop/kept.json', 'README.md', 'feature.js', 'kept.json']);
+});
+
+test('the capture\'s one diff also brings the critic\'s review, the same text diffForReview prints for the commit, cut the same way', async (t) => {
+  const long = Array.from({ length: 40 }, (_, i) => `line ${i} of a file long enough to be found as a rename\n`).join('');
+  const { slot, base } = await taskSlot(t, { 'README.md': '# demo\n', 'src/old.js': long, 'gone.txt': 'z\n' });
+  git(slot.path, ['mv', 'src/old.js', 'src/renamed.js']);
+  git(slot.path, ['rm', '-q', 'gone.txt']);
+  writeFiles(slot.path, { 'README.md': '# changed\n', 'src/new-file.js': 'export const brandNew = 1;\n' });
+  const work = await captureWork(slot.path, { baseSha: base, message: 'm' });
+  assert.equal(work.reviewDiff, await diffForReview(slot.path, base, work.commit!));
+  assert.match(work.reviewDiff!, /\+export const brandNew = 1;/);
+
+  // a change larger than the review shows: the text is cut as diffForReview cuts it (how much is
+  // left unread is a lower bound: the records came out of the same read), the name-status is whole
+  writeFiles(slot.path, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`many/file-${i}.txt`, `${'x'.repeat(2000)}\n`])));
+  const big = await captureWork(slot.path, { baseSha: base, message: 'big' });
+  const unread = (text: string) => text.replace(/at least \d+/g, 'at least N');
+  assert.equal(unread(big.reviewDiff!), unread(await diffForReview(slot.path, base, big.commit!)));
+  assert.match(big.reviewDiff!, /diff truncated/);
+  assert.equal(big.changedFiles.length, 300 + 5);
+  assert.equal(big.nameStatus, git(slot.path, ['diff', '--name-status', '-z', '-M', base, big.commit!]));
+});
+
+test('rawToNameStatus: --raw -z records as --name-status -z prints them, and null for a record cut short', () => {
+  const raw = ':100644 100644 aaaaaaa bbbbbbb M\0a.txt\0:000000 100644 0000000 ccccccc A\0n.txt\0:100644 100644 ddddddd ddddddd R100\0old.txt\0new.txt\0 3 files changed\n\0diff --git';
+  assert.deepEqual(rawToNameStatus(raw), { nameStatus: 'M\0a.txt\0A\0n.txt\0R100\0old.txt\0new.txt\0', rest: ' 3 files changed\n\0diff --git' });
+  assert.deepEqual(rawToNameStatus(':100644 100644 ddddddd ddddddd R100\0old.txt\0ne'), { nameStatus: null, rest: '' });
+  assert.deepEqual(rawToNameStatus(''), { nameStatus: '', rest: '' });
 });

@@ -28,7 +28,7 @@ export const gatePorts: Omit<GatePorts<TestRun>, 'judge'> = {
       nameStatusOf.set(`${baseSha}\0${work.commit}`, work.nameStatus);
       if (nameStatusOf.size > 64) nameStatusOf.delete(nameStatusOf.keys().next().value!);
     }
-    return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree };
+    return { commit: work.commit, changedFiles: work.changedFiles, tree: work.tree, ...(work.reviewDiff === undefined ? {} : { reviewDiff: work.reviewDiff }) };
   },
   async tamper(repo, baseSha, commit, spec) {
     const key = `${baseSha}\0${commit}`;

@@ -22,7 +22,6 @@ import { chooseCritic, defaultEstimateUsd, providerForRun } from '../team.js';
 import type { RepoWorkspace } from '../workspace.js';
 import { pointedSlot } from './agent.js';
 
-const MAX_DIFF_CHARS = 60_000;
 const CALL_GRACE_MS = 60_000;
 
 export interface CriticInput {
@@ -33,6 +32,8 @@ export interface CriticInput {
   base: string | null;
   commit: string | null;
   changedFiles: readonly string[];
+  /** The diff of `base`..`commit` as diffForReview prints it, when the gate read it with the capture; else read here. */
+  reviewDiff: string | null;
   /** Where the change's tests run (for the reviewer's note). */
   tests: 'slot' | 'train' | 'none';
   /** The agent's slot, when no test runs in it: a critic that reads files reviews there. */
@@ -84,7 +85,7 @@ export async function criticStage(ctx: RunContext, input: CriticInput): Promise<
   const workdir = readsFiles ? (copy ?? input.freeSlot)?.path ?? null : null;
   try {
     const { base, commit } = input;
-    const diff = ws && commit && base ? await diffForReview(ws.repo.path, base, commit, { maxChars: MAX_DIFF_CHARS }) : '(dry-run: the sim agent changed no files)';
+    const diff = ws && commit && base ? input.reviewDiff ?? (await diffForReview(ws.repo.path, base, commit)) : '(dry-run: the sim agent changed no files)';
     const prompt = reviewPrompt({
       task, attempt, diff, base, commit,
       implementer: { role: implementer.name, provider: providerForRun(ctx.config, implementer, ctx.mode).key },

@@ -19,6 +19,8 @@ export interface Captured {
   changedFiles: string[];
   /** Where the change's tests run. */
   tests: 'slot' | 'train' | 'none';
+  /** The critic's review diff, when the gate read it with the capture. */
+  reviewDiff?: string;
 }
 
 export interface GateInput {
@@ -46,7 +48,7 @@ export async function captureStage(ctx: RunContext, input: GateInput): Promise<S
     return setback({ kind: 'repair', failure: captured.failure! });
   }
   await ctx.board.append({ type: 'gate.captured', taskId: task.id, attempt, commit: captured.commit!, changedFiles: captured.changedFiles, tests: captured.tests });
-  return passed({ commit: captured.commit!, changedFiles: captured.changedFiles, tests: captured.tests });
+  return passed({ commit: captured.commit!, changedFiles: captured.changedFiles, tests: captured.tests, ...(captured.reviewDiff === undefined ? {} : { reviewDiff: captured.reviewDiff }) });
 }
 
 /** The change's tests in its own slot, judged against its base's run; nothing is recorded here. */
