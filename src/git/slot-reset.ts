@@ -97,30 +97,32 @@ async function forgetInterruptedOperations(path: string, gitDir: string, log: (l
   }
 }
 
-/** Deletes untracked, non-ignored files and folders of a slot (ignored ones such as node_modules stay). */
-async function removeUntracked(path: string): Promise<void> {
+/** Deletes untracked, non-ignored files and folders of a slot (ignored ones such as node_modules stay); returns them. */
+async function removeUntracked(path: string): Promise<string[]> {
   const listed = splitNul(await gitRaw(path, ['ls-files', '-z', '--others', '--exclude-standard', '--directory']));
   const root = resolve(path);
+  const removed: string[] = [];
   for (const entry of listed) {
     const target = resolve(root, entry);
     if (target === root || !target.startsWith(root + sep)) continue;
     rmSync(target, { recursive: true, force: true });
+    removed.push(entry);
   }
+  return removed;
 }
 
 /**
- * For the actors that use slots without owning the pool (the gate's scratch and baseline slots,
- * the critic's copy): detach the slot at `sha`, dropping any merge in progress, local edits and
- * untracked leftovers. Returns the paths that were dirty. Refuses anything that is not a linked
- * worktree under `poolDir`.
+ * For the actors that use slots without owning the pool (the gate's scratch and baseline slots):
+ * detach the slot at `sha`, dropping any merge in progress, local edits and untracked leftovers.
+ * Returns the untracked entries it removed. Refuses anything that is not a linked worktree under
+ * `poolDir`. Nothing here is anyone's work, so no `git status` first: `checkout -f` overwrites the
+ * tracked edits, and one listing after it finds what is left (under the new commit's .gitignore).
  */
 export async function detachOwnSlot(path: string, sha: string, poolDir: string): Promise<string[]> {
   assertSlot(path, poolDir);
   await forgetInterruptedOperations(path, worktreeGitDir(path), () => {});
-  const status = parsePorcelainZ(await gitRaw(path, [...WORKTREE_STATUS]));
   await git(path, [...NO_HOOKS, 'checkout', '-q', '-f', '--detach', sha]);
-  if (status.some((entry) => entry.code === '??')) await removeUntracked(path);
-  return status.map((entry) => entry.path);
+  return removeUntracked(path);
 }
 
 /**
