@@ -104,11 +104,11 @@ export async function stageAllExcept(
 ): Promise<{ putBack: string[]; nameStatus: string; review?: string }> {
   const env = options.env ? { env: options.env } : {};
   await git(cwd, ['add', '-A'], env);
+  const nameStatusOnly = (): Promise<string> => gitRaw(cwd, ['diff', '--cached', ...NAME_STATUS_FLAGS, base], env);
   const staged = async (): Promise<{ nameStatus: string; review?: string }> => {
-    const both = options.review ? await stagedReviewAndNameStatus(cwd, base) : null;
-    if (both?.nameStatus != null) return { nameStatus: both.nameStatus, review: both.review };
-    const nameStatus = await gitRaw(cwd, ['diff', '--cached', ...NAME_STATUS_FLAGS, base], env);
-    return both ? { nameStatus, review: both.review } : { nameStatus };
+    if (!options.review) return { nameStatus: await nameStatusOnly() };
+    const both = await stagedReviewAndNameStatus(cwd, base, { ...(options.env ? { env: options.env } : {}) });
+    return { nameStatus: both.nameStatus ?? (await nameStatusOnly()), review: both.review };
   };
   const first = await staged();
   const excluded = ['.loop', ...exclude.map((path) => path.replace(/\/+$/, ''))];

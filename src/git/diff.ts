@@ -26,9 +26,9 @@ export async function diffForReview(repo: string, base: string, commit: string, 
  * `--raw -z` records come first, then the stat and the patches. `nameStatus` is null when the
  * diff was so large that the cap cut into the records (the caller reads them on their own then).
  */
-export async function stagedReviewAndNameStatus(cwd: string, base: string, options: { maxChars?: number } = {}): Promise<{ review: string; nameStatus: string | null }> {
+export async function stagedReviewAndNameStatus(cwd: string, base: string, options: { maxChars?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ review: string; nameStatus: string | null }> {
   const maxChars = options.maxChars ?? REVIEW_MAX_CHARS;
-  const out = await gitCapped(cwd, ['diff', '--cached', '--raw', '-z', ...REVIEW_ARGS, base], capFor(maxChars));
+  const out = await gitCapped(cwd, ['diff', '--cached', '--raw', '-z', ...REVIEW_ARGS, base], capFor(maxChars), options.env);
   const { nameStatus, rest } = rawToNameStatus(out.stdout);
   // the stat block ends with a NUL in -z output, then the patches
   const split = rest.indexOf('\0');

@@ -138,9 +138,9 @@ async function run(cwd: string, args: string[], options: GitOptions) {
  * Stdout of a git command cut at `maxBytes`: the process is killed once that much has arrived,
  * so a multi-gigabyte diff never sits in memory. `truncated` says whether anything was cut.
  */
-export function gitCapped(cwd: string, args: string[], maxBytes: number): Promise<{ stdout: string; truncated: boolean; totalBytes: number | null }> {
+export function gitCapped(cwd: string, args: string[], maxBytes: number, env?: NodeJS.ProcessEnv): Promise<{ stdout: string; truncated: boolean; totalBytes: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...GLOBAL_CONFIG, ...args], { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', [...GLOBAL_CONFIG, ...args], { cwd, env: gitEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;
