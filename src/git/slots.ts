@@ -313,7 +313,8 @@ export class SlotPool {
       throw new UserError(`$LOOP_HOME (${this.options.home}) is inside the repository ${top}; point it at a folder outside the repository`);
     }
     mkdirSync(dir, { recursive: true });
-    await serialize(this.options.repo, async () => {
+    const started = Date.now();
+    const made = await serialize(this.options.repo, async (): Promise<{ path: string; head: string } | null> => {
       const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
       for (;;) {
         const path = join(dir, entry.slot.id);
@@ -321,23 +322,34 @@ export class SlotPool {
           // left by a crashed run with the same id (resume): adopt it
           entry.slot = { ...entry.slot, path, fresh: false };
           this.log(`${entry.slot.id}: reusing the existing worktree ${path}`);
-          return;
+          return null;
         }
         if (!existsSync(path)) {
           const head = (await this.repoHead()) ?? '';
           rmSync(slotMetaPath(path), { force: true });
-          const started = Date.now();
-          await git(this.options.repo, [...NO_HOOKS, 'worktree', 'add', '--detach', path, head], { env: LOOP_COMMIT_ENV });
-          this.madeInMs.push(Date.now() - started);
+          // Only the registration holds the repository's queue; the checkout below (a file per
+          // tracked file: seconds in a large repository) must not hold up other slots' re-points
+          // and ref updates.
+          await git(this.options.repo, [...NO_HOOKS, 'worktree', 'add', '--no-checkout', '--detach', path, head], { env: LOOP_COMMIT_ENV });
           entry.slot = { ...entry.slot, path, fresh: true };
-          this.log(`${entry.slot.id}: created worktree ${path}`);
-          return;
+          return { path, head };
         }
         // a stray folder of that name that git does not know: leave it alone, take the next id
         this.log(`${path} exists but is not a worktree of this repository; skipping that name`);
         entry.slot = { ...entry.slot, id: bumpId(entry.slot.id, new Set(this.entries.map((e) => e.slot.id))) };
       }
     });
+    if (made === null) return;
+    try {
+      await git(made.path, [...NO_HOOKS, 'checkout', '-q', '-f', '--detach', made.head], { env: LOOP_COMMIT_ENV });
+    } catch (error) {
+      // half a checkout is no slot: unregister it, so no later acquire adopts it
+      await serialize(this.options.repo, () => gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', made.path]));
+      rmSync(made.path, { recursive: true, force: true });
+      throw error;
+    }
+    this.madeInMs.push(Date.now() - started);
+    this.log(`${entry.slot.id}: created worktree ${made.path}`);
   }
 
   private async repoToplevel(): Promise<string> {
