@@ -64,6 +64,8 @@ export class SlotPool {
   private readonly waiting: (() => void)[] = [];
   /** How long each worktree this pool made took (ms), for the patience of a waiting acquire. */
   private readonly madeInMs: number[] = [];
+  /** Time acquires spent waiting for a held task slot since this pool last started making one (ms). */
+  private waitedMs = 0;
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
   /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
@@ -99,20 +101,28 @@ export class SlotPool {
   /**
    * Returns when this acquire may take a free task slot or make one. It queues behind acquires
    * already waiting, and while every task slot is held: at the limit until one is released; below it
-   * for at most the patience (a slot in use is often handed back sooner than a new checkout is made,
-   * which costs a file written per tracked file: ski rental, never more than twice the better choice).
+   * until the time acquires have spent waiting since the last new slot adds up to what a new slot
+   * costs (a checkout: a file written per tracked file, seconds in a large repository). That is ski
+   * rental: a slot in use is often handed back sooner than a checkout is made, and when waits keep
+   * coming the pool pays for one more slot, never much more than the better of the two choices.
    */
   private async waitForTaskSlot(): Promise<void> {
     const anyFree = (): boolean => this.entries.some((entry) => entry.slot.kind === 'task' && !entry.busy);
     if (this.waiting.length === 0 && anyFree()) return;
-    const deadline = Date.now() + (this.options.patienceMs ?? slotPatienceMs(this.madeInMs));
-    for (let turn = 0; ; turn++) {
-      const full = this.taskSlotsFull();
-      const left = deadline - Date.now();
-      if (!full && left <= 0) return; // make one
-      // one woken but beaten to the slot by a newcomer keeps its place at the front
-      if (!(await this.queue(full ? null : left, turn > 0))) return; // patience ran out: make one
-      if (anyFree()) return;
+    const started = Date.now();
+    const price = this.options.patienceMs ?? slotPatienceMs(this.madeInMs);
+    const deadline = started + Math.max(0, price - this.waitedMs);
+    try {
+      for (let turn = 0; ; turn++) {
+        const full = this.taskSlotsFull();
+        const left = deadline - Date.now();
+        if (!full && left <= 0) return; // make one
+        // one woken but beaten to the slot by a newcomer keeps its place at the front
+        if (!(await this.queue(full ? null : left, turn > 0))) return; // patience ran out: make one
+        if (anyFree()) return;
+      }
+    } finally {
+      this.waitedMs += Date.now() - started;
     }
   }
 
@@ -135,6 +145,7 @@ export class SlotPool {
 
   /** A new entry whose worktree is being made; one that cannot be made leaves the pool again (its `ready` rejects). */
   private startCreating(kind: Slot['kind'], busy: boolean): Entry {
+    if (kind === 'task') this.waitedMs = 0;
     const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy, ready: null };
     this.entries.push(entry);
     entry.ready = this.create(entry)
