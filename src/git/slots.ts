@@ -68,6 +68,7 @@ export class SlotPool {
   private waitedMs = 0;
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
+  private head: string | null = null;
   /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
   private failuresForgotten = false;
 
@@ -336,7 +337,7 @@ export class SlotPool {
           return null;
         }
         if (!existsSync(path)) {
-          const head = (await this.repoHead()) ?? '';
+          const head = await this.repoHead();
           rmSync(slotMetaPath(path), { force: true });
           // Only the registration holds the repository's queue; the checkout below (a file per
           // tracked file: seconds in a large repository) must not hold up other slots' re-points
@@ -368,9 +369,15 @@ export class SlotPool {
     return this.toplevel;
   }
 
+  /**
+   * The commit a new slot is checked out at, read once: any commit will do, since a slot is
+   * re-pointed before each use (three git processes per new slot saved).
+   */
   private async repoHead(): Promise<string> {
+    if (this.head !== null) return this.head;
     const info = await repoInfo(this.options.repo);
     if (info.head === null) throw new UserError(`${info.toplevel} has no commits yet; make a first commit before running loop`);
+    this.head = info.head;
     return info.head;
   }
 
