@@ -64,8 +64,11 @@ export class SlotPool {
   private readonly waiting: (() => void)[] = [];
   /** How long each worktree this pool made took (ms), for the patience of a waiting acquire. */
   private readonly madeInMs: number[] = [];
+  /** Time acquires spent waiting for a held task slot since this pool last started making one (ms). */
+  private waitedMs = 0;
   private readonly log: (line: string) => void;
   private toplevel: string | null = null;
+  private head: string | null = null;
   /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
   private failuresForgotten = false;
 
@@ -99,20 +102,28 @@ export class SlotPool {
   /**
    * Returns when this acquire may take a free task slot or make one. It queues behind acquires
    * already waiting, and while every task slot is held: at the limit until one is released; below it
-   * for at most the patience (a slot in use is often handed back sooner than a new checkout is made,
-   * which costs a file written per tracked file: ski rental, never more than twice the better choice).
+   * until the time acquires have spent waiting since the last new slot adds up to what a new slot
+   * costs (a checkout: a file written per tracked file, seconds in a large repository). That is ski
+   * rental: a slot in use is often handed back sooner than a checkout is made, and when waits keep
+   * coming the pool pays for one more slot, never much more than the better of the two choices.
    */
   private async waitForTaskSlot(): Promise<void> {
     const anyFree = (): boolean => this.entries.some((entry) => entry.slot.kind === 'task' && !entry.busy);
     if (this.waiting.length === 0 && anyFree()) return;
-    const deadline = Date.now() + (this.options.patienceMs ?? slotPatienceMs(this.madeInMs));
-    for (let turn = 0; ; turn++) {
-      const full = this.taskSlotsFull();
-      const left = deadline - Date.now();
-      if (!full && left <= 0) return; // make one
-      // one woken but beaten to the slot by a newcomer keeps its place at the front
-      if (!(await this.queue(full ? null : left, turn > 0))) return; // patience ran out: make one
-      if (anyFree()) return;
+    const started = Date.now();
+    const price = this.options.patienceMs ?? slotPatienceMs(this.madeInMs);
+    const deadline = started + Math.max(0, price - this.waitedMs);
+    try {
+      for (let turn = 0; ; turn++) {
+        const full = this.taskSlotsFull();
+        const left = deadline - Date.now();
+        if (!full && left <= 0) return; // make one
+        // one woken but beaten to the slot by a newcomer keeps its place at the front
+        if (!(await this.queue(full ? null : left, turn > 0))) return; // patience ran out: make one
+        if (anyFree()) return;
+      }
+    } finally {
+      this.waitedMs += Date.now() - started;
     }
   }
 
@@ -135,6 +146,7 @@ export class SlotPool {
 
   /** A new entry whose worktree is being made; one that cannot be made leaves the pool again (its `ready` rejects). */
   private startCreating(kind: Slot['kind'], busy: boolean): Entry {
+    if (kind === 'task') this.waitedMs = 0;
     const entry: Entry = { slot: { id: this.nextId(kind), kind, path: '', fresh: true }, busy, ready: null };
     this.entries.push(entry);
     entry.ready = this.create(entry)
@@ -313,7 +325,8 @@ export class SlotPool {
       throw new UserError(`$LOOP_HOME (${this.options.home}) is inside the repository ${top}; point it at a folder outside the repository`);
     }
     mkdirSync(dir, { recursive: true });
-    await serialize(this.options.repo, async () => {
+    const started = Date.now();
+    const made = await serialize(this.options.repo, async (): Promise<{ path: string; head: string } | null> => {
       const registered = new Set((await listWorktrees(this.options.repo)).map((worktree) => real(worktree.path)));
       for (;;) {
         const path = join(dir, entry.slot.id);
@@ -321,23 +334,34 @@ export class SlotPool {
           // left by a crashed run with the same id (resume): adopt it
           entry.slot = { ...entry.slot, path, fresh: false };
           this.log(`${entry.slot.id}: reusing the existing worktree ${path}`);
-          return;
+          return null;
         }
         if (!existsSync(path)) {
-          const head = (await this.repoHead()) ?? '';
+          const head = await this.repoHead();
           rmSync(slotMetaPath(path), { force: true });
-          const started = Date.now();
-          await git(this.options.repo, [...NO_HOOKS, 'worktree', 'add', '--detach', path, head], { env: LOOP_COMMIT_ENV });
-          this.madeInMs.push(Date.now() - started);
+          // Only the registration holds the repository's queue; the checkout below (a file per
+          // tracked file: seconds in a large repository) must not hold up other slots' re-points
+          // and ref updates.
+          await git(this.options.repo, [...NO_HOOKS, 'worktree', 'add', '--no-checkout', '--detach', path, head], { env: LOOP_COMMIT_ENV });
           entry.slot = { ...entry.slot, path, fresh: true };
-          this.log(`${entry.slot.id}: created worktree ${path}`);
-          return;
+          return { path, head };
         }
         // a stray folder of that name that git does not know: leave it alone, take the next id
         this.log(`${path} exists but is not a worktree of this repository; skipping that name`);
         entry.slot = { ...entry.slot, id: bumpId(entry.slot.id, new Set(this.entries.map((e) => e.slot.id))) };
       }
     });
+    if (made === null) return;
+    try {
+      await git(made.path, [...NO_HOOKS, 'checkout', '-q', '-f', '--detach', made.head], { env: LOOP_COMMIT_ENV });
+    } catch (error) {
+      // half a checkout is no slot: unregister it, so no later acquire adopts it
+      await serialize(this.options.repo, () => gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', made.path]));
+      rmSync(made.path, { recursive: true, force: true });
+      throw error;
+    }
+    this.madeInMs.push(Date.now() - started);
+    this.log(`${entry.slot.id}: created worktree ${made.path}`);
   }
 
   private async repoToplevel(): Promise<string> {
@@ -345,9 +369,15 @@ export class SlotPool {
     return this.toplevel;
   }
 
+  /**
+   * The commit a new slot is checked out at, read once: any commit will do, since a slot is
+   * re-pointed before each use (three git processes per new slot saved).
+   */
   private async repoHead(): Promise<string> {
+    if (this.head !== null) return this.head;
     const info = await repoInfo(this.options.repo);
     if (info.head === null) throw new UserError(`${info.toplevel} has no commits yet; make a first commit before running loop`);
+    this.head = info.head;
     return info.head;
   }
 

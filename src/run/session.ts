@@ -148,11 +148,13 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await excludeStateDir(o.loaded.dir);
       for (const repo of o.loaded.repositories) {
         say(`preparing ${repo.name}: learning the project, integration branch, worktree slots…`);
-        const ws = await openWorkspace({ repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say });
-        workspaces.set(repo.name, ws);
         // the first tasks' worktrees are made while the actors start and the plan is read
         const agentsHere = taskRoles(config).filter((role) => repoNameOf(o.loaded, role, undefined) === repo.name).reduce((n, role) => n + role.concurrency, 0);
-        ws.pool.prewarm('task', Math.min(config.loop.maxParallel, agentsHere));
+        const ws = await openWorkspace({
+          repo, config, configFile: o.loaded.file, configDir: o.loaded.dir, runId: o.runId, home: loopHome(), logsDir: o.paths.logs, onLog: say,
+          prewarmTaskSlots: Math.min(config.loop.maxParallel, agentsHere),
+        });
+        workspaces.set(repo.name, ws);
       }
     }
     const systemPrompts = writeSystemPrompts({

@@ -46,6 +46,8 @@ export interface OpenWorkspaceOptions {
   /** The run's logs folder: a failed setup's log is kept there. */
   logsDir: string;
   onLog: (line: string) => void;
+  /** Task slots to make ahead of need, beside the gate's slots and the setup (the first tasks' slots). */
+  prewarmTaskSlots?: number;
 }
 
 export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorkspace> {
@@ -79,11 +81,18 @@ export async function openWorkspace(o: OpenWorkspaceOptions): Promise<RepoWorksp
   // They run setup once here; later the gate checks out what it tests and keeps only the setup
   // output among ignored files (src/git/slot-state.ts).
   const gateSlots: Slot[] = [];
+  // made while the gate's slots are made and the setup runs, not after them (their checkouts no
+  // longer wait for each other)
+  if (o.prewarmTaskSlots) pool.prewarm('task', o.prewarmTaskSlots);
   try {
     for (let i = 0; i < gateSlotCount(o.config); i++) gateSlots.push(await pool.acquire('scratch'));
     await Promise.all(gateSlots.map((slot) => pool.pointAt(slot, { sha: integration.headSha, branch: null })));
   } catch (error) {
-    if (!(error instanceof SetupError)) throw error;
+    if (!(error instanceof SetupError)) {
+      // the slots made ahead of time would outlive a run that never started
+      await pool.dispose().catch(() => undefined);
+      throw error;
+    }
     // The first slots of the run: nothing is spent yet, and every task would fail the same way.
     throw await setupRefused(o, commands.setup!, error, pool, resumed ? null : integration.branch);
   }

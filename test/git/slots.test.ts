@@ -276,3 +276,22 @@ test('the patience of a waiting acquire is the median time the pool took to make
   ];
   for (const [made, patience] of cases) assert.equal(slotPatienceMs(made), patience, JSON.stringify(made));
 });
+
+test('waits add up: once acquires have waited as long as a new slot costs, the next one makes a slot without waiting for a release', async (t) => {
+  const f = fixture(t);
+  const pool = f.pool({ patienceMs: 1500 });
+  const a = await pool.acquire('task');
+  // the first waiter gets the slot back after ~900 ms of its 1500 ms patience
+  const first = pool.acquire('task');
+  setTimeout(() => pool.release(a), 900);
+  const b = await first;
+  assert.deepEqual([b.id, b.fresh], ['slot-1', false]);
+  // the second waiter has ~600 ms left of the price; the release that comes at 1400 ms is too late
+  const second = pool.acquire('task');
+  const late = setTimeout(() => pool.release(b), 1400);
+  const c = await second;
+  clearTimeout(late);
+  assert.deepEqual([c.id, c.fresh], ['slot-2', true], 'a new slot, made before the late release');
+  pool.release(b);
+  pool.release(c);
+});
