@@ -10,6 +10,8 @@
  * `GIT_TRACE2_EVENT` file) and the CPU time (user + system) of the run's whole process tree.
  *   --only 200x1,5000x4     settings to measure (files x slots; default all six)
  *   --rounds N              repeat each setting N times (default 1)
+ *   --tasks N               tasks per run (default 30 at 200 files, 20 at 5000; more make the run's
+ *                           fixed start and end, slot checkouts included, weigh less per task)
  *   --compare <main.js>     also run another build's CLI (e.g. main's dist/src/cli/main.js),
  *                           alternating with this one in every round, and print both side by side
  */
@@ -68,7 +70,7 @@ async function measure(bin: string, files: number, slots: number, tasks: number)
   return { perTaskMs: result.perTaskMs, wallMs: result.wallMs, gitPerTask: git.total / tasks, cpuPerTaskMs, byCommand: git.byCommand };
 }
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, rounds: { type: 'string', default: '1' }, compare: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, rounds: { type: 'string', default: '1' }, tasks: { type: 'string' }, compare: { type: 'string' } } });
 const SETTINGS = [[200, 1], [200, 2], [200, 4], [5000, 1], [5000, 2], [5000, 4]] as const;
 const only = values.only?.split(',').map((s) => s.trim());
 const settings = SETTINGS.filter(([files, slots]) => !only || only.includes(`${files}x${slots}`));
@@ -83,7 +85,7 @@ process.on('exit', () => {
 const figures: Figure[] = [];
 const rows: string[][] = [];
 for (const [files, slots] of settings) {
-  const tasks = files === 200 ? 30 : 20;
+  const tasks = values.tasks ? Math.max(1, Number(values.tasks)) : files === 200 ? 30 : 20;
   const target = files === 200 ? 100 : 200;
   const samples = new Map<string, Measured[]>(builds.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
