@@ -23,9 +23,11 @@
  * - Per run, not across runs: a tool or runtime upgraded between runs (a new Node ABI for native
  *   modules) must not be served a stale install, and a failure is tried again on the next run.
  * - One run per stamp: callers in one process share a promise, and processes take a lock file
- *   (util/file-lock.ts). A failure is recorded and given to every later caller of this run without
- *   running again (no storm of failing installs, one per slot); a new stamp runs again, and a
- *   resumed run forgets recorded failures (forgetFailedSetups).
+ *   (util/file-lock.ts). A failure is recorded and given to every caller until its retry time
+ *   (no storm of failing installs, one per slot); then it runs again, 10 s after the first failure,
+ *   20 s after the second, … at most 5 min apart, since an install that failed on a network blip at
+ *   night must not stop every later task of the run. A new stamp runs again at once, and a resumed
+ *   run forgets recorded failures (forgetFailedSetups).
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -43,7 +45,15 @@ export const SETUP_CACHE = '.setup';
 
 type Outcome =
   | { ok: true; entries: string[]; log: string; pinnedBy: string | null }
-  | { ok: false; message: string; log: string; exitCode: number | null; timedOut: boolean; logFile: string };
+  | { ok: false; message: string; log: string; exitCode: number | null; timedOut: boolean; logFile: string; failures: number; retryAt: number };
+
+/** How long a recorded setup failure is given to callers before setup runs again, after `failures` failures in a row. */
+export function setupRetryDelayMs(failures: number): number {
+  return Math.min(5 * 60_000, 10_000 * 2 ** Math.max(0, Math.min(failures, 30) - 1));
+}
+
+/** A recorded outcome still to be given as it is: a success, or a failure before its retry time. */
+const standing = (outcome: Outcome | null, now: number): boolean => outcome !== null && (outcome.ok || now < (outcome.retryAt ?? 0));
 
 /** Setup output ready to copy, or why each slot must run setup itself. */
 export type SharedSetup =
@@ -75,7 +85,7 @@ export async function sharedSetup(o: SharedSetupOptions): Promise<SharedSetup> {
     inFlight.set(dir, pending);
   }
   const outcome = await pending;
-  if (!outcome.ok) throw new SetupError(outcome.message, outcome.log, outcome.exitCode, outcome.timedOut, outcome.logFile);
+  if (!outcome.ok) throw new SetupError(outcome.message, outcome.log, outcome.exitCode, outcome.timedOut, outcome.logFile, outcome.retryAt);
   if (outcome.pinnedBy !== null) return { kind: 'per-slot', reason: `its output records the folder it was made in (${outcome.pinnedBy})` };
   return { kind: 'shared', tree: join(dir, 'tree'), entries: outcome.entries, log: outcome.log };
 }
@@ -108,24 +118,26 @@ export function forgetFailedSetups(runPoolDir: string): void {
 
 async function outcomeOf(dir: string, o: SharedSetupOptions): Promise<Outcome> {
   const known = readOutcome(dir);
-  if (known) return repeated(known);
+  if (known && standing(known, Date.now())) return repeated(known);
   mkdirSync(dir, { recursive: true });
   // another process may run it meanwhile; a holder is given the setup timeout and two minutes for the checkout and the scan
   return withFileLock(join(dir, 'lock'), { staleMs: o.timeoutMs + 120_000 }, async () => {
     const made = readOutcome(dir);
-    if (made) return repeated(made);
-    const outcome = await runOnce(dir, o);
+    if (made && standing(made, Date.now())) return repeated(made);
+    const outcome = await runOnce(dir, o, made && !made.ok ? made.failures ?? 1 : 0);
     writeFileAtomic(recordPath(dir), JSON.stringify(outcome));
     return outcome;
   });
 }
 
-/** A failure recorded by an earlier caller: said as such, not run again. */
+/** A failure recorded by an earlier caller: said as such, not run again before its time. */
 function repeated(outcome: Outcome): Outcome {
-  return outcome.ok ? outcome : { ...outcome, message: `${outcome.message}; it failed earlier in this run and runs again only when the lockfiles change or on the next run` };
+  return outcome.ok ? outcome : { ...outcome, message: `${outcome.message}; it failed earlier in this run and runs again at ${clock(outcome.retryAt)} (or at once for other lockfiles)` };
 }
 
-async function runOnce(dir: string, o: SharedSetupOptions): Promise<Outcome> {
+const clock = (epochMs: number): string => new Date(epochMs).toISOString().slice(11, 19);
+
+async function runOnce(dir: string, o: SharedSetupOptions, failedBefore: number): Promise<Outcome> {
   const tree = join(dir, 'tree');
   // a checkout left half-made by a killed process
   rmSync(tree, { recursive: true, force: true });
@@ -147,8 +159,10 @@ async function runOnce(dir: string, o: SharedSetupOptions): Promise<Outcome> {
     log = await runSetup(tree, o.command, o.timeoutMs, logFile);
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
-    o.log?.(`${error.message}; every slot needing these lockfiles fails with it until they change or the next run`);
-    return { ok: false, message: error.message, log: error.log, exitCode: error.exitCode, timedOut: error.timedOut, logFile };
+    const failures = failedBefore + 1;
+    const retryAt = Date.now() + setupRetryDelayMs(failures);
+    o.log?.(`${error.message}; every slot needing these lockfiles fails with it until ${clock(retryAt)} UTC, when it runs again`);
+    return { ok: false, message: error.message, log: error.log, exitCode: error.exitCode, timedOut: error.timedOut, logFile, failures, retryAt };
   }
   const entries = (await ignoredEntries(tree)).filter((entry) => !before.has(entry));
   return { ok: true, entries, log, pinnedBy: await recordedPath(tree, entries) };

@@ -21,6 +21,8 @@ export class SetupError extends Error {
     readonly exitCode: number | null,
     readonly timedOut: boolean,
     readonly logFile: string,
+    /** When a setup that failed for the run's setup cache runs again (epoch ms); absent for one run in a slot. */
+    readonly retryAt?: number,
   ) {
     super(message);
   }

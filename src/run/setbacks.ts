@@ -14,7 +14,7 @@ export type Setback =
   /** A validation failure (tests, tamper, critic reject, bad output…): a repair with this evidence, within maxRepairs. */
   | { kind: 'repair'; failure: Failure }
   /** An actor crashed, hung, gave up, or the run stopped, during `what` (agent, gate, critic, setup). */
-  | { kind: 'trouble'; trouble: ActorTrouble; what: string }
+  | { kind: 'trouble'; trouble: ActorTrouble; what: string; notBefore?: number }
   /** A rate limit: dispatch again after `delayMs`, within maxRetries. */
   | { kind: 'rate-limited'; reason: string }
   | { kind: 'escalate'; reason: string }
@@ -64,12 +64,13 @@ export async function recordSetback(deps: SetbackDeps, taskId: string, attempt: 
       return { retryAt: ctx.now() + delayMs };
     }
     case 'trouble':
-      return afterTrouble(deps, taskId, attempt, s.trouble, s.what);
+      return afterTrouble(deps, taskId, attempt, s.trouble, s.what, s.notBefore);
   }
 }
 
 /** An actor crashed, hung, gave up, or the run was stopped: a failure, handled by retry/escalation. */
-async function afterTrouble(deps: SetbackDeps, taskId: string, attempt: number, trouble: ActorTrouble, what: string): Promise<FlowEnd> {
+/** `notBefore`: the retry waits at least until then (a failed setup runs again only at its retry time). */
+async function afterTrouble(deps: SetbackDeps, taskId: string, attempt: number, trouble: ActorTrouble, what: string, notBefore?: number): Promise<FlowEnd> {
   const { ctx } = deps;
   const now = ctx.board.view.tasks[taskId]!;
   if (trouble.kind === 'interrupted') {
@@ -87,7 +88,7 @@ async function afterTrouble(deps: SetbackDeps, taskId: string, attempt: number, 
     await ctx.board.append({ type: 'task.escalated', taskId, reason: `the ${what} for role ${now.role} is unavailable: ${reason}` });
     return {};
   }
-  const delayMs = backoffDelayMs(now.retries, ctx.config.loop.backoff, ctx.random());
+  const delayMs = Math.max(backoffDelayMs(now.retries, ctx.config.loop.backoff, ctx.random()), (notBefore ?? 0) - ctx.now());
   await ctx.board.append(afterFailure(ctx.board.view.tasks[taskId]!, `${what} failed: ${trouble.reason}`, delayMs, ctx.config.loop.maxRetries));
   return { retryAt: ctx.now() + delayMs };
 }

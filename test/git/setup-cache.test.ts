@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, readFileSync, readlinkSync, statSync, write
 import { join } from 'node:path';
 import { commitFiles, fixture, git, read, tempDir, writeFiles } from './support.js';
 import { SetupError, setupStamp } from '../../src/git/slot-setup.js';
-import { setupCacheDir } from '../../src/git/setup-cache.js';
+import { setupCacheDir, setupRetryDelayMs } from '../../src/git/setup-cache.js';
 import { waitFor } from '../helpers/loop-cli.js';
 
 const runsOf = (file: string): number => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
@@ -87,17 +87,30 @@ test('a failed setup is said once with its log, not run again for the next slot 
 
   const again = await pool.pointAt(a, { sha: v1, branch: null }).catch((error: unknown) => error);
   assert.ok(again instanceof SetupError);
-  assert.match(again.message, /failed earlier in this run/);
-  assert.equal(runsOf(runs), 1, 'not run again for the same lockfile');
+  assert.match(again.message, /failed earlier in this run and runs again at \d\d:\d\d:\d\d/);
+  assert.equal(runsOf(runs), 1, 'not run again for the same lockfile before its retry time');
+
+  // its retry time passed (set back in the record rather than slept for): it runs again, and a
+  // second failure in a row waits twice as long
+  const record = join(setupCacheDir(await pool.dir()), await setupStamp(a.path, v1, setupCommand), 'result.json');
+  const recorded = JSON.parse(readFileSync(record, 'utf8')) as { failures: number; retryAt: number };
+  assert.equal(recorded.failures, 1);
+  writeFileSync(record, JSON.stringify({ ...recorded, retryAt: Date.now() - 1 }));
+  const retried = await pool.pointAt(a, { sha: v1, branch: null }).catch((error: unknown) => error);
+  assert.ok(retried instanceof SetupError && retried.retryAt !== undefined, String(retried));
+  assert.equal(runsOf(runs), 2, 'run again once its retry time passed');
+  const second = JSON.parse(readFileSync(record, 'utf8')) as { failures: number; retryAt: number };
+  assert.equal(second.failures, 2);
+  assert.ok(second.retryAt - Date.now() > setupRetryDelayMs(1), `${second.retryAt - Date.now()} ms`);
 
   const v2 = commitFiles(f.repo, { 'package-lock.json': '{"v":2}\n' }, 'fixed lockfile');
   await pool.pointAt(a, { sha: v2, branch: null });
-  assert.equal(runsOf(runs), 2, 'a new lockfile runs setup again');
+  assert.equal(runsOf(runs), 3, 'a new lockfile runs setup again');
 
   const resumed = f.pool({ setupCommand });
   const c = await resumed.acquire('task');
   await assert.rejects(resumed.pointAt(c, { sha: v1, branch: null }), SetupError);
-  assert.equal(runsOf(runs), 3, 'a resumed run (a new pool) tries the failed lockfile again');
+  assert.equal(runsOf(runs), 4, 'a resumed run (a new pool) tries the failed lockfile again');
 });
 
 test('setup output that records the folder it was made in (a virtualenv, an absolute symlink) is made in each slot itself', async (t) => {
@@ -172,4 +185,9 @@ test('a setup left half-made by a killed process (its lock and checkout still th
   assert.equal(read(slot.path, 'node_modules/dep.js'), 'dep\n');
   assert.equal(existsSync(join(slot.path, 'node_modules/half.js')), false, 'nothing of the half-made checkout');
   assert.equal(existsSync(join(left, 'lock')), false);
+});
+
+test('a failed setup runs again 10 s after its first failure, twice as long after each further one, at most 5 min apart', () => {
+  const cases: Array<[number, number]> = [[1, 10_000], [2, 20_000], [3, 40_000], [5, 160_000], [6, 300_000], [50, 300_000]];
+  for (const [failures, delayMs] of cases) assert.equal(setupRetryDelayMs(failures), delayMs, `after ${failures} failures`);
 });

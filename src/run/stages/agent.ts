@@ -13,7 +13,7 @@ import type { TaskView } from '../../board/view.js';
 import { git } from '../../git/git.js';
 import { mergeInObjectStore } from '../../git/merge.js';
 import { isAncestor, resolveSha } from '../../git/repo.js';
-import type { Slot } from '../../git/slots.js';
+import { SetupError, type Slot } from '../../git/slots.js';
 import { callActor, parseReply } from '../actor-call.js';
 import { agentFailure, firstLine } from '../outcomes.js';
 import { taskPrompt, type UpstreamSummary } from '../prompts.js';
@@ -67,9 +67,12 @@ export async function agentStage(ctx: RunContext, input: AgentInput): Promise<St
     try {
       point = ws ? await pointSlot(ctx, ws, task(), attempt, previous) : null;
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'SetupError')) throw error;
+      if (!(error instanceof SetupError)) throw error;
       release();
-      return setback({ kind: 'trouble', trouble: { kind: 'crashed', reason: `the setup command failed in a new worktree slot: ${error.message}` }, what: 'setup' });
+      return setback({
+        kind: 'trouble', trouble: { kind: 'crashed', reason: `the setup command failed in a new worktree slot: ${error.message}` }, what: 'setup',
+        ...(error.retryAt === undefined ? {} : { notBefore: error.retryAt }),
+      });
     }
     const slot = point?.slot ?? null;
     const promptFile = join(ctx.paths.prompts, `${taskId}.${attempt}.md`);
