@@ -109,7 +109,8 @@ export class SlotPool {
    */
   private async waitForTaskSlot(): Promise<void> {
     const anyFree = (): boolean => this.entries.some((entry) => entry.slot.kind === 'task' && !entry.busy);
-    if (this.waiting.length === 0 && anyFree()) return;
+    // with no task slot at all there is nothing to wait for
+    if (this.waiting.length === 0 && (anyFree() || !this.entries.some((entry) => entry.slot.kind === 'task'))) return;
     const started = Date.now();
     const price = this.options.patienceMs ?? slotPatienceMs(this.madeInMs);
     const deadline = started + Math.max(0, price - this.waitedMs);
