@@ -107,7 +107,7 @@ export async function stageAllExcept(
   const nameStatusOnly = (): Promise<string> => gitRaw(cwd, ['diff', '--cached', ...NAME_STATUS_FLAGS, base], env);
   const staged = async (): Promise<{ nameStatus: string; review?: string }> => {
     if (!options.review) return { nameStatus: await nameStatusOnly() };
-    const both = await stagedReviewAndNameStatus(cwd, base, { ...(options.env ? { env: options.env } : {}) });
+    const both = await stagedReviewAndNameStatus(cwd, base, env);
     return { nameStatus: both.nameStatus ?? (await nameStatusOnly()), review: both.review };
   };
   const first = await staged();

@@ -12,10 +12,10 @@
  * alive, and it exits when its stdin closes, so it cannot outlive its process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { GLOBAL_CONFIG, gitEnv, gitTry } from './git.js';
-import { worktreeGitDir } from './git-dir.js';
+import { commonDirOf, worktreeGitDir } from './git-dir.js';
 
 export interface ObjectInfo {
   sha: string;
@@ -166,11 +166,8 @@ export function repositoryOf(cwd: string): string {
     store = cwd;
     try {
       const dotGit = join(cwd, '.git');
-      if (statSync(dotGit).isFile()) {
-        const gitDir = worktreeGitDir(cwd);
-        const common = resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
-        store = basename(common) === '.git' ? dirname(common) : common;
-      }
+      const common = statSync(dotGit).isFile() ? commonDirOf(worktreeGitDir(cwd)) : null;
+      if (common !== null) store = basename(common) === '.git' ? dirname(common) : common;
     } catch {
       // not a linked worktree (or an unreadable one): its own reader
     }

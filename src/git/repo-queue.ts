@@ -10,8 +10,9 @@
  *
  * Not re-entrant: `fn` must not call `serialize` for the same repository (it would wait on itself).
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { commonDirOf, gitDirNamedBy } from './git-dir.js';
 
 const tails = new Map<string, Promise<void>>();
 const keys = new Map<string, string>();
@@ -48,16 +49,8 @@ function findCommonDir(start: string): string | null {
     const stat = statOrNull(dotGit);
     if (stat?.isDirectory()) return safeRealpath(dotGit);
     if (stat?.isFile()) {
-      const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
-      if (match) {
-        const gitDir = isAbsolute(match[1]!) ? match[1]! : resolve(dir, match[1]!);
-        try {
-          const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
-          return safeRealpath(isAbsolute(common) ? common : resolve(gitDir, common));
-        } catch {
-          return safeRealpath(gitDir);
-        }
-      }
+      const gitDir = gitDirNamedBy(dotGit);
+      if (gitDir !== null) return safeRealpath(commonDirOf(gitDir) ?? gitDir);
     }
     // a bare repository is its own git dir
     if (statOrNull(join(dir, 'HEAD'))?.isFile() && statOrNull(join(dir, 'objects'))?.isDirectory()) return safeRealpath(dir);
