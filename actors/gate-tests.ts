@@ -53,8 +53,14 @@ export type Tested<O> = Settled<O> & { started: boolean };
 const REMEMBERED_RUNS = 1024;
 const REMEMBERED_TREES = 4096;
 
-export function createTester<O extends TestOutcome>(ports: TestPorts<O>) {
+/** Suite runs a repository's estimate is the median of (the latest). */
+const TIMED_RUNS = 5;
+
+export function createTester<O extends TestOutcome>(ports: TestPorts<O>, now: () => number = Date.now) {
   const runs = new Map<string, Promise<Settled<O>>>();
+  /** Per repository: how long its latest finished runs took (slot made ready and suite run), and when the ones in flight started. */
+  const timed = new Map<string, number[]>();
+  const inFlight = new Map<string, Set<number>>();
   const trees = new Map<string, string>();
   const slotQueues = new Map<string, Promise<unknown>>();
   /** Runs queued or running per gate slot, to spread work over them. */
@@ -90,13 +96,21 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>) {
     const checkout = !('slot' in place);
     load.set(workdir, (load.get(workdir) ?? 0) + 1);
     const running = serialized(slotQueues, workdir, async (): Promise<Settled<O>> => {
-      const prepared = await ports.prepare({ workdir, commit, checkout, setupCommand: suite.setupCommand });
-      if (!prepared.ok) return { kind: 'setup-failed', summary: prepared.summary, evidence: prepared.evidence };
-      const run = await ports.runTests({
-        cwd: workdir, command: suite.testCommand, timeoutMs: suite.testTimeoutMs, logFile, signal: scope.signal,
-        onStart: (pid) => scope.adoptGroup(pid), onExit: (pid) => scope.releaseGroup(pid),
-      });
-      return { kind: 'run', run };
+      const started = now();
+      const flying = inFlight.get(repo) ?? new Set<number>();
+      inFlight.set(repo, flying.add(started));
+      try {
+        const prepared = await ports.prepare({ workdir, commit, checkout, setupCommand: suite.setupCommand });
+        if (!prepared.ok) return { kind: 'setup-failed', summary: prepared.summary, evidence: prepared.evidence };
+        const run = await ports.runTests({
+          cwd: workdir, command: suite.testCommand, timeoutMs: suite.testTimeoutMs, logFile, signal: scope.signal,
+          onStart: (pid) => scope.adoptGroup(pid), onExit: (pid) => scope.releaseGroup(pid),
+        });
+        if (run.status === 'passed' || run.status === 'failed') timed.set(repo, [...(timed.get(repo) ?? []), now() - started].slice(-TIMED_RUNS));
+        return { kind: 'run', run };
+      } finally {
+        flying.delete(started);
+      }
     }).finally(() => load.set(workdir, (load.get(workdir) ?? 1) - 1));
     runs.set(key, running);
     if (runs.size > REMEMBERED_RUNS) runs.delete(runs.keys().next().value!);
@@ -112,7 +126,19 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>) {
   /** Suite runs queued or running now, in any slot. */
   const busy = (): number => [...load.values()].reduce((sum, n) => sum + n, 0);
 
-  return { treeOf, rememberTree, test, busy };
+  /**
+   * How long a suite run of this repository takes: the median of its latest finished runs, or longer
+   * if one in flight has already run longer. Null before any run started.
+   */
+  const suiteEstimateMs = (repo: string): number | null => {
+    const durations = [...(timed.get(repo) ?? [])].sort((a, b) => a - b);
+    const median = durations.length > 0 ? durations[Math.floor((durations.length - 1) / 2)]! : null;
+    const oldest = Math.min(...(inFlight.get(repo) ?? []));
+    const running = Number.isFinite(oldest) ? now() - oldest : null;
+    return median === null ? running : Math.max(median, running ?? 0);
+  };
+
+  return { treeOf, rememberTree, test, busy, suiteEstimateMs };
 }
 
 export type Tester<O extends TestOutcome> = ReturnType<typeof createTester<O>>;

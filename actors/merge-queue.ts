@@ -10,7 +10,7 @@
  */
 import type { BoardEventDraft, Failure, MergeResult, RequestOf } from '../protocol/index.js';
 import type { Scope, Suite, Tester, TestOutcome } from './gate-tests.js';
-import { firstTrainSize, narrow, nextTrainSize, probes } from './train-plan.js';
+import { firstTrainSize, narrow, nextTrainSize, probes, trainDeparture, trainWaitLimitMs } from './train-plan.js';
 
 type Merge = RequestOf<'merge'>;
 
@@ -58,11 +58,23 @@ export class MergeQueue<O extends TestOutcome> {
   #running = false;
   #scheduled = false;
   #size: number | null = null;
+  /** Tasks on their way to this queue, as the latest change to arrive saw them. */
+  #onTheWay: readonly string[] = [];
+  /**
+   * Every task this queue was handed: not on its way any more, even where the snapshot that came
+   * with a later change (taken before this one's answer reached the board) still says so. A refused
+   * change that comes back after its repair is not waited for: the wait errs on the side of leaving.
+   */
+  readonly #handed = new Set<string>();
+  /** Since when a train could have left (the queue idle with changes waiting), while it waits for more. */
+  #readySince: number | null = null;
+  #recheck: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly ports: MergePorts<O>,
     private readonly tester: Tester<O>,
     private readonly emit: (draft: BoardEventDraft) => void,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** How many changes the next train takes. */
@@ -80,6 +92,8 @@ export class MergeQueue<O extends TestOutcome> {
     return new Promise<Answer>((answer, fail) => {
       const member: Member = { request, scope, answer, fail, moved: 0 };
       this.#waiting.push(member);
+      this.#handed.add(request.taskId);
+      this.#onTheWay = request.onTheWay;
       scope.signal.addEventListener('abort', () => {
         const at = this.#waiting.indexOf(member);
         if (at >= 0) {
@@ -102,10 +116,28 @@ export class MergeQueue<O extends TestOutcome> {
   }
 
   #drain(): void {
-    if (this.#running || this.#waiting.length === 0) return;
+    if (this.#recheck !== null) clearTimeout(this.#recheck);
+    this.#recheck = null;
+    if (this.#running || this.#waiting.length === 0) {
+      if (this.#waiting.length === 0) this.#readySince = null;
+      return;
+    }
+    const first = this.#waiting[0]!.request;
+    const size = this.nextTrainSize(first.maxTrain);
+    const now = this.now();
+    this.#readySince ??= now;
+    const departure = trainDeparture({
+      waiting: this.#waiting.length, size, onTheWay: this.#onTheWay.filter((id) => !this.#handed.has(id)).length,
+      waitedMs: now - this.#readySince, limitMs: trainWaitLimitMs(first.trainWait, first.testCommand === null ? null : this.tester.suiteEstimateMs(first.repoPath!)),
+    });
+    if (!departure.go) {
+      // an arrival decides again at once (#schedule); this is for the wait running out
+      this.#recheck = setTimeout(() => this.#schedule(), departure.recheckInMs);
+      return;
+    }
+    this.#readySince = null;
     this.#running = true;
-    const cap = this.#waiting[0]!.request.maxTrain;
-    const members = this.#waiting.splice(0, this.nextTrainSize(cap));
+    const members = this.#waiting.splice(0, size);
     this.#train(members)
       .catch((error: unknown) => {
         for (const member of members) member.fail(error);

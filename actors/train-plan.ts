@@ -25,6 +25,24 @@ export function testsInSlot(mode: 'always' | 'auto' | 'never', o: { joinsNextTra
   return !o.joinsNextTrain && o.suitesRunning < Math.max(1, o.capacity);
 }
 
+/**
+ * Whether a train that could leave now waits for changes still on their way to the queue (an agent
+ * at work, a change under review): ski rental. Waiting costs the changes already waiting that long;
+ * leaving without the others costs them a train of their own (one more suite run, and they land a
+ * whole run later). So a train with room waits while changes are on their way, but never longer
+ * than one suite run (`limitMs`): at worst the waiting changes land one run later, at best one run
+ * serves them all. Decided again whenever a change arrives; `recheckInMs` is when the wait runs out.
+ */
+export function trainDeparture(o: { waiting: number; size: number; onTheWay: number; waitedMs: number; limitMs: number }): { go: true } | { go: false; recheckInMs: number } {
+  if (o.waiting >= o.size || o.onTheWay <= 0 || o.waitedMs >= o.limitMs) return { go: true };
+  return { go: false, recheckInMs: o.limitMs - o.waitedMs };
+}
+
+/** The longest a train waits (`gate.trainWait`): `auto` is one suite run as measured (nothing measured yet: no wait), else the milliseconds given. */
+export function trainWaitLimitMs(setting: 'auto' | number, suiteEstimateMs: number | null): number {
+  return setting === 'auto' ? Math.max(0, suiteEstimateMs ?? 0) : setting;
+}
+
 /** The first train takes as many as the cap allows: with nothing known yet, a train that passes saves the most. */
 export const firstTrainSize = (cap: number): number => cap;
 

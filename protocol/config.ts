@@ -195,7 +195,11 @@ export type LandPolicy = (typeof LAND_POLICIES)[number];
 export const PRE_MERGE_TESTS = ['always', 'auto', 'never'] as const;
 export type PreMergeTests = (typeof PRE_MERGE_TESTS)[number];
 
-export const DEFAULT_MAX_TRAIN = 8;
+/**
+ * A passing train of 16 costs one suite run where two of 8 cost two; a red one costs one more
+ * bisection run (⌈log2 16⌉ = 4 with one test slot, 3 for 8). The size adapts below the cap anyway.
+ */
+export const DEFAULT_MAX_TRAIN = 16;
 
 /** How the gate spends test runs: in the agent's slot before review, and in merge trains. */
 export const GateSettingsSchema = v.strictObject({
@@ -209,6 +213,11 @@ export const GateSettingsSchema = v.strictObject({
   maxTrain: v.optional(PositiveInt, DEFAULT_MAX_TRAIN),
   /** The gate's own slots for suite runs (a red train's halves are tested in parallel in them); default: one per two cores. */
   testSlots: v.optional(PositiveInt),
+  /**
+   * How long a train that could leave waits for changes still on their way (agents at work, changes
+   * under review): `auto` (default) at most one suite run, as measured in this run; or seconds (0: never waits).
+   */
+  trainWait: v.optional(v.union([v.literal('auto'), v.pipe(v.number(), v.minValue(0), v.maxValue(86_400))]), 'auto'),
 });
 export type GateSettings = v.InferOutput<typeof GateSettingsSchema>;
 

@@ -164,6 +164,13 @@ export const MergeRequestSchema = v.strictObject({
   /** The repository's name, for the train's board event. */
   repo: v.string(),
   maxTrain: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /**
+   * Other tasks of this repository on their way to its queue when this change was sent (agent at
+   * work, change under review or accepted): a train that could leave may wait for them (`trainWait`).
+   */
+  onTheWay: v.optional(v.array(v.string()), []),
+  /** The longest a train waits for changes on their way: `auto` (one suite run, as measured) or milliseconds. */
+  trainWait: v.optional(v.union([v.literal('auto'), v.pipe(v.number(), v.integer(), v.minValue(0))]), 'auto'),
 });
 
 /**

@@ -9,8 +9,6 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { signalGroup } from '../../supervisor/process-group.js';
 import type { LoadedConfig } from '../config/load.js';
-import { runningDashboard, urlFor } from './dashboard.js';
-import { DEFAULT_PORT } from '../../ui/server/server.js';
 
 const LOOP_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 /** A dashboard that has not said its URL by then is not coming. */
@@ -21,6 +19,8 @@ export interface DashboardChild {
 }
 
 export async function startDashboardChild(o: { loaded: LoadedConfig; runId: string; say: (line: string) => void }): Promise<DashboardChild> {
+  // the dashboard's server code (and its native web server) is loaded only by a run that serves one
+  const [{ runningDashboard, urlFor }, { DEFAULT_PORT }] = await Promise.all([import('./dashboard.js'), import('../../ui/server/server.js')]);
   const existing = runningDashboard(o.loaded.dir);
   if (existing) {
     o.say(`dashboard: ${urlFor(existing, o.runId)} (already serving this folder)`);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { median } from '../util/stats.js';
 import { LOOP_COMMIT_ENV, git, gitTry } from './git.js';
-import { listWorktrees, repoInfo } from './repo.js';
+import { listWorktrees, repoInfo, type RepoInfo } from './repo.js';
 import { serialize } from './repo-queue.js';
 import { archiveWorktree } from './archive.js';
 import { NO_HOOKS, resetSlot } from './slot-reset.js';
@@ -67,8 +67,8 @@ export class SlotPool {
   /** Time acquires spent waiting for a held task slot since this pool last started making one (ms). */
   private waitedMs = 0;
   private readonly log: (line: string) => void;
-  private toplevel: string | null = null;
-  private head: string | null = null;
+  /** Read once, by the first slot made: the slots made beside it share the answer. */
+  private info: Promise<RepoInfo> | null = null;
   /** Set once this pool (one per supervisor session) cleared the setup failures an earlier session of the run recorded. */
   private failuresForgotten = false;
 
@@ -365,9 +365,14 @@ export class SlotPool {
     this.log(`${entry.slot.id}: created worktree ${made.path}`);
   }
 
+  private repoInfo(): Promise<RepoInfo> {
+    this.info ??= repoInfo(this.options.repo);
+    this.info.catch(() => (this.info = null));
+    return this.info;
+  }
+
   private async repoToplevel(): Promise<string> {
-    if (this.toplevel === null) this.toplevel = (await repoInfo(this.options.repo)).toplevel;
-    return this.toplevel;
+    return (await this.repoInfo()).toplevel;
   }
 
   /**
@@ -375,10 +380,8 @@ export class SlotPool {
    * re-pointed before each use (three git processes per new slot saved).
    */
   private async repoHead(): Promise<string> {
-    if (this.head !== null) return this.head;
-    const info = await repoInfo(this.options.repo);
+    const info = await this.repoInfo();
     if (info.head === null) throw new UserError(`${info.toplevel} has no commits yet; make a first commit before running loop`);
-    this.head = info.head;
     return info.head;
   }
 

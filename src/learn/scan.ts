@@ -3,8 +3,7 @@
  * chunk is one task, and progress is reported as chunks come back.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
-import { emptyCountResult, mergeCounts, type CountResult, type CountTask } from './count-lines.js';
+import { countLines, emptyCountResult, mergeCounts, type CountResult, type CountTask } from './count-lines.js';
 
 /** Small enough for smooth progress and balanced threads, large enough that a task's ~60 µs overhead vanishes. */
 const MIN_CHUNK = 200;
@@ -36,7 +35,15 @@ export async function countRepository(root: string, paths: readonly string[], op
   const total = paths.length;
   const result = emptyCountResult();
   if (chunks.length === 0) return result;
+  if (chunks.length === 1) {
+    // One chunk (a small repository) is counted here: starting a worker thread takes longer than the count.
+    mergeCounts(result, countLines({ root, paths: chunks[0]! }));
+    options.onChunk?.(total, total);
+    return result;
+  }
   const threads = Math.min(requested, chunks.length);
+  // loaded only for a repository big enough to need it (a `loop run` of a small one never starts it)
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<CountTask, CountResult>({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: threads,

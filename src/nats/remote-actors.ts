@@ -107,7 +107,9 @@ export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager
             const job = `${body.taskId}-a${body.attempt}-merge-${nanoid(6)}`;
             mergeCalls.set(job, options);
             try {
-              return await dispatch(id, mergeQueue(o.runId, body.repo), job, body, options);
+              // one merge in flight per repository here: a change on its way could never join a waiting train
+              const alone: RequestOf<'merge'> = { ...body, onTheWay: [] };
+              return await dispatch(id, mergeQueue(o.runId, body.repo), job, alone, options);
             } finally {
               mergeCalls.delete(job);
             }

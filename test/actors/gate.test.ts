@@ -120,10 +120,11 @@ const verifyRequest = (change: string, gateWorkdirs = ['gate-1']): RequestBody =
   type: 'verify', runId: 'run', taskId: change.toLowerCase(), attempt: 1, repoPath: '/repo', workdir: `slot-${change.toLowerCase()}`, commit: change, baseSha: 'H', gateWorkdirs,
   testCommand: 'npm test', setupCommand: 'npm ci', testTimeoutMs: 60_000, logFile: '/dev/null',
 });
-const mergeRequest = (change: string, options: { maxTrain?: number; gateWorkdirs?: string[]; setupCommand?: string } = {}): RequestBody => ({
+const mergeRequest = (change: string, options: { maxTrain?: number; gateWorkdirs?: string[]; setupCommand?: string; onTheWay?: string[]; trainWait?: 'auto' | number } = {}): RequestBody => ({
   type: 'merge', runId: 'run', taskId: change.toLowerCase(), attempt: 1, repoPath: '/repo', gateWorkdirs: options.gateWorkdirs ?? ['gate-1'],
   integrationRef: 'refs/heads/loop/run/integration', taskCommit: change, testCommand: 'npm test', setupCommand: options.setupCommand ?? 'npm ci',
   testTimeoutMs: 60_000, logFile: '/dev/null', message: `merge ${change}`, repo: 'app', maxTrain: options.maxTrain ?? 8,
+  onTheWay: options.onTheWay ?? [], trainWait: options.trainWait ?? 'auto',
 });
 
 async function start(ports: GatePorts<Outcome>) {
@@ -321,4 +322,32 @@ test('preMergeTests: always tests in the slot, never leaves it to the train, aut
   f.release();
   await Promise.all(merges);
   assert.equal((await gate.capture('E', 'auto', 2)).tests, 'train');
+});
+
+test('a train that could leave waits for a change on its way and takes it along; one that never comes is waited for no longer than trainWait', { timeout: 20_000 }, async () => {
+  const f = fakes(suiteWith());
+  const gate = await start(f.ports);
+  const a = gate.merge('A', { onTheWay: ['b'], trainWait: 60_000 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(gate.trains(), [], 'A waits: B is on its way and the train has room');
+  const b = gate.merge('B', { onTheWay: [], trainWait: 60_000 });
+  assert.equal((await a).ok, true);
+  assert.equal((await b).ok, true);
+  assert.deepEqual(gate.trains().map((t) => t.tasks), [['a', 'b']], 'one train for both');
+
+  const started = Date.now();
+  assert.equal((await gate.merge('C', { onTheWay: ['d'], trainWait: 50 })).ok, true);
+  assert.ok(Date.now() - started >= 45, 'C waited for D until trainWait ran out');
+  assert.deepEqual(gate.trains().map((t) => t.tasks).at(-1), ['c'], 'then left without it');
+});
+
+test('a train does not wait for a change the queue was already handed, nor when trainWait is 0, nor when its train is full', { timeout: 20_000 }, async () => {
+  const f = fakes(suiteWith());
+  const gate = await start(f.ports);
+  assert.equal((await gate.merge('A')).ok, true);
+  // B's view was taken before A's answer reached the board: A still looks on its way
+  assert.equal((await gate.merge('B', { onTheWay: ['a'], trainWait: 600_000 })).ok, true);
+  assert.equal((await gate.merge('C', { onTheWay: ['x'], trainWait: 0 })).ok, true);
+  assert.equal((await gate.merge('D', { onTheWay: ['y'], trainWait: 600_000, maxTrain: 1 })).ok, true);
+  assert.deepEqual(gate.trains().map((t) => t.tasks), [['a'], ['b'], ['c'], ['d']]);
 });

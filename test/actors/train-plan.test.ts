@@ -1,7 +1,7 @@
 /** Merge-train decisions (pure): train sizes, where to probe a red train, and how the interval narrows. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstTrainSize, narrow, nextTrainSize, probes, testsInSlot } from '../../actors/train-plan.js';
+import { firstTrainSize, narrow, nextTrainSize, probes, testsInSlot, trainDeparture, trainWaitLimitMs } from '../../actors/train-plan.js';
 
 test('train sizes double while trains pass and halve after a red one, within 1..cap', () => {
   const table: [number, boolean, number, number][] = [
@@ -61,4 +61,27 @@ test('for every train size and culprit, the search finds the first red prefix in
       }
     }
   }
+});
+
+test('a train with room waits for changes on their way, at most one suite run; a full train or nothing on the way leaves at once', () => {
+  const table: [waiting: number, size: number, onTheWay: number, waitedMs: number, limitMs: number, expected: ReturnType<typeof trainDeparture>][] = [
+    [1, 8, 3, 0, 1_000, { go: false, recheckInMs: 1_000 }],
+    [1, 8, 3, 400, 1_000, { go: false, recheckInMs: 600 }],
+    [1, 8, 3, 1_000, 1_000, { go: true }],
+    [1, 8, 3, 5_000, 1_000, { go: true }],
+    [8, 8, 3, 0, 1_000, { go: true }],
+    [9, 8, 3, 0, 1_000, { go: true }],
+    [1, 8, 0, 0, 1_000, { go: true }],
+    [1, 8, 3, 0, 0, { go: true }],
+  ];
+  for (const [waiting, size, onTheWay, waitedMs, limitMs, expected] of table) {
+    assert.deepEqual(trainDeparture({ waiting, size, onTheWay, waitedMs, limitMs }), expected, `${waiting} waiting of ${size}, ${onTheWay} on the way, waited ${waitedMs} of ${limitMs} ms`);
+  }
+});
+
+test('trainWait: auto waits one suite run as measured, nothing before any run; a number is the limit itself', () => {
+  assert.equal(trainWaitLimitMs('auto', 1_300), 1_300);
+  assert.equal(trainWaitLimitMs('auto', null), 0);
+  assert.equal(trainWaitLimitMs(0, 1_300), 0);
+  assert.equal(trainWaitLimitMs(30_000, null), 30_000);
 });

@@ -28,7 +28,8 @@ test('a small sweep runs the real pipeline at each maxParallel and writes the JS
     assert.ok(r.boundMs >= 50 && r.makespanMs >= r.boundMs, `makespan ${r.makespanMs} ≥ bound ${r.boundMs}`);
     assert.ok(r.ratio >= 1);
     assert.ok(r.tasksPerSecond > 0);
-    assert.ok(r.suiteRunsPerMergedTask >= 1, 'every merged change was tested at least once');
+    // a train tests the changes it carries in one run, so fewer runs than changes is the point
+    assert.ok(r.suiteRunsPerMergedTask > 0 && r.suiteRunsPerMergedTask <= 3, `suite runs per merged task ${r.suiteRunsPerMergedTask}`);
     for (const stage of ['slot', 'agent', 'gate', 'critic', 'merge', 'queue wait']) assert.equal(r.stages[stage]!.n, 3, stage);
     assert.ok(r.stages['agent']!.p50 >= 50);
     assert.ok((r.resources['supervisorPeakRssMb'] ?? 0) > 10, 'the supervisor was sampled');

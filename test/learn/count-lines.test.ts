@@ -72,3 +72,15 @@ test('the worker pool gives the same totals as counting inline, with progress up
 test('an invalid thread count is refused', async () => {
   await assert.rejects(countRepository('/', ['a.ts'], { threads: 0 }), RangeError);
 });
+
+test('a repository of one chunk is counted in this thread, with the same totals and one progress report', async (t) => {
+  const root = tempDir(t);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 150; i++) files[`d${i % 3}/f${i}.${['ts', 'py'][i % 2]}`] = 'line\n'.repeat(i % 5);
+  writeFiles(root, files);
+  const paths = Object.keys(files);
+  assert.equal(chunkPaths(paths, 2).length, 1);
+  const progress: number[] = [];
+  assert.deepEqual(await countRepository(root, paths, { threads: 2, onChunk: (done) => progress.push(done) }), countLines({ root, paths }));
+  assert.deepEqual(progress, [paths.length]);
+});

@@ -7,9 +7,10 @@
 import { join } from 'node:path';
 import { MergeResultSchema } from '../../../protocol/index.js';
 import type { TaskView } from '../../board/view.js';
+import { IN_FLIGHT } from '../../board/transitions.js';
 import { resolveSha } from '../../git/repo.js';
 import { callActor, parseReply } from '../actor-call.js';
-import { minutes, type RunContext } from '../run-context.js';
+import { minutes, repoNameOf, type RunContext } from '../run-context.js';
 import { passed, setback, type StageResult } from '../setbacks.js';
 import type { RepoWorkspace } from '../workspace.js';
 
@@ -32,6 +33,8 @@ export async function trainStage(ctx: RunContext, input: TrainInput): Promise<St
     logFile: join(ctx.paths.logs, `${task.id}.${attempt}.merge.log`),
     message: `loop: merge ${task.id} (${task.role}): ${task.title}`,
     repo: ws?.repo.name ?? '', maxTrain: gate.maxTrain,
+    onTheWay: ws ? onTheWay(ctx, ws.repo.name, task.id) : [],
+    trainWait: gate.trainWait === 'auto' ? 'auto' : Math.round(gate.trainWait * 1000),
   }, trainTimeoutMs(ctx), signal);
   if (reply.kind !== 'result') return setback({ kind: 'trouble', trouble: reply, what: 'gate' });
   const merged = parseReply(reply.result, MergeResultSchema, 'merge');
@@ -40,6 +43,15 @@ export async function trainStage(ctx: RunContext, input: TrainInput): Promise<St
     return setback({ kind: 'repair', failure: merged.failure! });
   }
   return passed({ sha: merged.sha });
+}
+
+/** Tasks of this repository whose change may still join its queue: agent at work, under review, or accepted. */
+function onTheWay(ctx: RunContext, repo: string, self: string): string[] {
+  const { view } = ctx.board;
+  return view.order.filter((id) => {
+    const task = view.tasks[id]!;
+    return id !== self && IN_FLIGHT.has(task.status) && repoNameOf(ctx.loaded, ctx.config.roles.find((r) => r.name === task.role), task.repo) === repo;
+  });
 }
 
 /**
