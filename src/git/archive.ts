@@ -10,6 +10,7 @@ import { LOOP_COMMIT_CONFIG, LOOP_COMMIT_ENV, git, gitRaw, gitTry } from './git.
 import { serialize } from './repo-queue.js';
 import { objectInfo } from './object-reader.js';
 import { WORKTREE_STATUS } from './repo.js';
+import { worktreeHead } from './worktree-head.js';
 import { changedPaths, NAME_STATUS_FLAGS } from './name-status.js';
 import { stagedReviewAndNameStatus } from './diff.js';
 
@@ -136,9 +137,8 @@ export async function archiveWorktree(repo: string, path: string, runId: string,
   const clean = status.ok && status.stdout.length === 0;
   const snapshot = clean ? null : await snapshotUncommitted(path, `loop: uncommitted work left in ${name}`, exclude);
   if (snapshot) return archiveCommit(repo, runId, `${name}-uncommitted`, snapshot);
-  const head = await gitTry(path, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
-  if (!head.ok) return null;
-  const sha = head.stdout.trim();
+  const sha = await worktreeHead(path).catch(() => null);
+  if (sha === null) return null;
   if (await isReachableFromRefs(repo, sha)) return null;
   return archiveCommit(repo, runId, `${name}-head`, sha);
 }

@@ -86,7 +86,9 @@ export async function runSession(o: SessionOptions): Promise<number> {
   });
   const engine = o.engine ?? localEngine(o.paths);
   if (engine.kind !== config.loop.engine) throw new Error(`the run was opened on the ${engine.kind} engine but the config says ${config.loop.engine}`);
-  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles, board: engine.board }));
+  // a run that has its plan never calls the planner: one Node process fewer to boot at the start
+  const planner = o.plan === null && (o.existing?.view.order.length ?? 0) === 0;
+  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles, board: engine.board, planner }));
   const board = new BoardClient(supervisor, o.existing?.view ?? emptyRunView(), o.paths.events);
   const snapshots = new SnapshotKeeper(o.paths.events, board.view, o.existing?.problems ?? []);
   const notifier = new Notifier({ settings: config.loop.notify, terminal: o.json ? o.stderr : o.stdout, detached: o.detached ?? false, logsDir: o.paths.logs, cwd: o.loaded.dir, say });

@@ -4,7 +4,7 @@
  *   loop            rest_for_one  2 restarts / 60 s
  *   ├─ board        permanent worker   single writer of the board
  *   └─ work         permanent supervisor, one_for_one, 10 / 600 s
- *      ├─ planner   transient worker
+ *      ├─ planner   transient worker (only when the run must make its plan)
  *      ├─ role/<r>  transient supervisor, one_for_one, loop.restartIntensity, start failures retried
  *      │  └─ sme/<r> permanent worker, backoff from loop.backoff
  *      ├─ critic    permanent worker
@@ -32,7 +32,11 @@ export interface TreeRole {
 /** Connecting, reading the stream and a server restart of up to 20 s, on a loaded machine. */
 const BOARD_ON_NATS_START_MS = 60_000;
 
-export function runTree(options: { config: LoopConfig; runId: string; paths: RunPaths; roles: readonly TreeRole[]; board: BoardInput }): SupervisorSpec {
+export function runTree(options: {
+  config: LoopConfig; runId: string; paths: RunPaths; roles: readonly TreeRole[]; board: BoardInput;
+  /** False when the run has its plan (`--plan`, or a resumed board with tasks): no planner process is started. */
+  planner?: boolean;
+}): SupervisorSpec {
   const { config, runId, paths } = options;
   const log = (id: string): string => join(paths.logs, 'actors', `${id.replace(/\//g, '-')}.log`);
   const backoff = { minMs: config.loop.backoff.minMs, maxMs: config.loop.backoff.maxMs, randomFactor: config.loop.backoff.randomFactor, resetAfterMs: 60_000 };
@@ -74,7 +78,7 @@ export function runTree(options: { config: LoopConfig; runId: string; paths: Run
         intensity: 10,
         periodMs: 600_000,
         children: [
-          worker('planner', 'planner', { runId }, { restart: 'transient' }),
+          ...(options.planner === false ? [] : [worker('planner', 'planner', { runId }, { restart: 'transient' })]),
           ...roleSupervisors,
           worker('critic', 'critic', { runId }, { backoff }),
           worker('gate', 'gate', { runId }, { backoff }),
