@@ -28,13 +28,19 @@ export interface Verdict {
 }
 
 export interface MergePorts<O extends TestOutcome> {
-  /** The merge commit onto `baseSha`; the scratch slot may be left anywhere (the gate prepares its slots before testing). */
-  merge(options: { repo: string; scratch: string; baseSha: string; commit: string; message: string }): Promise<{ ok: true; sha: string; tree: string } | { ok: false; files: string[]; message: string }>;
+  /**
+   * The merge commit onto `baseSha`; the scratch slot may be left anywhere (the gate prepares its
+   * slots before testing). Without a scratch slot (`null`: merging ahead while a suite may be using
+   * it) only the object store is used, and the answer is null where git is too old for that.
+   */
+  merge(options: { repo: string; scratch: string | null; baseSha: string; commit: string; message: string }): Promise<Merged | null>;
   resolve(repo: string, ref: string): Promise<string>;
   advance(repo: string, ref: string, newSha: string, oldSha: string): Promise<boolean>;
   /** The regression rule: the change's run against its base's (null when the base could not be run). */
   judge(change: O, base: O | null): Verdict;
 }
+
+export type Merged = { ok: true; sha: string; tree: string } | { ok: false; files: string[]; message: string };
 
 export type Answer = { kind: 'merged'; result: MergeResult } | { kind: 'interrupted'; reason: string };
 
@@ -69,6 +75,10 @@ export class MergeQueue<O extends TestOutcome> {
   /** Since when a train could have left (the queue idle with changes waiting), while it waits for more. */
   #readySince: number | null = null;
   #recheck: ReturnType<typeof setTimeout> | null = null;
+  /** Merges by base, change and message, computed once: ahead of a waiting train, then used by it. */
+  readonly #merges = new Map<string, Promise<Merged | null>>();
+  /** The walk merging the waiting changes ahead of their train, while one runs. */
+  #ahead: Promise<void> | null = null;
 
   constructor(
     private readonly ports: MergePorts<O>,
@@ -133,6 +143,7 @@ export class MergeQueue<O extends TestOutcome> {
     if (!departure.go) {
       // an arrival decides again at once (#schedule); this is for the wait running out
       this.#recheck = setTimeout(() => this.#schedule(), departure.recheckInMs);
+      this.#mergeAhead(size);
       return;
     }
     this.#readySince = null;
@@ -146,6 +157,39 @@ export class MergeQueue<O extends TestOutcome> {
         this.#running = false;
         this.#schedule();
       });
+  }
+
+  /** A change merged onto `baseSha`, once: a train asks for what the walk ahead may already have. */
+  #merge(repo: string, scratch: string | null, baseSha: string, member: Member): Promise<Merged | null> {
+    const { taskCommit, message } = member.request;
+    const key = `${baseSha} ${taskCommit} ${message}`;
+    let merged = this.#merges.get(key);
+    if (merged === undefined) {
+      merged = this.ports.merge({ repo, scratch, baseSha, commit: taskCommit!, message });
+      this.#merges.set(key, merged);
+      merged.then((m) => m === null && this.#merges.delete(key), () => this.#merges.delete(key));
+    }
+    return merged;
+  }
+
+  /**
+   * While a train waits for changes on their way, the changes already waiting are merged onto the
+   * head in the object store one after the other, as the train will: when it leaves, only the
+   * last arrivals are left to merge. Never in the scratch slot, where a suite may be running.
+   */
+  #mergeAhead(size: number): void {
+    if (this.#ahead !== null || this.#waiting.length === 0) return;
+    const { repoPath, integrationRef } = this.#waiting[0]!.request;
+    this.#ahead = (async () => {
+      let tip = await this.ports.resolve(repoPath!, integrationRef!);
+      for (let i = 0; i < Math.min(size, this.#waiting.length) && !this.#running; i++) {
+        const merged = await this.#merge(repoPath!, null, tip, this.#waiting[i]!);
+        if (merged === null || !merged.ok) return;
+        tip = merged.sha;
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.#ahead = null));
   }
 
   async #train(members: Member[]): Promise<void> {
@@ -163,14 +207,14 @@ export class MergeQueue<O extends TestOutcome> {
     const chain: Link[] = [];
     for (const member of members) {
       const tip = chain.at(-1)?.sha ?? head;
-      const merged = await this.ports.merge({ repo, scratch: first.gateWorkdirs[0]!, baseSha: tip, commit: member.request.taskCommit!, message: member.request.message });
+      const merged = (await this.#merge(repo, null, tip, member)) ?? (await this.#merge(repo, first.gateWorkdirs[0]!, tip, member))!;
       if (merged.ok) {
         this.tester.rememberTree(merged.sha, merged.tree);
         chain.push({ member, sha: merged.sha });
         continue;
       }
       // It may only conflict with a change ahead of it in this train, which might not land: next train.
-      if (tip !== head && (await this.ports.merge({ repo, scratch: first.gateWorkdirs[0]!, baseSha: head, commit: member.request.taskCommit!, message: member.request.message })).ok) {
+      if (tip !== head && ((await this.#merge(repo, null, head, member)) ?? (await this.#merge(repo, first.gateWorkdirs[0]!, head, member)))!.ok) {
         requeue.push(member);
         continue;
       }
@@ -240,6 +284,8 @@ export class MergeQueue<O extends TestOutcome> {
     for (const member of requeue) if (member.scope.signal.aborted) member.answer({ kind: 'interrupted', reason: String(member.scope.signal.reason ?? 'cancelled') });
     report.requeued.push(...back.map((member) => member.request.taskId));
     this.#waiting.unshift(...back);
+    // merges onto the head this train started from: no later train asks for them
+    this.#merges.clear();
     this.emit({
       type: 'train.finished', repo: first.repo, tasks: members.map((m) => m.request.taskId),
       ...report, durationMs: Math.max(0, Date.now() - started),

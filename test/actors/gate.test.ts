@@ -41,7 +41,7 @@ interface Fakes {
  * commit's tree is the set of changes it holds, so a merge onto the head a change was made on has
  * that change's own tree. `conflicts` are pairs of changes that cannot be merged together.
  */
-function fakes(suite: (changes: string[]) => Outcome | null, options: { conflicts?: [string, string][]; setupFails?: string } = {}): Fakes {
+function fakes(suite: (changes: string[]) => Outcome | null, options: { conflicts?: [string, string][]; setupFails?: string; oldGit?: boolean } = {}): Fakes {
   const held = new Map<string, string>();
   const log: string[] = [];
   const advanced: string[] = [];
@@ -73,7 +73,10 @@ function fakes(suite: (changes: string[]) => Outcome | null, options: { conflict
       return found;
     },
     judge: gateVerdict,
-    merge: async ({ baseSha, commit }) => {
+    merge: async ({ baseSha, commit, scratch }) => {
+      // a git too old to merge in the object store needs the scratch slot
+      if (options.oldGit && scratch === null) return null;
+      log.push(`merge ${commit} onto ${baseSha}${scratch === null ? '' : ` in ${scratch}`}`);
       const clash = conflicts.find(([a, b]) => (a === commit && changesIn(baseSha).includes(b)) || (b === commit && changesIn(baseSha).includes(a)));
       if (clash) return { ok: false, files: ['math.js'], message: `CONFLICT (content): Merge conflict in math.js (${clash.join('/')})` };
       const sha = `M(${baseSha}+${commit})`;
@@ -350,4 +353,29 @@ test('a train does not wait for a change the queue was already handed, nor when 
   assert.equal((await gate.merge('C', { onTheWay: ['x'], trainWait: 0 })).ok, true);
   assert.equal((await gate.merge('D', { onTheWay: ['y'], trainWait: 600_000, maxTrain: 1 })).ok, true);
   assert.deepEqual(gate.trains().map((t) => t.tasks), [['a'], ['b'], ['c'], ['d']]);
+});
+
+test('while a train waits, the changes already waiting are merged ahead in the object store, each merge computed once', { timeout: 20_000 }, async () => {
+  const f = fakes(suiteWith());
+  const gate = await start(f.ports);
+  const a = gate.merge('A', { onTheWay: ['b'], trainWait: 60_000 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(f.log.filter((l) => l.startsWith('merge ')), ['merge A onto H'], 'A was merged while the train waited, without the scratch slot');
+  const b = gate.merge('B');
+  assert.equal((await a).ok, true);
+  assert.equal((await b).ok, true);
+  assert.deepEqual(f.log.filter((l) => l.startsWith('merge ')), ['merge A onto H', 'merge B onto M(H+A)'], 'the train used the merge made ahead');
+  assert.equal(f.head(), 'M(M(H+A)+B)');
+});
+
+test('with a git that cannot merge in the object store, nothing is merged ahead and the train merges in its scratch slot', { timeout: 20_000 }, async () => {
+  const f = fakes(suiteWith(), { oldGit: true });
+  const gate = await start(f.ports);
+  const a = gate.merge('A', { onTheWay: ['b'], trainWait: 60_000 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(f.log.filter((l) => l.startsWith('merge ')), []);
+  const b = gate.merge('B');
+  assert.equal((await a).ok, true);
+  assert.equal((await b).ok, true);
+  assert.deepEqual(f.log.filter((l) => l.startsWith('merge ')), ['merge A onto H in gate-1', 'merge B onto M(H+A) in gate-1']);
 });

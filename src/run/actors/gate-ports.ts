@@ -56,7 +56,8 @@ export const gatePorts: Omit<GatePorts<TestRun>, 'judge'> = {
   async merge({ repo, scratch, baseSha, commit, message }) {
     let merged = await mergeInObjectStore(repo, baseSha, commit, message);
     if (merged === null) {
-      // An older git: merge in the scratch slot instead.
+      // An older git: merge in the scratch slot instead (a merge ahead of its train has none).
+      if (scratch === null) return null;
       await detachOwnSlot(scratch, baseSha, poolDir());
       merged = await mergeAt(scratch, baseSha, commit, message);
     }
