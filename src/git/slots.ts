@@ -277,6 +277,7 @@ export class SlotPool {
         return [path, { ok: false, ref: null }];
       }
     })));
+    const removable: string[] = [];
     for (const path of paths) {
       const id = path.slice(dir.length + 1);
       if (registered.has(real(path)) && existsSync(path)) {
@@ -290,7 +291,13 @@ export class SlotPool {
         this.log(`${path} is not a registered worktree of ${this.options.repo}; left in place`);
         continue;
       }
-      const removal = await serialize(this.options.repo, () => gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', path]));
+      removable.push(path);
+    }
+    // One hold of the repository's queue for all of them, removed side by side: each `worktree
+    // remove` deletes only its own folder and its own entry under the repository's worktrees/.
+    const removals = await serialize(this.options.repo, () => Promise.all(removable.map((path) => gitTry(this.options.repo, ['worktree', 'remove', '--force', '--force', path]))));
+    removable.forEach((path, i) => {
+      const removal = removals[i]!;
       if (!removal.ok && existsSync(path)) {
         // its work is archived above, so the folder can go; prune below drops git's record of it
         this.log(`git worktree remove failed for ${path} (${removal.stderr.trim()}); deleting the folder`);
@@ -299,7 +306,7 @@ export class SlotPool {
       rmSync(slotMetaPath(path), { force: true });
       rmSync(slotSetupLogPath(path), { force: true });
       removed.push(path);
-    }
+    });
     await serialize(this.options.repo, () => git(this.options.repo, ['worktree', 'prune']));
     // clones with no work of anyone's: setup output only
     rmSync(setupCacheDir(dir), { recursive: true, force: true });
