@@ -217,7 +217,7 @@ export const GateSettingsSchema = v.strictObject({
    * How long a train that could leave waits for changes still on their way (agents at work, changes
    * under review): `auto` (default) at most one suite run, as measured in this run; or seconds (0: never waits).
    */
-  trainWait: v.optional(v.union([v.literal('auto'), v.pipe(v.number(), v.minValue(0), v.maxValue(86_400))]), 'auto'),
+  trainWait: v.optional(v.union([v.literal('auto'), v.pipe(v.number(), v.minValue(0), v.maxValue(86_400))], 'must be "auto" or seconds from 0 (never wait) to 86400'), 'auto'),
 });
 export type GateSettings = v.InferOutput<typeof GateSettingsSchema>;
 

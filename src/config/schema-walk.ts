@@ -9,6 +9,7 @@ interface SchemaLike {
   item?: SchemaLike;
   value?: SchemaLike;
   pipe?: ReadonlyArray<{ kind: string; type: string; requirement?: unknown }>;
+  options?: ReadonlyArray<SchemaLike>;
 }
 
 function unwrap(schema: SchemaLike | undefined): SchemaLike | undefined {
@@ -62,7 +63,10 @@ export function allowedKeys(path: KeyPath): string[] {
 
 /** "a whole number of 1 or more", "a number greater than 0", "a whole number between 1 and 65535". */
 export function describeNumberRule(path: KeyPath): string {
-  const actions = schemaAt(path)?.pipe ?? [];
+  const schema = schemaAt(path);
+  // `"auto" | seconds`: the rule is the number's
+  const numeric = schema?.type === 'union' ? schema.options?.find((option) => option.pipe?.some((a) => a.type === 'number')) : schema;
+  const actions = numeric?.pipe ?? [];
   const whole = actions.some((a) => a.type === 'integer');
   const min = actions.find((a) => a.type === 'min_value')?.requirement;
   const greater = actions.find((a) => a.type === 'gt_value')?.requirement;

@@ -250,6 +250,16 @@ test('wrong types say what was expected and what was found', (t) => {
   ]);
 });
 
+test('gate.trainWait takes "auto" or seconds, and says so', (t) => {
+  assert.deepEqual(problems(yaml(...BASE, 'loop:', '  gate:', '    trainWait: -3'), repoDir(t)), [
+    'loop.config.yaml:16:16: loop.gate.trainWait: must be a number between 0 and 86400, got -3',
+  ]);
+  assert.deepEqual(problems(yaml(...BASE, 'loop:', '  gate:', '    trainWait: soon'), repoDir(t)), [
+    'loop.config.yaml:16:16: loop.gate.trainWait: must be "auto" or seconds from 0 (never wait) to 86400, got "soon"',
+  ]);
+  assert.deepEqual(problems(yaml(...BASE, 'loop:', '  gate:', '    trainWait: 30'), repoDir(t)), []);
+});
+
 test('a wrong provider type lists the allowed ones with a did-you-mean', (t) => {
   const text = yaml('version: 1', 'providers:', '  sim:', '    type: simm', '  critic:', '    type: sim', ...ROLES);
   assert.deepEqual(problems(text, repoDir(t)), [
