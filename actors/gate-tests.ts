@@ -127,15 +127,15 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>, now: ()
   const busy = (): number => [...load.values()].reduce((sum, n) => sum + n, 0);
 
   /**
-   * How long a suite run of this repository takes: the median of its latest finished runs, or longer
-   * if one in flight has already run longer. Null before any run started.
+   * How long a suite run of this repository takes: the median of its latest finished runs; before
+   * any finished, as long as the oldest one in flight has run so far (the first train's base run:
+   * the train cannot finish before it anyway). Null before any run started.
    */
   const suiteEstimateMs = (repo: string): number | null => {
     const durations = [...(timed.get(repo) ?? [])].sort((a, b) => a - b);
-    const median = durations.length > 0 ? durations[Math.floor((durations.length - 1) / 2)]! : null;
+    if (durations.length > 0) return durations[Math.floor((durations.length - 1) / 2)]!;
     const oldest = Math.min(...(inFlight.get(repo) ?? []));
-    const running = Number.isFinite(oldest) ? now() - oldest : null;
-    return median === null ? running : Math.max(median, running ?? 0);
+    return Number.isFinite(oldest) ? now() - oldest : null;
   };
 
   return { treeOf, rememberTree, test, busy, suiteEstimateMs };

@@ -35,6 +35,12 @@ test('the suite estimate is null before any run, the elapsed time of a run in fl
     await next;
   }
   assert.equal(tester.suiteEstimateMs('/repo'), 600, 'the median of 1000, 2000, 400, 600 (the lower middle)');
+  const hung = run('F');
+  while (finish.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  clock += 30 * 60_000;
+  assert.equal(tester.suiteEstimateMs('/repo'), 600, 'once runs have finished, one that hangs does not stretch the estimate');
+  await settle(0, 'timed-out');
+  await hung;
   const timedOut = run('E');
   await settle(60_000, 'timed-out');
   await timedOut;
