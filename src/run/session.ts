@@ -14,7 +14,6 @@ import { BudgetTracker } from '../budget/tracker.js';
 import type { LoadedConfig } from '../config/load.js';
 import { loopHome, type RunPaths } from '../util/paths.js';
 import { effectiveSim } from '../providers/sim/behaviour.js';
-import { printArgvPreview } from './argv-preview.js';
 import { primeTrainBase } from './stages/train.js';
 import { bridge } from './bridge.js';
 import { recoverInFlight } from './recover.js';
@@ -168,13 +167,19 @@ export async function runSession(o: SessionOptions): Promise<number> {
     });
     if (!resume) say(`run ${o.runId} · ${config.project ?? basename(o.loaded.dir)} · ${o.mode}${o.mode === 'dry-run' ? ' (sim agents, no spend; add --execute to run the real providers)' : ''}`);
     else say(`resuming run ${o.runId} · ${o.mode}`);
+    // The first train's base run starts as soon as the gate is up (it starts first), while the
+    // other actors start, the plan is read and the first agents work.
+    const actors = engine.actorPort(supervisor, workspaces);
+    void supervisor.whenRunning('gate').then(() => {
+      for (const ws of workspaces.values()) primeTrainBase({ supervisor: actors, runId: o.runId, paths: o.paths, config, stop: stop.signal }, ws);
+    }, () => undefined);
     await supervisor.start();
     supervisorStarted = true;
     viewport = await openRunViewport(o, say);
     const view = board.view;
     const rt: RunContext = {
       loaded: o.loaded, config, mode: o.mode, workspaces, runId: o.runId, goal: o.goal, paths: o.paths, board,
-      supervisor: engine.actorPort(supervisor, workspaces),
+      supervisor: actors,
       budget: new BudgetTracker(config.loop.budgetUsd ?? null, view.spend.totalUsd),
       stop: stop.signal, systemPrompts, now: Date.now, random: Math.random, viewport, takeovers: new Takeovers(),
     };
@@ -193,11 +198,10 @@ export async function runSession(o: SessionOptions): Promise<number> {
       await recoverInFlight(rt);
       await restorePlan(rt, say);
     }
-    // The first train's base run goes while the plan is made and the first agents work.
-    for (const ws of workspaces.values()) primeTrainBase(rt, ws);
     if (board.view.order.length === 0) {
       const planned = await obtainPlan(rt, o.plan, stop.signal);
-      if (planned && o.mode === 'dry-run') await printArgvPreview(rt, say);
+      // loaded only by a dry run, the one that prints it (every provider's adapter: ~60 ms of loading)
+      if (planned && o.mode === 'dry-run') await (await import('./argv-preview.js')).printArgvPreview(rt, say);
     }
     if (!resume && board.view.order.length > 0 && !stop.signal.aborted) {
       declined = !(await forecastBeforeSpend(rt, say, o.budgetQuestion ?? { yes: false, ask: null }));

@@ -4,11 +4,11 @@
  *   loop            rest_for_one  2 restarts / 60 s
  *   ├─ board        permanent worker   single writer of the board
  *   └─ work         permanent supervisor, one_for_one, 10 / 600 s
+ *      ├─ gate      permanent worker (started first: the first train's base run begins with it)
  *      ├─ planner   transient worker (only when the run must make its plan)
  *      ├─ role/<r>  transient supervisor, one_for_one, loop.restartIntensity, start failures retried
  *      │  └─ sme/<r> permanent worker, backoff from loop.backoff
- *      ├─ critic    permanent worker
- *      └─ gate      permanent worker
+ *      └─ critic    permanent worker
  *
  * `board` starts first: everything after it holds a projection of the board. A role whose actor
  * keeps crashing exhausts its own intensity; being transient, its supervisor is not restarted and
@@ -78,10 +78,11 @@ export function runTree(options: {
         intensity: 10,
         periodMs: 600_000,
         children: [
+          // the gate first: the first train's base run starts as soon as it is up
+          worker('gate', 'gate', { runId }, { backoff }),
           ...(options.planner === false ? [] : [worker('planner', 'planner', { runId }, { restart: 'transient' })]),
           ...roleSupervisors,
           worker('critic', 'critic', { runId }, { backoff }),
-          worker('gate', 'gate', { runId }, { backoff }),
         ],
       },
     ],

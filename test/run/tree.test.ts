@@ -19,7 +19,7 @@ function ids(spec: SupervisorSpec | WorkerSpec): string[] {
 
 test('a run that must make its plan starts a planner; one that has its plan does not', () => {
   const base = { config, runId: 'r1', paths: runPaths('/tmp/project', 'r1'), roles: [{ name: 'be', crashOnStart: false }], board: { eventsFile: '/tmp/e.jsonl' } as never };
-  assert.deepEqual(ids(runTree(base)), ['loop', 'board', 'work', 'planner', 'role/be', 'sme/be', 'critic', 'gate']);
+  assert.deepEqual(ids(runTree(base)), ['loop', 'board', 'work', 'gate', 'planner', 'role/be', 'sme/be', 'critic']);
   assert.deepEqual(ids(runTree({ ...base, planner: true })), ids(runTree(base)));
-  assert.deepEqual(ids(runTree({ ...base, planner: false })), ['loop', 'board', 'work', 'role/be', 'sme/be', 'critic', 'gate']);
+  assert.deepEqual(ids(runTree({ ...base, planner: false })), ['loop', 'board', 'work', 'gate', 'role/be', 'sme/be', 'critic']);
 });

@@ -59,7 +59,7 @@ function onTheWay(ctx: RunContext, repo: string, self: string): string[] {
  * run (the regression rule compares against it) overlaps the agents' work instead of following it.
  * Fire and forget: the train runs the base itself if this failed, and shares it if it is in flight.
  */
-export function primeTrainBase(ctx: RunContext, ws: RepoWorkspace): void {
+export function primeTrainBase(ctx: Pick<RunContext, 'supervisor' | 'runId' | 'paths' | 'config' | 'stop'>, ws: RepoWorkspace): void {
   if (ws.testCommand === null || ws.gateSlots.length === 0) return;
   const testCommand = ws.testCommand;
   void (async () => {
