@@ -129,3 +129,26 @@ export default async (ctx) => {
   assert.match(String(trains[0]!['tests']), /tests passed \(3 tests\)/);
   await noProcessesLeft('once');
 });
+
+test('gate.trainWait: a train that could leave waits for a change still being made and both land in one suite run; with 0 each leaves alone', async (t) => {
+  for (const [trainWait, expected] of [[30, [['early', 'late']]], [0, [['early'], ['late']]]] as const) {
+    const project = sandboxProject(t, { userEdits: null, config: seedTeam({ maxParallel: 2, gate: { preMergeTests: 'never', trainWait } }) });
+    project.fakes.writeScript(`
+export default async (ctx) => {
+  if (ctx.kind === 'review') return { text: ${ACCEPT} };
+  const id = /^# Task ([\\w-]+)/m.exec(ctx.prompt)[1];
+  // the late change is still being made when the early one is accepted
+  if (id === 'late') ctx.sh('sleep 3');
+  ctx.writeFile('lib/' + id + '.js', 'export const ' + id + ' = 1;\\n');
+  return { text: 'added ' + id };
+};
+`);
+    const plan = writePlan(t, [{ id: 'early', title: 'Add early', role: 'be1' }, { id: 'late', title: 'Add late', role: 'be2' }]);
+    const run = `wait${trainWait}`;
+    const result = await project.run(['run', 'two changes', '--execute', '--plan', plan, '--run', run]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const trains = ofType(project.events(run), 'train.finished').map((e) => e['landed']);
+    assert.deepEqual(trains, expected, `trainWait ${trainWait}`);
+    await noProcessesLeft(run);
+  }
+});
