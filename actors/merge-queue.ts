@@ -64,8 +64,9 @@ export class MergeQueue<O extends TestOutcome> {
   #running = false;
   #scheduled = false;
   #size: number | null = null;
-  /** Tasks on their way to this queue, as the latest change to arrive saw them. */
+  /** Tasks on their way to this queue, as the latest change to arrive saw them: agent done, and agent at work with when it should finish. */
   #onTheWay: readonly string[] = [];
+  #arriving: readonly { taskId: string; at: number }[] = [];
   /**
    * Every task this queue was handed: not on its way any more, even where the snapshot that came
    * with a later change (taken before this one's answer reached the board) still says so. A refused
@@ -104,6 +105,8 @@ export class MergeQueue<O extends TestOutcome> {
       this.#waiting.push(member);
       this.#handed.add(request.taskId);
       this.#onTheWay = request.onTheWay;
+      const now = this.now();
+      this.#arriving = request.arriving.map((a) => ({ taskId: a.taskId, at: now + a.inMs }));
       scope.signal.addEventListener('abort', () => {
         const at = this.#waiting.indexOf(member);
         if (at >= 0) {
@@ -136,10 +139,11 @@ export class MergeQueue<O extends TestOutcome> {
     const size = this.nextTrainSize(first.maxTrain);
     const now = this.now();
     this.#readySince ??= now;
-    const departure = trainDeparture({
-      waiting: this.#waiting.length, size, onTheWay: this.#onTheWay.filter((id) => !this.#handed.has(id)).length,
-      waitedMs: now - this.#readySince, limitMs: trainWaitLimitMs(first.trainWait, first.testCommand === null ? null : this.tester.suiteEstimateMs(first.repoPath!)),
-    });
+    const limitMs = trainWaitLimitMs(first.trainWait, first.testCommand === null ? null : this.tester.suiteEstimateMs(first.repoPath!));
+    const waitedMs = now - this.#readySince;
+    // an agent still at work counts only if it should finish within what is left of the wait
+    const expected = this.#arriving.filter((a) => !this.#handed.has(a.taskId) && a.at - now <= limitMs - waitedMs).length;
+    const departure = trainDeparture({ waiting: this.#waiting.length, size, onTheWay: this.#onTheWay.filter((id) => !this.#handed.has(id)).length + expected, waitedMs, limitMs });
     if (!departure.go) {
       // an arrival decides again at once (#schedule); this is for the wait running out
       this.#recheck = setTimeout(() => this.#schedule(), departure.recheckInMs);

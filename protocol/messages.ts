@@ -165,10 +165,12 @@ export const MergeRequestSchema = v.strictObject({
   repo: v.string(),
   maxTrain: v.pipe(v.number(), v.integer(), v.minValue(1)),
   /**
-   * Other tasks of this repository on their way to its queue when this change was sent (agent at
-   * work, change under review or accepted): a train that could leave may wait for them (`trainWait`).
+   * Other tasks of this repository on their way to its queue when this change was sent, their agent
+   * done (under review or accepted): a train that could leave may wait for them (`trainWait`).
    */
   onTheWay: v.optional(v.array(v.string()), []),
+  /** Tasks of this repository whose agent is still at work, each with when it is expected to finish (the run's typical agent time less its time so far). */
+  arriving: v.optional(v.array(v.strictObject({ taskId: v.string(), inMs: v.pipe(v.number(), v.minValue(0)) })), []),
   /** The longest a train waits for changes on their way: `auto` (one suite run, as measured) or milliseconds. */
   trainWait: v.optional(v.union([v.literal('auto'), v.pipe(v.number(), v.integer(), v.minValue(0))]), 'auto'),
 });

@@ -108,7 +108,7 @@ export async function openRemoteActors(nc: NatsConnection, jsm: JetStreamManager
             mergeCalls.set(job, options);
             try {
               // one merge in flight per repository here: a change on its way could never join a waiting train
-              const alone: RequestOf<'merge'> = { ...body, onTheWay: [] };
+              const alone: RequestOf<'merge'> = { ...body, onTheWay: [], arriving: [] };
               return await dispatch(id, mergeQueue(o.runId, body.repo), job, alone, options);
             } finally {
               mergeCalls.delete(job);

@@ -9,11 +9,10 @@ import { basename } from 'node:path';
 import type { Plan } from '../../protocol/index.js';
 import { SnapshotKeeper, type LoadedBoard } from '../board/replay.js';
 import { emptyRunView } from '../board/view.js';
-import { Supervisor } from '../../supervisor/supervisor.js';
+import type { Supervisor } from '../../supervisor/supervisor.js';
 import { BudgetTracker } from '../budget/tracker.js';
 import type { LoadedConfig } from '../config/load.js';
 import { loopHome, type RunPaths } from '../util/paths.js';
-import { effectiveSim } from '../providers/sim/behaviour.js';
 import { primeTrainBase } from './stages/train.js';
 import { bridge } from './bridge.js';
 import { recoverInFlight } from './recover.js';
@@ -30,8 +29,8 @@ import { formatEvent } from './printer.js';
 import { readIntelligence, writeSystemPrompts } from './prepare.js';
 import { killRunAgents } from './stale-agents.js';
 import { summaryJson, summaryText } from './summary.js';
-import { providerForRun, taskRoles } from './team.js';
-import { runTree } from './tree.js';
+import { taskRoles } from './team.js';
+import { runSupervisor } from './run-supervisor.js';
 import { teamFingerprint } from './team-drift.js';
 import { repoNameOf, type RunContext } from './run-context.js';
 import { isUserError, type UserError } from '../util/errors.js';
@@ -67,6 +66,8 @@ export interface SessionOptions {
   detached?: boolean;
   /** `--approve-plan`: wait for `loop approve` after planning (else the config's `loop.approvePlan`). */
   approvePlan?: boolean | undefined;
+  /** Made (and preforked) by the command before this module loaded (`runSupervisor`); else made here. Stopped here either way. */
+  supervisor?: Supervisor;
 }
 
 export async function runSession(o: SessionOptions): Promise<number> {
@@ -78,16 +79,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
   setMaxListeners(0, stop.signal);
   const say = (line: string): void => void (o.json ? o.stderr : o.stdout).write(`${line}\n`);
   const config = o.loaded.config;
-  const roles = taskRoles(config).map((role) => {
-    const provider = providerForRun(config, role, o.mode);
-    const sim = provider.config.type === 'sim' ? effectiveSim(provider.config.sim, provider.key, process.env) : null;
-    return { name: role.name, crashOnStart: sim?.behaviour === 'crash-on-start' };
-  });
   const engine = o.engine ?? localEngine(o.paths);
-  if (engine.kind !== config.loop.engine) throw new Error(`the run was opened on the ${engine.kind} engine but the config says ${config.loop.engine}`);
-  // a run that has its plan never calls the planner: one Node process fewer to boot at the start
-  const planner = o.plan === null && (o.existing?.view.order.length ?? 0) === 0;
-  const supervisor = new Supervisor(runTree({ config, runId: o.runId, paths: o.paths, roles, board: engine.board, planner }));
+  const supervisor = o.supervisor ?? runSupervisor({ ...o, engine });
   const board = new BoardClient(supervisor, o.existing?.view ?? emptyRunView(), o.paths.events);
   const snapshots = new SnapshotKeeper(o.paths.events, board.view, o.existing?.problems ?? []);
   const notifier = new Notifier({ settings: config.loop.notify, terminal: o.json ? o.stderr : o.stdout, detached: o.detached ?? false, logsDir: o.paths.logs, cwd: o.loaded.dir, say });

@@ -123,11 +123,11 @@ const verifyRequest = (change: string, gateWorkdirs = ['gate-1']): RequestBody =
   type: 'verify', runId: 'run', taskId: change.toLowerCase(), attempt: 1, repoPath: '/repo', workdir: `slot-${change.toLowerCase()}`, commit: change, baseSha: 'H', gateWorkdirs,
   testCommand: 'npm test', setupCommand: 'npm ci', testTimeoutMs: 60_000, logFile: '/dev/null',
 });
-const mergeRequest = (change: string, options: { maxTrain?: number; gateWorkdirs?: string[]; setupCommand?: string; onTheWay?: string[]; trainWait?: 'auto' | number } = {}): RequestBody => ({
+const mergeRequest = (change: string, options: { maxTrain?: number; gateWorkdirs?: string[]; setupCommand?: string; onTheWay?: string[]; arriving?: { taskId: string; inMs: number }[]; trainWait?: 'auto' | number } = {}): RequestBody => ({
   type: 'merge', runId: 'run', taskId: change.toLowerCase(), attempt: 1, repoPath: '/repo', gateWorkdirs: options.gateWorkdirs ?? ['gate-1'],
   integrationRef: 'refs/heads/loop/run/integration', taskCommit: change, testCommand: 'npm test', setupCommand: options.setupCommand ?? 'npm ci',
   testTimeoutMs: 60_000, logFile: '/dev/null', message: `merge ${change}`, repo: 'app', maxTrain: options.maxTrain ?? 8,
-  onTheWay: options.onTheWay ?? [], trainWait: options.trainWait ?? 'auto',
+  onTheWay: options.onTheWay ?? [], arriving: options.arriving ?? [], trainWait: options.trainWait ?? 'auto',
 });
 
 async function start(ports: GatePorts<Outcome>) {
@@ -378,4 +378,18 @@ test('with a git that cannot merge in the object store, nothing is merged ahead 
   assert.equal((await a).ok, true);
   assert.equal((await b).ok, true);
   assert.deepEqual(f.log.filter((l) => l.startsWith('merge ')), ['merge A onto H in gate-1', 'merge B onto M(H+A) in gate-1']);
+});
+
+test('an agent still at work is waited for only if it should finish within what is left of the wait', { timeout: 20_000 }, async () => {
+  const f = fakes(suiteWith());
+  const gate = await start(f.ports);
+  const a = gate.merge('A', { arriving: [{ taskId: 'b', inMs: 10 }], trainWait: 60_000 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(gate.trains(), [], 'B should finish in 10 ms: A waits');
+  const b = gate.merge('B');
+  await Promise.all([a, b]);
+  assert.deepEqual(gate.trains().map((t) => t.tasks), [['a', 'b']]);
+  // D's agent should take an hour: C does not wait a minute for it
+  assert.equal((await gate.merge('C', { arriving: [{ taskId: 'd', inMs: 3_600_000 }], trainWait: 60_000 })).ok, true);
+  assert.deepEqual(gate.trains().map((t) => t.tasks).at(-1), ['c']);
 });

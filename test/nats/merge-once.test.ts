@@ -35,7 +35,7 @@ function repoWithChange(t: Parameters<typeof tempRepo>[0]): { repo: string; comm
 
 const request = (repo: string, commit: string): MergeRequest => ({
   type: 'merge', runId: 'r1', taskId: 't1', attempt: 1, repoPath: repo, gateWorkdirs: [], integrationRef: REF, taskCommit: commit,
-  testCommand: null, setupCommand: null, testTimeoutMs: 60_000, logFile: '/dev/null', message: 'loop: merge t1', repo: 'project', maxTrain: 4, onTheWay: [], trainWait: 'auto',
+  testCommand: null, setupCommand: null, testTimeoutMs: 60_000, logFile: '/dev/null', message: 'loop: merge t1', repo: 'project', maxTrain: 4, onTheWay: [], arriving: [], trainWait: 'auto',
 });
 
 test('a merge job redelivered after its consumer died between the merge and the ack is recorded as merged, not merged twice', async (t) => {

@@ -306,7 +306,9 @@ test('execute: kill -9 of the supervisor mid-run, then loop resume, merges each 
       version: 1,
       providers: { sim: { type: 'sim', sim: { latencyMs: 900 } }, 'sim-critic': { type: 'sim' } },
       roles: [{ name: 'be1', provider: 'sim' }, { name: 'be2', provider: 'sim' }, { name: 'qa', provider: 'sim-critic' }],
-      loop: { reviewer: 'qa', maxParallel: 2 },
+      // trains leave at once: one that waited for the agents at work could merge all four together,
+      // and this test needs a moment with one merge done and more work in flight
+      loop: { reviewer: 'qa', maxParallel: 2, gate: { trainWait: 0 } },
     },
   });
   const plan = writePlan(t, ['a', 'b', 'c', 'd'].map((id, i) => ({ id, title: `Task ${id}`, role: i % 2 === 0 ? 'be1' : 'be2' })));

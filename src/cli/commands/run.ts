@@ -4,11 +4,10 @@ import { LoopCommand } from '../base.js';
 import { loadConfig } from '../../config/load.js';
 import { UserError } from '../../util/errors.js';
 import { chooseRunId, makeRunFolders, preflight, readPlanFile } from '../../run/prepare.js';
-import { runSession } from '../../run/session.js';
 import { openRunEngine } from '../../run/engine.js';
+import { runSupervisor } from '../../run/run-supervisor.js';
 import { runPaths } from '../../util/paths.js';
 import { terminalQuestion } from '../ask.js';
-import { withDashboard } from '../dashboard-child.js';
 import { reportDetached, startDetached, tmuxFlag } from '../../run/detach.js';
 import { resolve } from 'node:path';
 
@@ -75,12 +74,21 @@ export class RunCommand extends LoopCommand {
         return reportDetached(await startDetached(args, paths, cwd), runId, paths, loaded, this.context);
       }
       const say = (line: string): void => void (this.json ? this.context.stderr : this.context.stdout).write(`${line}\n`);
-      return await withDashboard(this.dashboard, { loaded, runId, say }, () =>
-        runSession({
-          loaded, runId, paths, mode, goal, plan, existing: null, engine, json: this.json,
-          budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
-          stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached, approvePlan: this.approvePlan,
-        }));
+      // The actors' Node processes boot while the session's own modules load (they start at its start()).
+      const supervisor = runSupervisor({ loaded, runId, paths, mode, plan, existing: null, engine });
+      supervisor.prefork();
+      try {
+        const [{ runSession }, { withDashboard }] = await Promise.all([import('../../run/session.js'), import('../dashboard-child.js')]);
+        return await withDashboard(this.dashboard, { loaded, runId, say }, () =>
+          runSession({
+            loaded, runId, paths, mode, goal, plan, existing: null, engine, json: this.json, supervisor,
+            budgetQuestion: { yes: this.yes, ask: terminalQuestion(this.context.stdin, this.context.stderr) },
+            stdout: this.context.stdout, stderr: this.context.stderr, tmux: this.tmux, detached: this.detached, approvePlan: this.approvePlan,
+          }));
+      } finally {
+        // the session stops it when it ends; this is for a session that never began (idempotent)
+        await supervisor.stop('the run ended');
+      }
     } finally {
       await engine.close();
     }
