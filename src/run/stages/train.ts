@@ -7,12 +7,12 @@
 import { join } from 'node:path';
 import { MergeResultSchema } from '../../../protocol/index.js';
 import type { TaskView } from '../../board/view.js';
-import { IN_FLIGHT } from '../../board/transitions.js';
 import { resolveSha } from '../../git/repo.js';
 import { callActor, parseReply } from '../actor-call.js';
 import { minutes, repoNameOf, type RunContext } from '../run-context.js';
 import { passed, setback, type StageResult } from '../setbacks.js';
 import type { RepoWorkspace } from '../workspace.js';
+import { changesOnTheWay } from '../on-the-way.js';
 
 export interface TrainInput {
   task: TaskView;
@@ -33,7 +33,9 @@ export async function trainStage(ctx: RunContext, input: TrainInput): Promise<St
     logFile: join(ctx.paths.logs, `${task.id}.${attempt}.merge.log`),
     message: `loop: merge ${task.id} (${task.role}): ${task.title}`,
     repo: ws?.repo.name ?? '', maxTrain: gate.maxTrain,
-    ...(ws ? onTheWay(ctx, ws.repo.name, task.id) : { onTheWay: [], arriving: [] }),
+    ...(ws
+      ? changesOnTheWay(ctx.board.view, (t) => repoNameOf(ctx.loaded, ctx.config.roles.find((r) => r.name === t.role), t.repo) === ws.repo.name, task.id, ctx.now())
+      : { onTheWay: [], arriving: [] }),
     trainWait: gate.trainWait === 'auto' ? 'auto' : Math.round(gate.trainWait * 1000),
   }, trainTimeoutMs(ctx), signal);
   if (reply.kind !== 'result') return setback({ kind: 'trouble', trouble: reply, what: 'gate' });
@@ -43,37 +45,6 @@ export async function trainStage(ctx: RunContext, input: TrainInput): Promise<St
     return setback({ kind: 'repair', failure: merged.failure! });
   }
   return passed({ sha: merged.sha });
-}
-
-/**
- * Tasks of this repository whose change may still join its queue: those whose agent is done (under
- * review or accepted), and those whose agent is at work, each with when it should finish: the run's
- * typical agent time (median of its finished attempts) less the time it has had. The gate waits
- * only for what it expects within its wait; with no attempt finished yet, no agent is expected.
- */
-function onTheWay(ctx: RunContext, repo: string, self: string): { onTheWay: string[]; arriving: { taskId: string; inMs: number }[] } {
-  const { view } = ctx.board;
-  const mine = view.order.map((id) => view.tasks[id]!).filter((task) =>
-    task.id !== self && IN_FLIGHT.has(task.status) && repoNameOf(ctx.loaded, ctx.config.roles.find((r) => r.name === task.role), task.repo) === repo);
-  const agentMs = typicalAgentMs(view.order.map((id) => view.tasks[id]!));
-  const now = ctx.now();
-  return {
-    onTheWay: mine.filter((task) => task.status !== 'running').map((task) => task.id),
-    arriving: agentMs === null ? [] : mine.filter((task) => task.status === 'running').map((task) => ({ taskId: task.id, inMs: Math.max(0, agentMs - (now - lastStart(task))) })),
-  };
-}
-
-/** The median time of the run's finished agent attempts (the latest 20), null before any. */
-function typicalAgentMs(tasks: readonly TaskView[]): number | null {
-  const times = tasks.flatMap((task) => task.history.filter((e) => e.type === 'attempt.finished').map((e) => ({ ts: e.ts, ms: (e as { durationMs?: number }).durationMs ?? 0 })))
-    .sort((a, b) => b.ts - a.ts).slice(0, 20).map((x) => x.ms).sort((a, b) => a - b);
-  return times.length === 0 ? null : times[Math.floor((times.length - 1) / 2)]!;
-}
-
-/** When the task's current attempt started (its dispatch, until the attempt says so). */
-function lastStart(task: TaskView): number {
-  const started = task.history.findLast((e) => e.type === 'attempt.started' || e.type === 'task.dispatched');
-  return started?.ts ?? task.updatedAt;
 }
 
 /**
