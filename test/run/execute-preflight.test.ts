@@ -116,7 +116,9 @@ test('loop resume checks the same way: a setup that now fails is refused with ex
     version: 1,
     providers: { sim: { type: 'sim', sim: { latencyMs: 1500 } }, 'sim-critic': { type: 'sim' } },
     roles: [{ name: 'be1', provider: 'sim' }, { name: 'qa', provider: 'sim-critic' }],
-    loop: { reviewer: 'qa', maxParallel: 1 },
+    // a's train leaves at once: waiting for b (on a loaded machine the suite outlasts b's agent)
+    // would merge both together, and this test stops the run between the two
+    loop: { reviewer: 'qa', maxParallel: 1, gate: { trainWait: 0 } },
   };
   const project = sandboxProject(t, { config, userEdits: null });
   const plan = join(tempDir(t, 'loop-plan-'), 'plan.json');
