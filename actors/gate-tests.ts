@@ -60,7 +60,7 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>, now: ()
   const runs = new Map<string, Promise<Settled<O>>>();
   /** Per repository: how long its latest finished runs took (slot made ready and suite run), and when the ones in flight started. */
   const timed = new Map<string, number[]>();
-  const inFlight = new Map<string, Set<number>>();
+  const inFlight = new Map<string, Set<{ started: number }>>();
   const trees = new Map<string, string>();
   const slotQueues = new Map<string, Promise<unknown>>();
   /** Runs queued or running per gate slot, to spread work over them. */
@@ -97,8 +97,10 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>, now: ()
     load.set(workdir, (load.get(workdir) ?? 0) + 1);
     const running = serialized(slotQueues, workdir, async (): Promise<Settled<O>> => {
       const started = now();
-      const flying = inFlight.get(repo) ?? new Set<number>();
-      inFlight.set(repo, flying.add(started));
+      // by identity: two runs of a repository may start in the same millisecond
+      const flight = { started };
+      const flying = inFlight.get(repo) ?? new Set<{ started: number }>();
+      inFlight.set(repo, flying.add(flight));
       try {
         const prepared = await ports.prepare({ workdir, commit, checkout, setupCommand: suite.setupCommand });
         if (!prepared.ok) return { kind: 'setup-failed', summary: prepared.summary, evidence: prepared.evidence };
@@ -109,7 +111,7 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>, now: ()
         if (run.status === 'passed' || run.status === 'failed') timed.set(repo, [...(timed.get(repo) ?? []), now() - started].slice(-TIMED_RUNS));
         return { kind: 'run', run };
       } finally {
-        flying.delete(started);
+        flying.delete(flight);
       }
     }).finally(() => load.set(workdir, (load.get(workdir) ?? 1) - 1));
     runs.set(key, running);
@@ -134,7 +136,7 @@ export function createTester<O extends TestOutcome>(ports: TestPorts<O>, now: ()
   const suiteEstimateMs = (repo: string): number | null => {
     const durations = [...(timed.get(repo) ?? [])].sort((a, b) => a - b);
     if (durations.length > 0) return durations[Math.floor((durations.length - 1) / 2)]!;
-    const oldest = Math.min(...(inFlight.get(repo) ?? []));
+    const oldest = Math.min(...[...(inFlight.get(repo) ?? [])].map((flight) => flight.started));
     return Number.isFinite(oldest) ? now() - oldest : null;
   };
 

@@ -141,9 +141,11 @@ export class MergeQueue<O extends TestOutcome> {
     this.#readySince ??= now;
     const limitMs = trainWaitLimitMs(first.trainWait, first.testCommand === null ? null : this.tester.suiteEstimateMs(first.repoPath!));
     const waitedMs = now - this.#readySince;
-    // an agent still at work counts only if it should finish within what is left of the wait
-    const expected = this.#arriving.filter((a) => !this.#handed.has(a.taskId) && a.at - now <= limitMs - waitedMs).length;
-    const departure = trainDeparture({ waiting: this.#waiting.length, size, onTheWay: this.#onTheWay.filter((id) => !this.#handed.has(id)).length + expected, waitedMs, limitMs });
+    const departure = trainDeparture({
+      waiting: this.#waiting.length, size, waitedMs, limitMs,
+      onTheWay: this.#onTheWay.filter((id) => !this.#handed.has(id)).length,
+      arrivingInMs: this.#arriving.filter((a) => !this.#handed.has(a.taskId)).map((a) => a.at - now),
+    });
     if (!departure.go) {
       // an arrival decides again at once (#schedule); this is for the wait running out
       this.#recheck = setTimeout(() => this.#schedule(), departure.recheckInMs);
@@ -174,6 +176,11 @@ export class MergeQueue<O extends TestOutcome> {
       merged.then((m) => m === null && this.#merges.delete(key), () => this.#merges.delete(key));
     }
     return merged;
+  }
+
+  /** For the train itself: in the object store (or the merge made ahead), else in the scratch slot where git is too old for that. */
+  async #mergeNow(repo: string, scratch: string, baseSha: string, member: Member): Promise<Merged> {
+    return (await this.#merge(repo, null, baseSha, member)) ?? (await this.#merge(repo, scratch, baseSha, member))!;
   }
 
   /**
@@ -211,14 +218,14 @@ export class MergeQueue<O extends TestOutcome> {
     const chain: Link[] = [];
     for (const member of members) {
       const tip = chain.at(-1)?.sha ?? head;
-      const merged = (await this.#merge(repo, null, tip, member)) ?? (await this.#merge(repo, first.gateWorkdirs[0]!, tip, member))!;
+      const merged = await this.#mergeNow(repo, first.gateWorkdirs[0]!, tip, member);
       if (merged.ok) {
         this.tester.rememberTree(merged.sha, merged.tree);
         chain.push({ member, sha: merged.sha });
         continue;
       }
       // It may only conflict with a change ahead of it in this train, which might not land: next train.
-      if (tip !== head && ((await this.#merge(repo, null, head, member)) ?? (await this.#merge(repo, first.gateWorkdirs[0]!, head, member)))!.ok) {
+      if (tip !== head && (await this.#mergeNow(repo, first.gateWorkdirs[0]!, head, member)).ok) {
         requeue.push(member);
         continue;
       }

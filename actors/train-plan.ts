@@ -33,9 +33,18 @@ export function testsInSlot(mode: 'always' | 'auto' | 'never', o: { joinsNextTra
  * than one suite run (`limitMs`): at worst the waiting changes land one run later, at best one run
  * serves them all. Decided again whenever a change arrives; `recheckInMs` is when the wait runs out.
  */
-export function trainDeparture(o: { waiting: number; size: number; onTheWay: number; waitedMs: number; limitMs: number }): { go: true } | { go: false; recheckInMs: number } {
-  if (o.waiting >= o.size || o.onTheWay <= 0 || o.waitedMs >= o.limitMs) return { go: true };
-  return { go: false, recheckInMs: o.limitMs - o.waitedMs };
+export function trainDeparture(o: {
+  waiting: number; size: number;
+  /** Changes whose agent is done (under review or accepted). */
+  onTheWay: number;
+  /** For each agent still at work, when it should finish: counted only if within what is left of the wait. */
+  arrivingInMs?: readonly number[];
+  waitedMs: number; limitMs: number;
+}): { go: true } | { go: false; recheckInMs: number } {
+  const left = o.limitMs - o.waitedMs;
+  const expected = o.onTheWay + (o.arrivingInMs ?? []).filter((ms) => ms <= left).length;
+  if (o.waiting >= o.size || expected <= 0 || left <= 0) return { go: true };
+  return { go: false, recheckInMs: left };
 }
 
 /** The longest a train waits (`gate.trainWait`): `auto` is one suite run as measured (nothing measured yet: no wait), else the milliseconds given. */

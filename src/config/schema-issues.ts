@@ -47,6 +47,8 @@ export function describeIssue(issue: Issue): Finding {
     return { severity: 'error', path, at: 'value', message: `missing required key "${key}"${REQUIRED_HINTS[key] ?? ''}` };
   }
   const found = `got ${describeValue(issue.input)}`;
+  // a union that says what it takes in words (`"auto" | seconds`) is clearer than its types
+  if (issue.type === 'union' && !issue.message.startsWith('Invalid ')) return { severity: 'error', path, at: 'value', message: `${issue.message}, ${found}` };
   switch (issue.type) {
     case 'integer':
     case 'min_value':
@@ -64,10 +66,6 @@ export function describeIssue(issue: Issue): Finding {
       const suggestion = typeof issue.input === 'string' ? didYouMean(issue.input, options.map((o) => JSON.parse(o) as string)) : '';
       return { severity: 'error', path, at: 'value', message: `expected one of ${options.join(', ')}, ${found}${suggestion}` };
     }
-    case 'union':
-      // a union that says what it takes in words (`"auto" | seconds`) is clearer than its types
-      if (!issue.message.startsWith('Invalid ')) return { severity: 'error', path, at: 'value', message: `${issue.message}, ${found}` };
-      return { severity: 'error', path, at: 'value', message: `expected ${describeExpected(issue.expected)}, ${found}` };
     default:
       if (issue.kind === 'schema') {
         return { severity: 'error', path, at: 'value', message: `expected ${describeExpected(issue.expected)}, ${found}` };

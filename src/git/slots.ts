@@ -373,8 +373,11 @@ export class SlotPool {
   }
 
   private repoInfo(): Promise<RepoInfo> {
-    this.info ??= repoInfo(this.options.repo);
-    this.info.catch(() => (this.info = null));
+    if (this.info === null) {
+      this.info = repoInfo(this.options.repo);
+      // a failed read is read again by the next slot
+      this.info.catch(() => (this.info = null));
+    }
     return this.info;
   }
 

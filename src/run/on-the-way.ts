@@ -7,6 +7,7 @@
  */
 import { IN_FLIGHT } from '../board/transitions.js';
 import type { RunView, TaskView } from '../board/view.js';
+import { median } from '../util/stats.js';
 
 export interface OnTheWay {
   onTheWay: string[];
@@ -32,9 +33,8 @@ export function typicalAgentMs(tasks: readonly TaskView[]): number | null {
     .flatMap((task) => task.history.filter((e) => e.type === 'attempt.finished').map((e) => ({ ts: e.ts, ms: (e as { durationMs?: number }).durationMs ?? 0 })))
     .sort((a, b) => b.ts - a.ts)
     .slice(0, TYPICAL_OF)
-    .map((x) => x.ms)
-    .sort((a, b) => a - b);
-  return times.length === 0 ? null : times[Math.floor((times.length - 1) / 2)]!;
+    .map((x) => x.ms);
+  return times.length === 0 ? null : median(times);
 }
 
 /** When the task's current attempt started (its dispatch, until the attempt says so). */

@@ -79,6 +79,15 @@ test('a train with room waits for changes on their way, at most one suite run; a
   }
 });
 
+test('an agent still at work counts only if it should finish within what is left of the wait', () => {
+  const base = { waiting: 1, size: 8, onTheWay: 0, limitMs: 1_000 };
+  assert.deepEqual(trainDeparture({ ...base, arrivingInMs: [300], waitedMs: 400 }), { go: false, recheckInMs: 600 });
+  assert.deepEqual(trainDeparture({ ...base, arrivingInMs: [600], waitedMs: 400 }), { go: false, recheckInMs: 600 });
+  assert.deepEqual(trainDeparture({ ...base, arrivingInMs: [700], waitedMs: 400 }), { go: true }, 'due after the wait runs out');
+  assert.deepEqual(trainDeparture({ ...base, arrivingInMs: [3_600_000, 50], waitedMs: 0 }), { go: false, recheckInMs: 1_000 });
+  assert.deepEqual(trainDeparture({ ...base, arrivingInMs: [], waitedMs: 0 }), { go: true });
+});
+
 test('trainWait: auto waits one suite run as measured, nothing before any run; a number is the limit itself', () => {
   assert.equal(trainWaitLimitMs('auto', 1_300), 1_300);
   assert.equal(trainWaitLimitMs('auto', null), 0);
