@@ -4,9 +4,12 @@
  * regression rule compares, and evidence (failing tests with their assertion messages) that can
  * go word for word into a repair prompt.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { findExecutable } from '../auth/executable.js';
 import { buildEvidence, extractFailures, lastLines, readTestReport, summaryLine, type TestReport } from './evidence/index.js';
 import { commandEnv, runShell } from '../git/shell.js';
+import { npmrcPaths, npmTestScript, type NpmScript } from './npm-script.js';
 
 export interface TestRun {
   status: 'passed' | 'failed' | 'timed-out' | 'error';
@@ -43,12 +46,15 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
     const evidence = `The test command could not run: the folder ${options.cwd} does not exist.`;
     return { status: 'error', exitCode: null, durationMs: 0, failures: [], report: null, summary: 'none', evidence, outputTail: '' };
   }
+  const env = commandEnv(options.env);
+  const direct = npmScript(options.cwd, options.command, env);
   const result = await runShell({
     cwd: options.cwd,
-    command: options.command,
+    command: direct?.script ?? options.command,
+    ...(direct ? { shown: `${direct.script}   (the script \`${options.command}\` runs, run as npm would without starting npm)` } : {}),
     timeoutMs: options.timeoutMs,
     logFile: options.logFile,
-    env: commandEnv(options.env),
+    env: direct ? { ...env, ...direct.env } : env,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
     ...(options.onExit ? { onExit: options.onExit } : {}),
@@ -73,6 +79,21 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
     evidence: buildEvidence(result.output, failures, { headline, cwd: options.cwd }),
     outputTail: lastLines(result.output, 40, 4000),
   };
+}
+
+/** The package's test script when npm would only run that (see npm-script.ts); reads what npm would read. */
+function npmScript(cwd: string, command: string, env: NodeJS.ProcessEnv): NpmScript | null {
+  if (!command.includes('npm')) return null;
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const npmrcs = npmrcPaths(cwd, env, process.execPath).map(read).filter((text): text is string => text !== null);
+  const npmInstalled = findExecutable('npm', env, cwd) !== null;
+  return npmTestScript({ command, cwd, packageJson: read(join(cwd, 'package.json')), npmrcs, env, execPath: process.execPath, npmInstalled });
 }
 
 /** Strips the working folder (as given and as resolved) from absolute paths in test names, so runs in different slots compare. */

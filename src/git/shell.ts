@@ -25,6 +25,8 @@ export interface ShellResult {
 export interface ShellOptions {
   cwd: string;
   command: string;
+  /** The command as the log's first line shows it (default: `command`). */
+  shown?: string;
   timeoutMs: number;
   logFile?: string;
   env?: NodeJS.ProcessEnv;
@@ -56,7 +58,7 @@ export function commandEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function runShell(options: ShellOptions): Promise<ShellResult> {
   const started = Date.now();
   const keep = options.keepBytes ?? 1024 * 1024;
-  const log = openLog(options.logFile, `$ ${options.command}   (in ${options.cwd}, ${new Date(started).toISOString()})\n`);
+  const log = openLog(options.logFile, `$ ${options.shown ?? options.command}   (in ${options.cwd}, ${new Date(started).toISOString()})\n`);
   const output = new BoundedText(keep);
   return new Promise((resolve) => {
     let timedOut = false;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, writeFiles } from '../helpers/temp.js';
 import { runTests } from '../../src/gate/test-runner.js';
@@ -104,6 +104,52 @@ test('unknown output formats fall back to the last lines of output', async (t) =
   assert.match(run.evidence, /failed \(exit 2\)/);
   assert.match(run.evidence, /Last lines of output:\n[\s\S]*line 100\ncustom runner: 3 problems/);
   assert.doesNotMatch(run.evidence, /line 1\n/);
+});
+
+/**
+ * `npm test` runs the package's test script without npm when npm would run only that. The `npm` on
+ * PATH here is a stand-in that leaves a mark and fails, so a run that started it shows.
+ */
+function withFakeNpm(dir: string): { env: NodeJS.ProcessEnv; npmRan: () => boolean } {
+  const bin = join(dir, '.fake-bin');
+  mkdirSync(bin, { recursive: true });
+  const mark = join(dir, '.npm-ran');
+  writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "npm $*" > '${mark}'\necho 'fake npm: not the real one' >&2\nexit 3\n`);
+  chmodSync(join(bin, 'npm'), 0o755);
+  return { env: { PATH: `${bin}:${process.env['PATH']}` }, npmRan: () => existsSync(mark) };
+}
+
+const ENV_PRINTER = `node -e "for (const k of ['npm_lifecycle_event','npm_package_name','npm_package_version','INIT_CWD']) console.log(k + '=' + process.env[k])" && local-check`;
+
+test('npm test runs the test script itself, with npm\'s variables and node_modules/.bin on PATH', async (t) => {
+  const { dir, logFile } = project(t, {
+    'package.json': JSON.stringify({ name: 'demo', version: '2.0.0', scripts: { test: ENV_PRINTER } }),
+    'node_modules/.bin/local-check': '#!/bin/sh\necho "local bin ran"\n',
+  });
+  chmodSync(join(dir, 'node_modules/.bin/local-check'), 0o755);
+  const npm = withFakeNpm(dir);
+  const run = await runTests({ cwd: dir, command: 'npm test', timeoutMs: 60_000, logFile, env: npm.env });
+  assert.equal(run.status, 'passed', run.evidence);
+  assert.equal(npm.npmRan(), false, 'npm itself was not started');
+  for (const line of ['npm_lifecycle_event=test', 'npm_package_name=demo', 'npm_package_version=2.0.0', `INIT_CWD=${dir}`, 'local bin ran']) {
+    assert.match(run.outputTail, new RegExp(line.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+  }
+  assert.match(run.evidence, /^The test command `npm test` exited 0\./, 'messages name the command as configured');
+  assert.match(readFileSync(logFile, 'utf8'), /^\$ node -e .* \(the script `npm test` runs, run as npm would without starting npm\)/);
+});
+
+test('npm test with a pretest script, or with arguments, starts npm as configured', async (t) => {
+  const { dir, logFile } = project(t, { 'package.json': JSON.stringify({ scripts: { pretest: 'echo pre', test: 'echo test' } }) });
+  const npm = withFakeNpm(dir);
+  const run = await runTests({ cwd: dir, command: 'npm test', timeoutMs: 60_000, logFile, env: npm.env });
+  assert.equal(npm.npmRan(), true);
+  assert.equal(run.status, 'failed');
+  assert.match(run.outputTail, /fake npm/);
+
+  const plain = project(t, { 'package.json': JSON.stringify({ scripts: { test: 'echo test' } }) });
+  const npm2 = withFakeNpm(plain.dir);
+  await runTests({ cwd: plain.dir, command: 'npm test -- --verbose', timeoutMs: 60_000, logFile: plain.logFile, env: npm2.env });
+  assert.equal(npm2.npmRan(), true);
 });
 
 /** Alive and not a zombie (a killed process stays a zombie until something reaps it, and in a container pid 1 may not). */
