@@ -223,6 +223,19 @@ export async function runSession(o: SessionOptions): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
 
+  // Landing and clean-up are not cut short by a signal: they move the user's branch and remove
+  // loop's own worktrees in a few hundred milliseconds, and loop killed half-way would leave the
+  // actors running and the run's state unwritten. The first signal says so; a second stops the
+  // actors at once, as during the run.
+  let lateSignals = 0;
+  const onLateSignal = (signal: NodeJS.Signals): void => {
+    lateSignals += 1;
+    if (lateSignals === 1) say(`\n${signal}: the run is finishing (landing, clean-up, summary); press Ctrl-C again to stop the actors at once`);
+    else void supervisor.stop('forced');
+  };
+  process.on('SIGINT', onLateSignal);
+  process.on('SIGTERM', onLateSignal);
+
   try {
     outcome = mistake
       ? { status: 'failed', exitCode: mistake.exitCode, reason: mistake.message }
@@ -256,6 +269,8 @@ export async function runSession(o: SessionOptions): Promise<number> {
   });
   if (o.json) o.stdout.write(`${JSON.stringify(summaryJson(board.view, outcome), null, 2)}\n`);
   else if (!mistake) o.stdout.write(summaryText(board.view, outcome, Date.now() - started));
+  process.off('SIGINT', onLateSignal);
+  process.off('SIGTERM', onLateSignal);
   return outcome.exitCode;
 }
 

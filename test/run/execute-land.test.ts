@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { git, tempDir } from '../helpers/temp.js';
-import { runLoop } from '../helpers/loop-cli.js';
+import { runLoop, startLoop, waitFor } from '../helpers/loop-cli.js';
 import { gitSubcommand, noProcessesLeft, ofType, sandboxProject, seedTeam, writePlan } from '../helpers/execute-harness.js';
 
 /** Sim implementers (each task writes loop-sim/<id>.md) and a sim critic; `c` fails every attempt. */
@@ -126,6 +126,28 @@ test('land: pr — the integration branch is pushed to the remote and gh opens a
   assert.match(result.stdout, /pull request: https:\/\/github\.com\/example\/sandbox\/pull\/7 into main in \S+ \(a, b\)/);
   assert.match(result.stdout, /did not land: c \(escalated\)/);
   await noProcessesLeft('review-me');
+});
+
+test('a Ctrl-C while the run is landing does not cut the landing short: it says so, the pull request is opened and the run finishes with its own exit code', async (t) => {
+  const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
+  const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
+  git(project.dir, ['init', '-q', '--bare', remote]);
+  git(project.dir, ['remote', 'add', 'origin', remote]);
+  // a gh that takes its time, so the signal arrives while loop is landing
+  const dir = tempDir(t, 'loop-slow-gh-');
+  const started = join(dir, 'started');
+  writeFileSync(join(dir, 'gh'), `#!/bin/sh\ntouch '${started}'\nsleep 1.5\necho "https://github.com/example/sandbox/pull/8"\n`, { mode: 0o755 });
+  const env = { ...project.env, PATH: `${dir}${delimiter}${project.env['PATH']}` };
+  const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'late-sigint'], { cwd: project.dir, env, t });
+  await waitFor('gh to be started by the landing', () => existsSync(started));
+  run.child.kill('SIGINT');
+  const result = await run.done;
+  assert.equal(result.signal, null, `loop was not killed by the signal:\n${result.stdout}${result.stderr}`);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /SIGINT: the run is finishing \(landing, clean-up, summary\); press Ctrl-C again to stop the actors at once/);
+  assert.match(result.stdout, /pull request: https:\/\/github\.com\/example\/sandbox\/pull\/8/);
+  assert.equal(ofType(project.events('late-sigint'), 'run.finished').length, 1);
+  await noProcessesLeft('late-sigint');
 });
 
 test('land: pr without gh and without a remote says what is missing and keeps the work on its branch', async (t) => {
