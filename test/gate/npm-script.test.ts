@@ -31,6 +31,7 @@ test('the spellings of npm test that take the script, and the ones that keep npm
     ['npm run test', true, 'run-script'],
     ['npm run-script test', true, 'run-script'],
     ['npm test -- --grep x', false],
+    ['npm test --', false],
     ['npm test --silent', false],
     ['npm run lint', false],
     ['npm ci && npm test', false],
