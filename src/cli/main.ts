@@ -5,6 +5,7 @@ import { commandsFor } from './commands/index.js';
 import { reportError } from './base.js';
 import { packageVersion } from '../util/package-root.js';
 import { EXIT } from '../util/exit-codes.js';
+import { runGitInOwnGroups } from '../git/git.js';
 
 export function buildCli(commands: readonly CommandClass[]): Cli {
   const colors = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
@@ -59,6 +60,9 @@ process.on('beforeExit', () => {
   process.exitCode = EXIT.internal;
 });
 
+// The CLI is in the terminal's foreground process group: a Ctrl-C there is loop's to handle, not
+// its git commands' (see gitInOwnGroup).
+runGitInOwnGroups();
 main(process.argv.slice(2)).then(
   (code) => {
     settled = true;

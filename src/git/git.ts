@@ -31,6 +31,19 @@ export interface GitOptions {
   trim?: boolean;
 }
 
+/**
+ * Whether this process starts each git in a process group of its own. The CLI does
+ * (`runGitInOwnGroups`): it is in the terminal's foreground group, and a Ctrl-C there is loop's to
+ * handle in order; a git of its own (a slot's checkout, the landing's merge into the user's
+ * checkout) finishes instead of dying half-way. Actors do not: each is its own group already, out
+ * of the terminal's reach, and its git dies with it when the supervisor kills that group.
+ */
+export let gitInOwnGroup = false;
+
+export function runGitInOwnGroups(): void {
+  gitInOwnGroup = true;
+}
+
 /** Variables that redirect git away from the repository in `cwd`; never inherited. */
 const REDIRECTING_VARIABLES = [
   'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES',
@@ -125,6 +138,7 @@ async function run(cwd: string, args: string[], options: GitOptions) {
   const result = await exec('git', [...GLOBAL_CONFIG, ...args], {
     cwd,
     env: gitEnv(options.env),
+    ownGroup: gitInOwnGroup,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.input === undefined ? {} : { input: options.input }),
   });
@@ -140,7 +154,7 @@ async function run(cwd: string, args: string[], options: GitOptions) {
  */
 export function gitCapped(cwd: string, args: string[], maxBytes: number, env?: NodeJS.ProcessEnv): Promise<{ stdout: string; truncated: boolean; totalBytes: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...GLOBAL_CONFIG, ...args], { cwd, env: gitEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', [...GLOBAL_CONFIG, ...args], { cwd, env: gitEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: gitInOwnGroup });
     const chunks: Buffer[] = [];
     let size = 0;
     let truncated = false;

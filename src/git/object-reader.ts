@@ -14,7 +14,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { GLOBAL_CONFIG, gitEnv, gitTry } from './git.js';
+import { GLOBAL_CONFIG, gitEnv, gitInOwnGroup, gitTry } from './git.js';
 import { commonDirOf, worktreeGitDir } from './git-dir.js';
 
 export interface ObjectInfo {
@@ -48,7 +48,8 @@ class BatchReader {
   private answered = false;
 
   constructor(readonly cwd: string) {
-    this.child = spawn('git', [...GLOBAL_CONFIG, 'cat-file', '--batch-command'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // in the CLI, its own process group (see gitInOwnGroup); it ends when its stdin closes
+    this.child = spawn('git', [...GLOBAL_CONFIG, 'cat-file', '--batch-command'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: gitInOwnGroup });
     this.hold(false);
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.resume();
@@ -209,7 +210,7 @@ export async function readObject(cwd: string, name: string): Promise<{ info: Obj
 /** One-off `git cat-file <type> <sha>`, its bytes as they are (a tree is binary). */
 function catFileBytes(cwd: string, info: ObjectInfo): Promise<Buffer | null> {
   return new Promise((resolve) => {
-    const child = spawn('git', [...GLOBAL_CONFIG, 'cat-file', info.type, info.sha], { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('git', [...GLOBAL_CONFIG, 'cat-file', info.type, info.sha], { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'ignore'], detached: gitInOwnGroup });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', () => resolve(null));

@@ -21,6 +21,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Written to stdin, which is then closed. Without it stdin is /dev/null. */
   input?: string;
+  /** Its own process group even without a timeout, so a Ctrl-C at the terminal (sent to loop's group) does not reach it. */
+  ownGroup?: boolean;
 }
 
 export function exec(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -31,7 +33,7 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       // Its own process group, so a timeout kills grandchildren too (a wrapper script's child
       // holding stdout would otherwise keep this call waiting).
-      detached: options.timeoutMs !== undefined,
+      detached: options.timeoutMs !== undefined || options.ownGroup === true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -20,11 +20,13 @@ export interface LoopProcess {
   output(): string;
 }
 
-export function startLoop(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; t?: TestContext }): LoopProcess {
+/** `ownGroup`: loop leads a process group of its own, as a shell runs a command, so a test can signal the group as a terminal's Ctrl-C does. */
+export function startLoop(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; t?: TestContext; ownGroup?: boolean }): LoopProcess {
   const child = spawn(process.execPath, [LOOP_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...GIT_ENV, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup === true,
   });
   let stdout = '';
   let stderr = '';

@@ -128,7 +128,7 @@ test('land: pr — the integration branch is pushed to the remote and gh opens a
   await noProcessesLeft('review-me');
 });
 
-test('a Ctrl-C while the run is landing does not cut the landing short: it says so, the pull request is opened and the run finishes with its own exit code', async (t) => {
+test('a Ctrl-C at the terminal while the run is landing does not cut the landing short: it says so, the pull request is opened and the run finishes with its own exit code', async (t) => {
   const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
   const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
   git(project.dir, ['init', '-q', '--bare', remote]);
@@ -138,9 +138,10 @@ test('a Ctrl-C while the run is landing does not cut the landing short: it says 
   const started = join(dir, 'started');
   writeFileSync(join(dir, 'gh'), `#!/bin/sh\ntouch '${started}'\nsleep 1.5\necho "https://github.com/example/sandbox/pull/8"\n`, { mode: 0o755 });
   const env = { ...project.env, PATH: `${dir}${delimiter}${project.env['PATH']}` };
-  const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'late-sigint'], { cwd: project.dir, env, t });
+  const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'late-sigint'], { cwd: project.dir, env, t, ownGroup: true });
   await waitFor('gh to be started by the landing', () => existsSync(started));
-  run.child.kill('SIGINT');
+  // a terminal's Ctrl-C goes to the whole foreground process group: loop and the git it runs
+  process.kill(-run.child.pid!, 'SIGINT');
   const result = await run.done;
   assert.equal(result.signal, null, `loop was not killed by the signal:\n${result.stdout}${result.stderr}`);
   assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -148,6 +149,27 @@ test('a Ctrl-C while the run is landing does not cut the landing short: it says 
   assert.match(result.stdout, /pull request: https:\/\/github\.com\/example\/sandbox\/pull\/8/);
   assert.equal(ofType(project.events('late-sigint'), 'run.finished').length, 1);
   await noProcessesLeft('late-sigint');
+});
+
+test('a Ctrl-C at the terminal during the landing merge reaches loop, not its git: the merge and the user\'s post-merge hook finish and main is fast-forwarded', async (t) => {
+  const project = sandboxProject(t, { config: simTeam(), userEdits: null });
+  const dir = tempDir(t, 'loop-hook-');
+  const [started, finished] = [join(dir, 'started'), join(dir, 'finished')];
+  // the user's own hook, run by the landing's `git merge --ff-only` in their checkout
+  writeFileSync(join(project.dir, '.git', 'hooks', 'post-merge'), `#!/bin/sh\ntouch '${started}'\nsleep 1.5\ntouch '${finished}'\n`, { mode: 0o755 });
+  const before = git(project.dir, ['rev-parse', 'main']);
+  const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'hooked'], { cwd: project.dir, env: project.env, t, ownGroup: true });
+  await waitFor('the post-merge hook to start', () => existsSync(started));
+  process.kill(-run.child.pid!, 'SIGINT');
+  const result = await run.done;
+  assert.equal(result.signal, null, result.stdout + result.stderr);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.ok(existsSync(finished), 'the hook was not interrupted');
+  const main = git(project.dir, ['rev-parse', 'main']);
+  assert.notEqual(main, before);
+  assert.match(result.stdout, new RegExp(`landed: main fast-forwarded to ${main.slice(0, 7)}`));
+  assert.match(result.stdout, /SIGINT: the run is finishing/);
+  await noProcessesLeft('hooked');
 });
 
 test('land: pr without gh and without a remote says what is missing and keeps the work on its branch', async (t) => {
