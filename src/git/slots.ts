@@ -238,6 +238,7 @@ export class SlotPool {
       copied: meta.copied ?? [],
       log: this.log,
     });
+    const copiedBefore = meta.copied === undefined ? null : JSON.stringify(meta.copied);
     meta.copied = await copyIntoSlot({
       from: await this.repoToplevel(),
       slotPath: slot.path,
@@ -245,7 +246,9 @@ export class SlotPool {
       files: this.options.copyFiles,
       log: (line) => this.log(`${slot.id}: ${line}`),
     });
-    writeMeta(slot.path, meta);
+    // rewritten only when it changes: a file created and renamed per task costs the run's
+    // supervisor milliseconds on a busy disk
+    if (JSON.stringify(meta.copied) !== copiedBefore) writeMeta(slot.path, meta);
 
     // every task starts from the committed tree plus setup output, never from a previous task's
     // ignored leftovers (a critic only reads, and the gate prepares its own slots before testing)

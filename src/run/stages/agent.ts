@@ -6,7 +6,7 @@
  * it while the gate and the critic need it; the role itself is free for its next task as soon as
  * this stage ends (the scheduler counts only tasks in `running` against the role and maxParallel).
  */
-import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentResultSchema, type AgentResult, type Failure } from '../../../protocol/index.js';
 import type { TaskView } from '../../board/view.js';
@@ -92,7 +92,8 @@ export async function agentStage(ctx: RunContext, input: AgentInput): Promise<St
       failure: attempt > 1 ? previous : null,
       continuesPrevious: point?.continues ?? false,
     });
-    writeFileSync(promptFile, prompt);
+    // written off the supervisor's event loop (a file created per attempt)
+    await writeFile(promptFile, prompt);
     const deadlineMs = minutes(provider.config.timeoutMinutes ?? ctx.config.loop.taskTimeoutMinutes);
     ctx.board.post({
       type: 'attempt.started', taskId, attempt, role: role.name, provider: provider.key, providerType: provider.config.type,

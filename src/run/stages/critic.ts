@@ -6,7 +6,7 @@
  * and flagged. The sim critic reads nothing and gets no copy. A reject goes back to the author word
  * for word as a repair.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReviewResultSchema, type RoleConfig } from '../../../protocol/index.js';
 import type { TaskView } from '../../board/view.js';
@@ -93,7 +93,7 @@ export async function criticStage(ctx: RunContext, input: CriticInput): Promise<
       changedFiles: [...input.changedFiles],
     });
     const promptFile = join(ctx.paths.prompts, `${task.id}.${attempt}.review.md`);
-    writeFileSync(promptFile, prompt);
+    await writeFile(promptFile, prompt);
     if (signal.aborted) {
       ctx.budget.release(callId);
       return stopped();
