@@ -4,9 +4,9 @@
  * `node --test` alone), and the gate runs the suite once per train and once per base. When npm would
  * do nothing but run that one script, the gate runs it the way npm does: `sh -c` in the package
  * folder, the `node_modules/.bin` of that folder and of every folder above it first on PATH, and
- * npm's lifecycle and package variables. Whenever npm would do more (a pre or post script,
- * arguments, a script shell or node options from an npmrc or the environment, no npm installed at
- * all), the real npm runs. Pure: the caller reads the files.
+ * npm's lifecycle and package variables. Whenever npm would do more or other (a pre or post
+ * script, arguments, a script shell, node options or workspaces from an npmrc or the environment,
+ * no npm installed at all), the real npm runs. Pure: the caller reads the files.
  */
 import { dirname, join, resolve } from 'node:path';
 

@@ -225,13 +225,18 @@ export async function runSession(o: SessionOptions): Promise<number> {
 
   // Landing and clean-up are not cut short by a signal: they move the user's branch and remove
   // loop's own worktrees in a few hundred milliseconds, and loop killed half-way would leave the
-  // actors running and the run's state unwritten. The first signal says so; a second stops the
-  // actors at once, as during the run.
+  // actors running and the run's state unwritten. The first signal says so; a second leaves at
+  // once, with the actors stopped first (a landing that hangs, say on `gh`, is not waited for).
   let lateSignals = 0;
   const onLateSignal = (signal: NodeJS.Signals): void => {
     lateSignals += 1;
-    if (lateSignals === 1) say(`\n${signal}: the run is finishing (landing, clean-up, summary); press Ctrl-C again to stop the actors at once`);
-    else void supervisor.stop('forced');
+    if (lateSignals === 1) {
+      say(`\n${signal}: the run is finishing (landing, clean-up, summary); press Ctrl-C again to leave at once`);
+      return;
+    }
+    if (lateSignals > 2) return;
+    say(`${signal} again: leaving now; \`loop clean --run ${o.runId}\` removes what is left of the run's worktrees and branches`);
+    void supervisor.stop('forced').finally(() => process.exit(EXIT.interrupted));
   };
   process.on('SIGINT', onLateSignal);
   process.on('SIGTERM', onLateSignal);

@@ -145,10 +145,33 @@ test('a Ctrl-C at the terminal while the run is landing does not cut the landing
   const result = await run.done;
   assert.equal(result.signal, null, `loop was not killed by the signal:\n${result.stdout}${result.stderr}`);
   assert.equal(result.code, 0, result.stdout + result.stderr);
-  assert.match(result.stdout, /SIGINT: the run is finishing \(landing, clean-up, summary\); press Ctrl-C again to stop the actors at once/);
+  assert.match(result.stdout, /SIGINT: the run is finishing \(landing, clean-up, summary\); press Ctrl-C again to leave at once/);
   assert.match(result.stdout, /pull request: https:\/\/github\.com\/example\/sandbox\/pull\/8/);
   assert.equal(ofType(project.events('late-sigint'), 'run.finished').length, 1);
   await noProcessesLeft('late-sigint');
+});
+
+test('a second Ctrl-C while the run is landing leaves at once: the actors are stopped, the exit code is 4 and the command that cleans up is printed', async (t) => {
+  const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
+  const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
+  git(project.dir, ['init', '-q', '--bare', remote]);
+  git(project.dir, ['remote', 'add', 'origin', remote]);
+  const dir = tempDir(t, 'loop-hanging-gh-');
+  const started = join(dir, 'started');
+  writeFileSync(join(dir, 'gh'), `#!/bin/sh\ntouch '${started}'\nsleep 3\n`, { mode: 0o755 });
+  const env = { ...project.env, PATH: `${dir}${delimiter}${project.env['PATH']}` };
+  const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'leave-now'], { cwd: project.dir, env, t, ownGroup: true });
+  await waitFor('gh to be started by the landing', () => existsSync(started));
+  process.kill(-run.child.pid!, 'SIGINT');
+  await waitFor('the first signal to be answered', () => /the run is finishing/.test(run.output()));
+  process.kill(-run.child.pid!, 'SIGINT');
+  const result = await run.done;
+  assert.equal(result.code, 4, result.stdout + result.stderr);
+  assert.match(result.stdout, /SIGINT again: leaving now; `loop clean --run leave-now` removes what is left/);
+  await noProcessesLeft('leave-now');
+  const clean = await runLoop(['clean', '--run', 'leave-now'], { cwd: project.dir, env, t });
+  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+  assert.equal(git(project.dir, ['for-each-ref', 'refs/heads/loop/leave-now/']), '', 'the printed command removed the run\'s branches');
 });
 
 test('a Ctrl-C at the terminal during the landing merge reaches loop, not its git: the merge and the user\'s post-merge hook finish and main is fast-forwarded', async (t) => {
