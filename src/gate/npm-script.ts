@@ -39,6 +39,9 @@ const NPM_TEST = /^\s*npm\s+(?:(test|tst|t)|(run|run-script)\s+test)\s*$/;
 /** npmrc keys and variables that change how or where npm runs a script. */
 const SCRIPT_SETTINGS = ['script-shell', 'node-options', 'workspace', 'workspaces'];
 
+/** Whether the command is one of those spellings: the only ones worth reading npm's files for. */
+export const isNpmTest = (command: string): boolean => NPM_TEST.test(command);
+
 export function npmTestScript(input: NpmScriptInput): NpmScript | null {
   const match = NPM_TEST.exec(input.command);
   if (match === null || input.packageJson === null || !input.npmInstalled) return null;

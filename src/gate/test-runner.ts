@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { findExecutable } from '../auth/executable.js';
 import { buildEvidence, extractFailures, lastLines, readTestReport, summaryLine, type TestReport } from './evidence/index.js';
 import { commandEnv, runShell } from '../git/shell.js';
-import { npmrcPaths, npmTestScript, type NpmScript } from './npm-script.js';
+import { isNpmTest, npmrcPaths, npmTestScript, type NpmScript } from './npm-script.js';
 
 export interface TestRun {
   status: 'passed' | 'failed' | 'timed-out' | 'error';
@@ -83,7 +83,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestRun> {
 
 /** The package's test script when npm would only run that (see npm-script.ts); reads what npm would read. */
 function npmScript(cwd: string, command: string, env: NodeJS.ProcessEnv): NpmScript | null {
-  if (!command.includes('npm')) return null;
+  if (!isNpmTest(command)) return null;
   const read = (path: string): string | null => {
     try {
       return readFileSync(path, 'utf8');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { npmrcPaths, npmTestScript, type NpmScriptInput } from '../../src/gate/npm-script.js';
+import { isNpmTest, npmrcPaths, npmTestScript, type NpmScriptInput } from '../../src/gate/npm-script.js';
 
 const PKG = JSON.stringify({ name: 'demo', version: '1.2.3', scripts: { test: 'node --test' } });
 
@@ -42,6 +42,7 @@ test('the spellings of npm test that take the script, and the ones that keep npm
   for (const [command, direct, npmCommand] of rows) {
     const run = npmTestScript(input({ command }));
     assert.equal(run !== null, direct, command);
+    assert.equal(isNpmTest(command), direct, command);
     if (run) assert.equal(run.env['npm_command'], npmCommand, command);
   }
 });

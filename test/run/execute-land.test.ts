@@ -86,6 +86,24 @@ test('land: none — even when every task merged the checkout is not touched; th
   await noProcessesLeft('hands-off');
 });
 
+/** A bare repository added as the project's `origin`, for `land: pr` to push to. */
+function bareRemote(t: TestContext, projectDir: string): string {
+  const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
+  git(projectDir, ['init', '-q', '--bare', remote]);
+  git(projectDir, ['remote', 'add', 'origin', remote]);
+  return remote;
+}
+
+/** A `land: pr` project whose `gh` touches `started`, then runs `rest` (a shell snippet): a landing that takes its time. */
+function landingThroughSlowGh(t: TestContext, rest: string): { project: ReturnType<typeof sandboxProject>; env: NodeJS.ProcessEnv; started: string } {
+  const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
+  bareRemote(t, project.dir);
+  const dir = tempDir(t, 'loop-slow-gh-');
+  const started = join(dir, 'started');
+  writeFileSync(join(dir, 'gh'), `#!/bin/sh\ntouch '${started}'\n${rest}\n`, { mode: 0o755 });
+  return { project, env: { ...project.env, PATH: `${dir}${delimiter}${project.env['PATH']}` }, started };
+}
+
 /** A fake `gh` that logs its argv and the body file, and answers with a pull request URL. */
 function fakeGh(t: TestContext): { dir: string; args: () => string[]; body: () => string } {
   const dir = tempDir(t, 'loop-fake-gh-');
@@ -105,9 +123,7 @@ function fakeGh(t: TestContext): { dir: string; args: () => string[]; body: () =
 
 test('land: pr — the integration branch is pushed to the remote and gh opens a pull request with the goal and the task list; main is not written', async (t) => {
   const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
-  const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
-  git(project.dir, ['init', '-q', '--bare', remote]);
-  git(project.dir, ['remote', 'add', 'origin', remote]);
+  const remote = bareRemote(t, project.dir);
   const gh = fakeGh(t);
   const before = git(project.dir, ['rev-parse', 'main']);
   const env = { ...project.env, PATH: `${gh.dir}${delimiter}${project.env['PATH']}` };
@@ -129,15 +145,8 @@ test('land: pr — the integration branch is pushed to the remote and gh opens a
 });
 
 test('a Ctrl-C at the terminal while the run is landing does not cut the landing short: it says so, the pull request is opened and the run finishes with its own exit code', async (t) => {
-  const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
-  const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
-  git(project.dir, ['init', '-q', '--bare', remote]);
-  git(project.dir, ['remote', 'add', 'origin', remote]);
   // a gh that takes its time, so the signal arrives while loop is landing
-  const dir = tempDir(t, 'loop-slow-gh-');
-  const started = join(dir, 'started');
-  writeFileSync(join(dir, 'gh'), `#!/bin/sh\ntouch '${started}'\nsleep 1.5\necho "https://github.com/example/sandbox/pull/8"\n`, { mode: 0o755 });
-  const env = { ...project.env, PATH: `${dir}${delimiter}${project.env['PATH']}` };
+  const { project, env, started } = landingThroughSlowGh(t, 'sleep 1.5\necho "https://github.com/example/sandbox/pull/8"');
   const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'late-sigint'], { cwd: project.dir, env, t, ownGroup: true });
   await waitFor('gh to be started by the landing', () => existsSync(started));
   // a terminal's Ctrl-C goes to the whole foreground process group: loop and the git it runs
@@ -152,14 +161,7 @@ test('a Ctrl-C at the terminal while the run is landing does not cut the landing
 });
 
 test('a second Ctrl-C while the run is landing leaves at once: the actors are stopped, the exit code is 4 and the command that cleans up is printed', async (t) => {
-  const project = sandboxProject(t, { config: simTeam('pr'), userEdits: null });
-  const remote = join(tempDir(t, 'loop-remote-'), 'sandbox.git');
-  git(project.dir, ['init', '-q', '--bare', remote]);
-  git(project.dir, ['remote', 'add', 'origin', remote]);
-  const dir = tempDir(t, 'loop-hanging-gh-');
-  const started = join(dir, 'started');
-  writeFileSync(join(dir, 'gh'), `#!/bin/sh\ntouch '${started}'\nsleep 3\n`, { mode: 0o755 });
-  const env = { ...project.env, PATH: `${dir}${delimiter}${project.env['PATH']}` };
+  const { project, env, started } = landingThroughSlowGh(t, 'sleep 3');
   const run = startLoop(['run', 'Two notes', '--execute', '--plan', writePlan(t, THREE_TASKS.slice(0, 2)), '--run', 'leave-now'], { cwd: project.dir, env, t, ownGroup: true });
   await waitFor('gh to be started by the landing', () => existsSync(started));
   process.kill(-run.child.pid!, 'SIGINT');
